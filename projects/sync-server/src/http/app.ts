@@ -1,10 +1,10 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { notFound, SyncError, toSyncError } from '../errors';
+import { notFound, toSyncError } from '../errors';
 import type { ResolvedOptions } from '../options';
 import type { SyncEngine } from '../sync-engine';
 import { createAuthenticator } from './auth';
-import { errorResponse } from './respond';
+import { errorResponse, methodNotAllowed } from './respond';
 import { registerRoutes, type AppEnv } from './routes';
 
 /**
@@ -57,9 +57,6 @@ export function createApp(engine: SyncEngine, options: ResolvedOptions): Hono<Ap
   });
 
   registerRoutes(app, engine, options);
-  app.all('/sync/batch', (c) => methodNotAllowed(c, 'POST'));
-  app.all('/:collection', (c) => methodNotAllowed(c, 'GET, POST'));
-  app.all('/:collection/:id', (c) => methodNotAllowed(c, 'GET, PATCH, PUT, DELETE'));
 
   app.notFound((c) =>
     errorResponse(c, notFound(`There is no route ${c.req.method} ${c.req.path.slice(0, 100)}`))
@@ -70,12 +67,4 @@ export function createApp(engine: SyncEngine, options: ResolvedOptions): Hono<Ap
     return errorResponse(c, error);
   });
   return app;
-}
-
-function methodNotAllowed(c: Context<AppEnv>, allow: string): Response {
-  c.header('Allow', allow);
-  return errorResponse(
-    c,
-    new SyncError(405, 'method_not_allowed', `Use ${allow} here, not ${c.req.method}`)
-  );
 }

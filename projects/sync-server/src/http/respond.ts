@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { SyncError } from '../errors';
+import { SyncError } from '../errors';
 import type { SyncEntry } from '../model';
 
 /**
@@ -36,4 +36,13 @@ export function errorResponse(c: Context, error: SyncError): Response {
   if (error.current) c.header('ETag', etag(error.current));
   if (error.status === 401) c.header('WWW-Authenticate', 'Bearer');
   return c.json(error.toBody(), error.status as 400);
+}
+
+/** 405 `method_not_allowed`, with the `Allow` header listing what the route takes. */
+export function methodNotAllowed(c: Context, allow: string): Response {
+  c.header('Allow', allow);
+  return errorResponse(
+    c,
+    new SyncError(405, 'method_not_allowed', `Use ${allow} here, not ${c.req.method}`)
+  );
 }

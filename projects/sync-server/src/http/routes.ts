@@ -13,7 +13,7 @@ import {
 import type { ResolvedOptions } from '../options';
 import type { Actor, SyncEngine } from '../sync-engine';
 import { readJsonBody } from './body';
-import { entryResponse } from './respond';
+import { entryResponse, methodNotAllowed } from './respond';
 
 /** The Hono environment of the app: the auth middleware puts the actor on the context. */
 export interface AppEnv {
@@ -64,6 +64,8 @@ export function registerRoutes(
     const items = parseBatch(await body(c), rules, options.maxBatchSize);
     return c.json({ results: engine.writeBatch(c.get('actor'), items) });
   });
+  // Before the collection routes, which would otherwise take /sync/batch as record 'batch'.
+  app.all('/sync/batch', (c) => methodNotAllowed(c, 'POST'));
 
   app.get('/:collection', (c) => {
     const collection = collectionOf(c);
@@ -95,6 +97,9 @@ export function registerRoutes(
       baseVersion: parseIfMatch(c.req.header('if-match')),
     });
   });
+
+  app.all('/:collection', (c) => methodNotAllowed(c, 'GET, POST'));
+  app.all('/:collection/:id', (c) => methodNotAllowed(c, 'GET, PATCH, PUT, DELETE'));
 }
 
 /**

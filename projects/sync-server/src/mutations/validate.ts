@@ -119,8 +119,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Refuses nesting beyond MAX_DEPTH and `__proto__` keys anywhere in record data. */
+/** Refuses nesting beyond MAX_DEPTH, non-finite numbers and `__proto__` keys in record data. */
 function checkJsonTree(value: JsonValue | unknown, depth: number, what: string): void {
+  // 1e999 parses to Infinity, which JSON cannot store: it would silently come back as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw badRequest(`${what} holds a number too large for JSON`);
+  }
   if (typeof value !== 'object' || value === null) return;
   if (depth >= MAX_DEPTH) throw badRequest(`${what} nests deeper than ${MAX_DEPTH} levels`);
   const children = Array.isArray(value) ? value : Object.values(value);
