@@ -1,5 +1,45 @@
 /*
- * Public API Surface of offline-sync-kit
+ * Public API of offline-sync-kit. Everything not exported here is internal.
  */
 
-export * from './lib/offline-sync-kit';
+// Model: plain types
+export type { Mutation, MutationOp, MutationStatus, SerializedRecord } from './lib/model/mutation';
+export type { SyncEntityConfig } from './lib/model/sync-entity-config';
+export { OfflineSyncError, isOfflineSyncError, toSyncErrorInfo } from './lib/model/sync-error';
+export type { SyncErrorInfo, SyncErrorKind } from './lib/model/sync-error';
+export type { SyncEvent, SyncEventType } from './lib/model/sync-event';
+export type { SyncMeta, SyncRecordState } from './lib/model/sync-meta';
+export type { ConnectionState, PersistentStorageState, SyncPhase, SyncStatus } from './lib/model/sync-status';
+
+// State: entity definitions, actions, selectors
+export { defineSyncEntity } from './lib/state/define-sync-entity';
+export type { SyncEntityDefinition } from './lib/state/define-sync-entity';
+export type { SyncEntityActions } from './lib/state/sync-entity-actions';
+export type { SyncEntitySelectors } from './lib/state/sync-entity-selectors';
+export type { SyncEntityState } from './lib/state/sync-entity-state';
+export { OfflineSyncStorageActions } from './lib/state/offline-sync-storage.actions';
+export type { CommittedWrite, RestoredRecord } from './lib/state/offline-sync-storage.actions';
+export {
+  offlineSyncFeature,
+  selectConnectionState,
+  selectIsHydrated,
+  selectLastSyncAt,
+  selectLastSyncError,
+  selectPendingCount,
+  selectPersistentStorage,
+  selectSyncPhase,
+  selectSyncStatus,
+} from './lib/state/offline-sync.feature';
+export type { OfflineSyncState } from './lib/state/offline-sync.feature';
+
+// Providers: the two front doors and their tokens
+export { provideOfflineSync } from './lib/providers/provide-offline-sync';
+export { provideSyncEntities } from './lib/providers/provide-sync-entities';
+export { OfflineSyncModule } from './lib/providers/offline-sync.module';
+export { DEFAULT_OFFLINE_SYNC_CONFIG, resolveOfflineSyncConfig } from './lib/providers/offline-sync-config';
+export type { OfflineSyncConfig, ResolvedOfflineSyncConfig } from './lib/providers/offline-sync-config';
+export type { OfflineSyncFeature } from './lib/providers/offline-sync-feature';
+export { INDEXED_DB, OFFLINE_SYNC_CONFIG, STORAGE_MANAGER, SYNC_CLOCK, SyncIdGenerator, UuidV7Generator } from './lib/providers/tokens';
+
+// Facade
+export { OfflineSyncService } from './lib/facade/offline-sync.service';

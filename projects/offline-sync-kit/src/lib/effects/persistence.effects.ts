@@ -1,0 +1,115 @@
+import { inject, Injectable } from '@angular/core';
+import { Actions, createEffect } from '@ngrx/effects';
+import { Action, Store } from '@ngrx/store';
+import { concatMap, tap } from 'rxjs';
+import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { SyncIdGenerator } from '../providers/tokens';
+import { OfflineSyncStorageActions, RestoredRecord } from '../state/offline-sync-storage.actions';
+import { LocalWrite, WriteOutcome } from '../storage/local-write';
+import { SyncStorage } from '../storage/sync-storage';
+import { WriteBatchResult } from '../storage/write-queue';
+import { SyncEntityRegistry } from './sync-entity-registry';
+import { WriteReceipts } from './write-receipts';
+
+/**
+ * Persists local entity actions: every `added`/`updated`/`removed` goes to the storage's group
+ * commit, and every settled group is reported as `writesCommitted` or `writesFailed` (with the
+ * stored rows, so the reducers roll back to what the database holds), then its waiters settle.
+ *
+ * @example
+ * provideEffects(PersistenceEffects) // done by provideOfflineSync()
+ */
+@Injectable()
+export class PersistenceEffects {
+  private readonly actions$ = inject(Actions);
+  private readonly store = inject(Store);
+  private readonly storage = inject(SyncStorage);
+  private readonly registry = inject(SyncEntityRegistry);
+  private readonly receipts = inject(WriteReceipts);
+  private readonly ids = inject(SyncIdGenerator);
+
+  readonly persistLocalWrites$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        tap((action) => {
+          let write: LocalWrite | null;
+          try {
+            write = this.registry.toLocalWrite(action as Action & Record<string, unknown>, () => this.ids.next());
+          } catch (error) {
+            this.reportUnstorable(action, error);
+            return;
+          }
+          // Outcomes arrive through `settled$`; this promise only must not be left unhandled.
+          if (write) this.storage.write(write).catch(() => undefined);
+        })
+      ),
+    { dispatch: false }
+  );
+
+  readonly reportSettledWrites$ = createEffect(
+    () =>
+      // concatMap: reports must reach the store in commit order, even while a failure is read back.
+      this.storage.settled$.pipe(concatMap((batch) => this.report(batch))),
+    { dispatch: false }
+  );
+
+  private async report(batch: WriteBatchResult<LocalWrite, WriteOutcome>): Promise<void> {
+    if (batch.committed.length > 0) {
+      const pendingCount = await this.storage.pendingCount().catch(() => null);
+      this.store.dispatch(
+        OfflineSyncStorageActions.writesCommitted({
+          writes: batch.committed.map(({ writeId, change, modelType, recordId, meta }) => ({
+            writeId,
+            change,
+            modelType,
+            id: recordId,
+            meta,
+          })),
+          pendingCount: pendingCount ?? 0,
+        })
+      );
+      batch.committed.forEach((outcome) => this.receipts.resolve(outcome));
+    }
+    for (const { writes, error } of batch.failed) {
+      const restored = await this.readBack(writes);
+      this.store.dispatch(
+        OfflineSyncStorageActions.writesFailed({
+          writes: writes.map(({ writeId, modelType, recordId }) => ({ writeId, modelType, id: recordId })),
+          error: toSyncErrorInfo(error, 'storage', 'Saving on this device failed'),
+          restored,
+        })
+      );
+      writes.forEach((write) => this.receipts.reject(write.writeId, error));
+    }
+  }
+
+  /** What the database holds for failed writes, in the app's form; `null` if it cannot be read. */
+  private async readBack(writes: readonly LocalWrite[]): Promise<RestoredRecord[] | null> {
+    try {
+      const rows = await this.storage.readRecords(writes.map((w) => [w.modelType, w.recordId] as [string, string]));
+      return writes.map((write, index) => {
+        const row = rows[index];
+        const def = this.registry.get(write.modelType);
+        return row
+          ? { modelType: write.modelType, id: write.recordId, record: def.deserialize(row.data), meta: row.meta }
+          : { modelType: write.modelType, id: write.recordId, record: null, meta: null };
+      });
+    } catch {
+      return null;
+    }
+  }
+
+  private reportUnstorable(action: Action, error: unknown): void {
+    const info = toSyncErrorInfo(error, 'config', `The action "${action.type}" could not be stored`);
+    const writeId = (action as { writeId?: unknown }).writeId;
+    const modelType = error instanceof OfflineSyncError ? (error.modelType ?? '') : '';
+    this.store.dispatch(
+      OfflineSyncStorageActions.writesFailed({
+        writes: typeof writeId === 'string' ? [{ writeId, modelType, id: '' }] : [],
+        error: info,
+        restored: [],
+      })
+    );
+    if (typeof writeId === 'string') this.receipts.reject(writeId, error);
+  }
+}

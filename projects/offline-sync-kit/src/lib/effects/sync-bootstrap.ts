@@ -1,0 +1,72 @@
+import { DestroyRef, inject, Injectable } from '@angular/core';
+import { Store } from '@ngrx/store';
+import { toSyncErrorInfo } from '../model/sync-error';
+import { PersistentStorageState } from '../model/sync-status';
+import { OFFLINE_SYNC_CONFIG, STORAGE_MANAGER } from '../providers/tokens';
+import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
+import { SyncStorage } from '../storage/sync-storage';
+import { SyncEntityRegistry } from './sync-entity-registry';
+
+/**
+ * Starts the kit once per app: opens the database, reports what happens to it, registers the
+ * root entity types (which hydrates them) and asks for persistent storage if configured.
+ *
+ * @example
+ * provideEnvironmentInitializer(() => inject(SyncBootstrap).start()) // done by provideOfflineSync()
+ */
+@Injectable()
+export class SyncBootstrap {
+  private readonly store = inject(Store);
+  private readonly storage = inject(SyncStorage);
+  private readonly registry = inject(SyncEntityRegistry);
+  private readonly config = inject(OFFLINE_SYNC_CONFIG);
+  private readonly storageManager = inject(STORAGE_MANAGER);
+  private readonly destroyRef = inject(DestroyRef);
+
+  /** Opens the database and registers the configured entity types. */
+  start(): void {
+    const problems = this.storage.problems$.subscribe(({ kind, error }) => {
+      const info = error.toInfo();
+      this.store.dispatch(
+        kind === 'closed'
+          ? OfflineSyncStorageActions.databaseUnavailable({ error: info })
+          : OfflineSyncStorageActions.databaseBlocked({ error: info })
+      );
+    });
+    this.destroyRef.onDestroy(() => {
+      problems.unsubscribe();
+      this.storage.close();
+    });
+    void this.open();
+    this.registry.register(this.config.entities);
+    if (this.config.requestPersistentStorage) void this.requestPersistentStorage();
+  }
+
+  /** Asks the browser to keep the database from eviction; the outcome also goes to state. */
+  async requestPersistentStorage(): Promise<PersistentStorageState> {
+    const state = await this.askForPersistence();
+    this.store.dispatch(OfflineSyncStorageActions.persistentStorageResolved({ state }));
+    return state;
+  }
+
+  private async open(): Promise<void> {
+    try {
+      await this.storage.open();
+      const pendingCount = await this.storage.pendingCount();
+      this.store.dispatch(OfflineSyncStorageActions.databaseOpened({ pendingCount }));
+    } catch (error) {
+      const info = toSyncErrorInfo(error, 'storage', `Opening the local database failed`);
+      this.store.dispatch(OfflineSyncStorageActions.databaseUnavailable({ error: info }));
+    }
+  }
+
+  private async askForPersistence(): Promise<PersistentStorageState> {
+    const manager = this.storageManager;
+    if (!manager || typeof manager.persist !== 'function') return 'unsupported';
+    try {
+      return (await manager.persist()) ? 'granted' : 'denied';
+    } catch {
+      return 'denied';
+    }
+  }
+}

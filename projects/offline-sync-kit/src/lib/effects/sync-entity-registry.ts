@@ -1,0 +1,119 @@
+import { inject, Injectable } from '@angular/core';
+import { Action, ReducerManager, Store } from '@ngrx/store';
+import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { SyncMeta } from '../model/sync-meta';
+import { SyncEntityDefinition } from '../state/define-sync-entity';
+import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
+import { LocalWrite } from '../storage/local-write';
+import { SyncStorage } from '../storage/sync-storage';
+
+// Definitions are generic per type; the registry holds many types at once.
+type AnyDefinition = SyncEntityDefinition<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The entity types this app has registered, from the root config and from lazy routes. Registering
+ * a type adds its reducer to the store, tells the storage how to store it, and hydrates it from
+ * the database.
+ *
+ * @example
+ * inject(SyncEntityRegistry).register([TodoSync]);
+ * const def = inject(SyncEntityRegistry).get('todo');
+ */
+@Injectable()
+export class SyncEntityRegistry {
+  private readonly store = inject(Store);
+  private readonly reducers = inject(ReducerManager);
+  private readonly storage = inject(SyncStorage);
+  private readonly definitions = new Map<string, AnyDefinition>();
+  private readonly byActionType = new Map<string, { def: AnyDefinition; kind: 'added' | 'updated' | 'removed' }>();
+
+  /** Registers entity types; registering the same definition again is a no-op. */
+  register(definitions: readonly AnyDefinition[]): void {
+    const added = definitions.filter((def) => this.accept(def));
+    if (added.length === 0) return;
+    this.reducers.addReducers(Object.fromEntries(added.map((def) => [def.featureKey, def.reducer])));
+    for (const def of added) {
+      this.storage.registerSpec(def);
+      this.byActionType.set(def.actions.added.type, { def, kind: 'added' });
+      this.byActionType.set(def.actions.updated.type, { def, kind: 'updated' });
+      this.byActionType.set(def.actions.removed.type, { def, kind: 'removed' });
+    }
+    this.store.dispatch(OfflineSyncStorageActions.entityTypesRegistered({ modelTypes: added.map((d) => d.modelType) }));
+    for (const def of added) void this.hydrate(def);
+  }
+
+  /** The definition of a registered type; throws a `config` error naming the type otherwise. */
+  get<T>(modelType: string): SyncEntityDefinition<T> {
+    const def = this.definitions.get(modelType);
+    if (!def) {
+      throw new OfflineSyncError(
+        'config',
+        `The entity type "${modelType}" is not registered. Add its definition to ` +
+          `provideOfflineSync({ entities }), provideSyncEntities() or OfflineSyncModule.forFeature().`,
+        { modelType }
+      );
+    }
+    return def;
+  }
+
+  /** Every registered definition. */
+  all(): AnyDefinition[] {
+    return [...this.definitions.values()];
+  }
+
+  /**
+   * The storage write for a local entity action (`added`, `updated`, `removed`), or `null` for any
+   * other action. Throws a `config` error for an `added` record without a string id.
+   */
+  toLocalWrite(action: Action & Record<string, unknown>, newWriteId: () => string): LocalWrite | null {
+    const match = this.byActionType.get(action.type);
+    if (!match) return null;
+    const { def, kind } = match;
+    const writeId = typeof action['writeId'] === 'string' ? action['writeId'] : newWriteId();
+    const modelType = def.modelType;
+    if (kind === 'added') {
+      const recordId = def.selectId(action['record']);
+      if (typeof recordId !== 'string' || recordId === '') {
+        throw new OfflineSyncError(
+          'config',
+          `A ${modelType} record was added without a string id in "${def.idField}". ` +
+            `Use OfflineSyncService.saveModel(), which assigns one, or set it yourself.`,
+          { modelType }
+        );
+      }
+      return { writeId, modelType, recordId, kind: 'save', record: action['record'] };
+    }
+    const recordId = action['id'] as string;
+    return kind === 'updated'
+      ? { writeId, modelType, recordId, kind: 'update', changes: action['changes'] as Record<string, unknown> }
+      : { writeId, modelType, recordId, kind: 'remove' };
+  }
+
+  private accept(def: AnyDefinition): boolean {
+    const known = this.definitions.get(def.modelType);
+    if (known === def) return false;
+    if (known) {
+      throw new OfflineSyncError(
+        'config',
+        `The entity type "${def.modelType}" is registered twice with different definitions. ` +
+          `Call defineSyncEntity() once per type and share the result.`,
+        { modelType: def.modelType }
+      );
+    }
+    this.definitions.set(def.modelType, def);
+    return true;
+  }
+
+  private async hydrate(def: AnyDefinition): Promise<void> {
+    try {
+      const rows = await this.storage.hydrate(def.modelType);
+      const metas: Record<string, SyncMeta> = {};
+      for (const row of rows) metas[row.id] = row.meta;
+      this.store.dispatch(def.actions.hydrated({ records: rows.map((row) => def.deserialize(row.data)), metas }));
+      this.store.dispatch(OfflineSyncStorageActions.entityTypeHydrated({ modelType: def.modelType, count: rows.length }));
+    } catch (error) {
+      const info = toSyncErrorInfo(error, 'storage', `Loading ${def.modelType} records failed`);
+      this.store.dispatch(OfflineSyncStorageActions.hydrationFailed({ modelType: def.modelType, error: info }));
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { OfflineSyncError } from '../model/sync-error';
+import { SyncEntityDefinition } from '../state/define-sync-entity';
+
+/**
+ * Options for `provideOfflineSync()` / `OfflineSyncModule.forRoot()`. Every field has a default
+ * (see {@link DEFAULT_OFFLINE_SYNC_CONFIG}).
+ *
+ * @example
+ * provideOfflineSync({ databaseName: 'my-app', entities: [TodoSync], requestPersistentStorage: true });
+ */
+export interface OfflineSyncConfig {
+  /** Name of the IndexedDB database. One per app: two apps on one origin need two names. */
+  readonly databaseName?: string;
+  /** Entity types known from the start. Lazy routes add more with `provideSyncEntities()`. */
+  readonly entities?: readonly SyncEntityDefinition<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Ask the browser not to evict the database (`navigator.storage.persist()`) at start. */
+  readonly requestPersistentStorage?: boolean;
+  /**
+   * IndexedDB commit durability in Chromium. `strict` also survives an OS crash or power loss, at
+   * a cost per write; `default` (the browser's choice) survives reloads and tab crashes.
+   */
+  readonly durability?: 'default' | 'strict' | 'relaxed';
+}
+
+/**
+ * {@link OfflineSyncConfig} with every default applied.
+ *
+ * @example
+ * const config: ResolvedOfflineSyncConfig = resolveOfflineSyncConfig({ databaseName: 'x' });
+ */
+export type ResolvedOfflineSyncConfig = Required<OfflineSyncConfig>;
+
+/**
+ * The defaults every {@link OfflineSyncConfig} is merged over.
+ *
+ * @example
+ * provideOfflineSync({ ...DEFAULT_OFFLINE_SYNC_CONFIG, databaseName: 'crm' });
+ */
+export const DEFAULT_OFFLINE_SYNC_CONFIG: ResolvedOfflineSyncConfig = {
+  databaseName: 'offline-sync',
+  entities: [],
+  requestPersistentStorage: false,
+  durability: 'default',
+};
+
+/**
+ * Merges a config over the defaults and checks it, throwing a `config` {@link OfflineSyncError}
+ * that names the bad field.
+ *
+ * @example
+ * resolveOfflineSyncConfig({ databaseName: '' }); // throws: databaseName must be a non-empty string
+ */
+export function resolveOfflineSyncConfig(config: OfflineSyncConfig = {}): ResolvedOfflineSyncConfig {
+  const resolved = { ...DEFAULT_OFFLINE_SYNC_CONFIG, ...withoutUndefined(config) };
+  const fail = (problem: string): never => {
+    throw new OfflineSyncError('config', `provideOfflineSync(): ${problem}`);
+  };
+  if (typeof resolved.databaseName !== 'string' || resolved.databaseName.trim() === '') {
+    fail('`databaseName` must be a non-empty string.');
+  }
+  if (!Array.isArray(resolved.entities) || resolved.entities.some((e) => typeof e?.modelType !== 'string')) {
+    fail('`entities` must be a list of definitions made with defineSyncEntity().');
+  }
+  const seen = new Set<string>();
+  for (const { modelType } of resolved.entities) {
+    if (seen.has(modelType)) fail(`the entity type "${modelType}" is listed twice in \`entities\`.`);
+    seen.add(modelType);
+  }
+  if (!['default', 'strict', 'relaxed'].includes(resolved.durability)) {
+    fail('`durability` must be "default", "strict" or "relaxed".');
+  }
+  return resolved;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

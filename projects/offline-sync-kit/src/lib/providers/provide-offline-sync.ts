@@ -1,0 +1,94 @@
+import {
+  EnvironmentProviders,
+  inject,
+  InjectionToken,
+  makeEnvironmentProviders,
+  provideEnvironmentInitializer,
+  Provider,
+} from '@angular/core';
+import { provideEffects } from '@ngrx/effects';
+import { provideState } from '@ngrx/store';
+import { OfflineSyncError } from '../model/sync-error';
+import { PersistenceEffects } from '../effects/persistence.effects';
+import { SyncBootstrap } from '../effects/sync-bootstrap';
+import { SyncEntityRegistry } from '../effects/sync-entity-registry';
+import { WriteReceipts } from '../effects/write-receipts';
+import { OfflineSyncService } from '../facade/offline-sync.service';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { SyncStorage } from '../storage/sync-storage';
+import { OfflineSyncConfig, resolveOfflineSyncConfig } from './offline-sync-config';
+import { OfflineSyncFeature } from './offline-sync-feature';
+import { INDEXED_DB, OFFLINE_SYNC_CONFIG, SYNC_CLOCK, SyncIdGenerator } from './tokens';
+
+/** One entry per root setup in an injector, to detect a second `forRoot`/`provideOfflineSync`. */
+const _OFFLINE_SYNC_ROOTS = new InjectionToken<true[]>('offline-sync-kit Roots');
+
+/**
+ * Builds the kit's providers once for both front doors, `provideOfflineSync()` and
+ * `OfflineSyncModule.forRoot()`. Internal; apps call one of those.
+ *
+ * @example
+ * makeEnvironmentProviders(_provideOfflineSync({ databaseName: 'app' }, []));
+ */
+export function _provideOfflineSync(
+  config: OfflineSyncConfig,
+  features: readonly OfflineSyncFeature[]
+): (Provider | EnvironmentProviders)[] {
+  const resolved = resolveOfflineSyncConfig(config);
+  return [
+    { provide: _OFFLINE_SYNC_ROOTS, multi: true, useValue: true },
+    { provide: OFFLINE_SYNC_CONFIG, useValue: resolved },
+    {
+      provide: SyncStorage,
+      useFactory: () =>
+        new SyncStorage({
+          databaseName: resolved.databaseName,
+          clock: inject(SYNC_CLOCK),
+          newId: ((ids) => () => ids.next())(inject(SyncIdGenerator)),
+          durability: resolved.durability,
+          indexedDB: inject(INDEXED_DB),
+        }),
+    },
+    SyncEntityRegistry,
+    WriteReceipts,
+    SyncBootstrap,
+    OfflineSyncService,
+    provideState(offlineSyncFeature),
+    provideEffects(PersistenceEffects),
+    ...features.flatMap((feature) => feature.providers),
+    provideEnvironmentInitializer(() => {
+      assertSingleRoot();
+      inject(SyncBootstrap).start();
+    }),
+  ];
+}
+
+/**
+ * Sets up offline-sync-kit for a standalone app: the `offlineSync` state, the local database
+ * and the entity types in `config.entities`. Needs `provideStore()` from `@ngrx/store`.
+ * Call it once, in the application providers; lazy routes use `provideSyncEntities()`.
+ *
+ * @example
+ * bootstrapApplication(App, {
+ *   providers: [provideStore(), provideOfflineSync({ databaseName: 'todo-app', entities: [TodoSync] })],
+ * });
+ */
+export function provideOfflineSync(
+  config: OfflineSyncConfig = {},
+  ...features: OfflineSyncFeature[]
+): EnvironmentProviders {
+  return makeEnvironmentProviders(_provideOfflineSync(config, features));
+}
+
+function assertSingleRoot(): void {
+  const here = inject(_OFFLINE_SYNC_ROOTS);
+  const above = inject(_OFFLINE_SYNC_ROOTS, { optional: true, skipSelf: true });
+  if (here.length > 1 || above) {
+    throw new OfflineSyncError(
+      'config',
+      'offline-sync-kit is set up twice (provideOfflineSync() or OfflineSyncModule.forRoot() ' +
+        'ran in two injectors, or twice in one). Set it up once at the root; lazy routes register ' +
+        'their entity types with provideSyncEntities() or OfflineSyncModule.forFeature().'
+    );
+  }
+}

@@ -1,0 +1,16 @@
+import { EntityState } from '@ngrx/entity';
+import { SyncMeta } from '../model/sync-meta';
+
+/**
+ * The store slice of one entity type: the `@ngrx/entity` state of the app's records, their sync
+ * metadata by id (kept apart so the app's objects stay its own), and whether the type is hydrated.
+ *
+ * @example
+ * const state: SyncEntityState<Todo> = store.selectSignal(TodoSync.selectors.selectState)();
+ */
+export interface SyncEntityState<T> extends EntityState<T> {
+  readonly meta: Readonly<Record<string, SyncMeta>>;
+  readonly hydrated: boolean;
+  /** Ids removed before hydration finished, so the hydrated rows do not bring them back. */
+  readonly removedBeforeHydration: readonly string[];
+}

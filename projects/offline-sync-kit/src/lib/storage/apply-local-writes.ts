@@ -1,0 +1,129 @@
+import { coalesce, OutboxChange } from '../core/outbox-coalescing';
+import { indexKeys } from '../core/index-keys';
+import { SerializedRecord } from '../model/mutation';
+import { OfflineSyncError } from '../model/sync-error';
+import { SyncMeta, SyncRecordState } from '../model/sync-meta';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
+import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
+
+/** What `applyLocalWrites` needs from outside: the time, fresh ids, and each type's spec. */
+export interface LocalWriteContext {
+  readonly now: number;
+  readonly newMutationId: () => string;
+  readonly specFor: (modelType: string) => EntityStorageSpec;
+}
+
+/**
+ * Applies local writes to records and outbox. Must run inside one `rw` transaction over
+ * `records` and `outbox` (the caller opens it), so a record and its outbox entry commit together
+ * or not at all; any throw aborts every write of the transaction.
+ *
+ * @example
+ * await db.transaction('rw', db.records, db.outbox, () => applyLocalWrites(db, writes, context));
+ */
+export async function applyLocalWrites(
+  db: SyncDatabase,
+  writes: readonly LocalWrite[],
+  context: LocalWriteContext
+): Promise<WriteOutcome[]> {
+  const outcomes: WriteOutcome[] = [];
+  // Sequential on purpose: later writes to the same record must see the earlier ones.
+  for (const write of writes) outcomes.push(await applyOne(db, write, context));
+  return outcomes;
+}
+
+async function applyOne(
+  db: SyncDatabase,
+  write: LocalWrite,
+  context: LocalWriteContext
+): Promise<WriteOutcome> {
+  const spec = context.specFor(write.modelType);
+  const key: [string, string] = [write.modelType, write.recordId];
+  const existing = await db.records.get(key);
+  const after = nextData(write, existing, spec);
+  if (write.kind === 'remove' && !existing) {
+    return { ...target(write), change: 'unchanged', record: null, meta: null };
+  }
+
+  const step = coalesce(await queuedEntryFor(db, key), {
+    modelType: write.modelType,
+    recordId: write.recordId,
+    op: write.kind === 'remove' ? 'delete' : existing ? 'update' : 'create',
+    after,
+    before: existing?.data ?? null,
+    baseVersion: existing?.meta.version ?? null,
+    mutationId: context.newMutationId(),
+    createdAt: context.now,
+    priority: spec.priority,
+  } satisfies OutboxChange);
+  if (step.kind === 'insert') await db.outbox.add(step.mutation);
+  if (step.kind === 'replace') await db.outbox.where('mutationId').equals(step.mutation.mutationId).modify(step.mutation);
+  if (step.kind === 'drop') await db.outbox.where('mutationId').equals(step.mutationId).delete();
+
+  if (after === null) {
+    await db.records.delete(key);
+    return { ...target(write), change: 'removed', record: null, meta: null };
+  }
+  const meta: SyncMeta = {
+    state: await recordState(db, key, existing?.meta.state),
+    version: existing?.meta.version ?? null,
+    lastError: existing?.meta.lastError ?? null,
+    attempts: existing?.meta.attempts ?? 0,
+    localUpdatedAt: context.now,
+  };
+  const row: StoredRecord = {
+    modelType: write.modelType,
+    id: write.recordId,
+    data: after,
+    meta,
+    idx: indexKeys(write.modelType, spec.indexes, after),
+  };
+  await db.records.put(row);
+  return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
+}
+
+function nextData(
+  write: LocalWrite,
+  existing: StoredRecord | undefined,
+  spec: EntityStorageSpec
+): SerializedRecord | null {
+  switch (write.kind) {
+    case 'remove':
+      return null;
+    case 'save':
+      return spec.serialize(write.record as never);
+    case 'update': {
+      if (!existing) {
+        throw new OfflineSyncError(
+          'not-found',
+          `Cannot update ${write.modelType} "${write.recordId}": no such record is stored on this ` +
+            `device. Save the whole record with saveModel() instead.`,
+          { modelType: write.modelType, recordId: write.recordId }
+        );
+      }
+      const current = spec.deserialize(existing.data) as Record<string, unknown>;
+      return spec.serialize({ ...current, ...write.changes } as never);
+    }
+  }
+}
+
+/** The record's newest outbox entry, if it can still absorb changes (FIFO order by `seq`). */
+async function queuedEntryFor(db: SyncDatabase, key: [string, string]): Promise<StoredMutation | undefined> {
+  const newest = await db.outbox.where('[modelType+recordId]').equals(key).last();
+  return newest?.status === 'queued' ? newest : undefined;
+}
+
+async function recordState(
+  db: SyncDatabase,
+  key: [string, string],
+  previous: SyncRecordState | undefined
+): Promise<SyncRecordState> {
+  if (previous === 'conflict') return 'conflict';
+  const entries = await db.outbox.where('[modelType+recordId]').equals(key).toArray();
+  if (entries.some((entry) => entry.status !== 'failed')) return 'pending';
+  return entries.length > 0 ? 'failed' : 'synced';
+}
+
+function target(write: LocalWrite) {
+  return { writeId: write.writeId, modelType: write.modelType, recordId: write.recordId };
+}

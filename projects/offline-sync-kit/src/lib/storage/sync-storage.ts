@@ -1,0 +1,216 @@
+import { Subject } from 'rxjs';
+import { OfflineSyncError } from '../model/sync-error';
+import { applyLocalWrites } from './apply-local-writes';
+import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
+import { affectsWholeDatabase, noIndexedDbError, StorageErrorContext, toStorageError } from './storage-errors';
+import { StoredRecord, SyncDatabase } from './sync-database';
+import { WriteBatchResult, WriteQueue } from './write-queue';
+import { ensureIndexes } from './ensure-indexes';
+
+/**
+ * How to reach the browser's storage and the outside world. Time and ids are passed in so tests
+ * control them; `indexedDB` defaults to the global one, looked up only when the database opens.
+ *
+ * @example
+ * new SyncStorage({ databaseName: 'app', clock: () => Date.now(), newId: () => crypto.randomUUID() });
+ */
+export interface SyncStorageOptions {
+  readonly databaseName: string;
+  readonly clock: () => number;
+  readonly newId: () => string;
+  /** The IndexedDB factory; `null` means there is none (the kit then stays idle). */
+  readonly indexedDB?: IDBFactory | null;
+  readonly keyRange?: typeof IDBKeyRange | null;
+  readonly durability?: 'default' | 'strict' | 'relaxed';
+}
+
+/**
+ * Something that happened to the database outside of any one write.
+ * - `blocked`: opening waits for another tab that holds an older version open;
+ * - `closed`: another tab upgraded the database, this connection is closed for good.
+ *
+ * @example
+ * storage.problems$.subscribe((p) => console.warn(p.error.message));
+ */
+export interface StorageProblem {
+  readonly kind: 'blocked' | 'closed';
+  readonly error: OfflineSyncError;
+}
+
+/**
+ * The kit's local database: records and their outbox entries written together, group-committed,
+ * read back for hydration. Plain TypeScript with no Angular in it; the providers wire it in.
+ *
+ * @example
+ * const storage = new SyncStorage({ databaseName: 'app', clock: Date.now, newId });
+ * storage.registerSpec(todoSpec);
+ * await storage.open();
+ * const outcome = await storage.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: todo });
+ */
+export class SyncStorage {
+  /** Every group of writes once it settled, committed or failed. */
+  readonly settled$ = new Subject<WriteBatchResult<LocalWrite, WriteOutcome>>();
+  /** Blocked opens and connections closed by another tab. */
+  readonly problems$ = new Subject<StorageProblem>();
+
+  private readonly specs = new Map<string, EntityStorageSpec>();
+  private readonly queue = new WriteQueue<LocalWrite, WriteOutcome>(
+    (writes) => this.commit(writes),
+    (result) => this.settled$.next(result),
+    (error) => !affectsWholeDatabase(error)
+  );
+  private database: SyncDatabase | null = null;
+  private opening: Promise<SyncDatabase> | null = null;
+
+  constructor(private readonly options: SyncStorageOptions) {}
+
+  get databaseName(): string {
+    return this.options.databaseName;
+  }
+
+  /** Tells the storage how to store one entity type. Registering a type again replaces its spec. */
+  registerSpec(spec: EntityStorageSpec): void {
+    this.specs.set(spec.modelType, spec);
+  }
+
+  /** Opens the database once; later calls return the same promise. */
+  open(): Promise<SyncDatabase> {
+    this.opening ??= this.openDatabase();
+    return this.opening;
+  }
+
+  /** Reads every stored record of one type, after bringing its index entries up to date. */
+  async hydrate(modelType: string): Promise<StoredRecord[]> {
+    const context = { databaseName: this.databaseName, modelType, operation: 'hydration' };
+    const db = await this.openFor(context);
+    const spec = this.specFor(modelType);
+    try {
+      return await db.transaction('rw', db.records, db.meta, async () => {
+        await ensureIndexes(db, spec);
+        return db.records.where('modelType').equals(modelType).toArray();
+      });
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  /** Stores one local change with its outbox entry; resolves once the transaction committed. */
+  write(write: LocalWrite): Promise<WriteOutcome> {
+    return this.queue.enqueue(write);
+  }
+
+  /** Reads the stored rows for some records (`undefined` where none is stored). */
+  async readRecords(keys: readonly [string, string][]): Promise<(StoredRecord | undefined)[]> {
+    const context = { databaseName: this.databaseName, operation: 'read' };
+    const db = await this.openFor(context);
+    try {
+      return await db.records.bulkGet(keys as [string, string][]);
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  /** Records of a type whose indexed `field` equals `value` (see `SyncEntityConfig.indexes`). */
+  async findByIndex(modelType: string, field: string, value: string | number): Promise<StoredRecord[]> {
+    const context = { databaseName: this.databaseName, modelType, operation: 'query' };
+    const db = await this.openFor(context);
+    try {
+      return await db.records.where('idx').equals([modelType, field, value]).toArray();
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  /** Outbox entries still to be sent (queued or in flight, not dead letters). */
+  async pendingCount(): Promise<number> {
+    const context = { databaseName: this.databaseName, operation: 'outbox count' };
+    const db = await this.openFor(context);
+    try {
+      return await db.outbox.where('status').anyOf('queued', 'sending').count();
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  /** Closes the connection (the app is being destroyed); the data stays. */
+  close(): void {
+    this.database?.close();
+  }
+
+  private specFor(modelType: string): EntityStorageSpec {
+    const spec = this.specs.get(modelType);
+    if (!spec) {
+      throw new OfflineSyncError(
+        'config',
+        `The entity type "${modelType}" is not registered. Add its definition to ` +
+          `provideOfflineSync({ entities }) or provideSyncEntities() before storing it.`,
+        { modelType }
+      );
+    }
+    return spec;
+  }
+
+  private async commit(writes: readonly LocalWrite[]): Promise<WriteOutcome[]> {
+    const first = writes[0];
+    const context: StorageErrorContext = {
+      databaseName: this.databaseName,
+      operation: writes.length === 1 ? (first?.kind ?? 'write') : `${writes.length} writes`,
+      ...(writes.length === 1 && first ? { modelType: first.modelType, recordId: first.recordId } : {}),
+    };
+    const db = await this.openFor(context);
+    try {
+      const localContext = { now: this.options.clock(), newMutationId: this.options.newId, specFor: (t: string) => this.specFor(t) };
+      return await db.transaction('rw', db.records, db.outbox, () => applyLocalWrites(db, writes, localContext));
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  private async openFor(context: StorageErrorContext): Promise<SyncDatabase> {
+    try {
+      return await this.open();
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  private async openDatabase(): Promise<SyncDatabase> {
+    const indexedDB =
+      this.options.indexedDB === undefined ? (globalThis as { indexedDB?: IDBFactory }).indexedDB : this.options.indexedDB;
+    const keyRange =
+      this.options.keyRange === undefined
+        ? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange
+        : this.options.keyRange;
+    if (!indexedDB || !keyRange) throw noIndexedDbError(this.databaseName);
+    const db = new SyncDatabase(this.databaseName, {
+      indexedDB,
+      IDBKeyRange: keyRange,
+      chromeTransactionDurability: this.options.durability ?? 'default',
+    });
+    db.on('blocked', () => this.problems$.next({ kind: 'blocked', error: blockedError(this.databaseName) }));
+    db.on('versionchange', () => {
+      // Another tab wants a newer schema: step aside, or its upgrade waits for us forever.
+      db.close();
+      this.problems$.next({
+        kind: 'closed',
+        error: toStorageError({ name: 'DatabaseClosedError' }, { databaseName: this.databaseName, operation: 'database connection' }),
+      });
+      return false;
+    });
+    try {
+      await db.open();
+    } catch (error) {
+      throw toStorageError(error, { databaseName: this.databaseName, operation: 'opening of the database' });
+    }
+    this.database = db;
+    return db;
+  }
+}
+
+function blockedError(databaseName: string): OfflineSyncError {
+  return new OfflineSyncError(
+    'storage',
+    `Opening the local database "${databaseName}" waits for another tab of this app that still ` +
+      `has an older version open. Close or reload the other tabs of this app.`
+  );
+}

@@ -1,0 +1,80 @@
+import { WriteBatchResult, WriteQueue } from './write-queue';
+
+describe('WriteQueue (group commit)', () => {
+  it('commits writes issued in the same task in one group', async () => {
+    const groups: number[][] = [];
+    const queue = new WriteQueue<number, number>(async (writes) => {
+      groups.push([...writes]);
+      return writes.map((w) => w * 10);
+    }, () => undefined);
+    const results = await Promise.all([1, 2, 3].map((w) => queue.enqueue(w)));
+    expect(results).toEqual([10, 20, 30]);
+    expect(groups).toEqual([[1, 2, 3]]);
+  });
+
+  it('collects writes that arrive during a commit into the next group, in order', async () => {
+    const groups: number[][] = [];
+    let release!: () => void;
+    const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
+    const queue = new WriteQueue<number, number>(async (writes) => {
+      groups.push([...writes]);
+      if (groups.length === 1) await firstCommitHeld;
+      return [...writes];
+    }, () => undefined);
+    const first = queue.enqueue(1);
+    await Promise.resolve(); // let the first group start
+    await Promise.resolve();
+    const later = [2, 3, 4].map((w) => queue.enqueue(w));
+    release();
+    await Promise.all([first, ...later]);
+    expect(groups).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('retries a failed group write by write, so one bad write does not sink the others', async () => {
+    const settled: WriteBatchResult<number, number>[] = [];
+    const queue = new WriteQueue<number, number>(
+      async (writes) => {
+        if (writes.includes(2)) throw new Error(`bad write 2`);
+        return [...writes];
+      },
+      (result) => settled.push(result)
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3].map((w) => queue.enqueue(w)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(settled.length).toBe(1);
+    expect(settled[0]?.committed).toEqual([1, 3]);
+    expect(settled[0]?.failed.map((f) => f.writes)).toEqual([[2]]);
+  });
+
+  it('does not retry one by one when the failure concerns the whole database', async () => {
+    let calls = 0;
+    const queue = new WriteQueue<number, number>(
+      async () => {
+        calls++;
+        throw new Error('quota');
+      },
+      () => undefined,
+      () => false
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3].map((w) => queue.enqueue(w)));
+    expect(outcomes.every((o) => o.status === 'rejected')).toBeTrue();
+    expect(calls).toBe(1);
+  });
+
+  it('keeps working after a reporter throws', async () => {
+    let throwOnce = true;
+    const queue = new WriteQueue<number, number>(
+      async (writes) => [...writes],
+      () => {
+        if (throwOnce) {
+          throwOnce = false;
+          throw new Error('reporter bug');
+        }
+      }
+    );
+    spyOn(console, 'error');
+    await expectAsync(queue.enqueue(1)).toBeResolvedTo(1);
+    expect(console.error).toHaveBeenCalled();
+    await expectAsync(queue.enqueue(2)).toBeResolvedTo(2);
+  });
+});

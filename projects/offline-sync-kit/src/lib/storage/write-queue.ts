@@ -1,0 +1,96 @@
+/**
+ * The settled result of one group of writes committed (or failed) together.
+ *
+ * @example
+ * queue.settled((batch) => console.log(`${batch.committed.length} writes durable`));
+ */
+export interface WriteBatchResult<W, O> {
+  readonly committed: readonly O[];
+  readonly failed: readonly { readonly writes: readonly W[]; readonly error: unknown }[];
+}
+
+/**
+ * Group commit: every write enqueued while a transaction is running joins the next one, so a burst
+ * of writes costs a few transactions instead of one each (per-transaction overhead dominates
+ * IndexedDB writes). At most one transaction runs at a time, which also keeps writes in order.
+ *
+ * When a group fails and `retryAlone(error)` says the failure may be one write's fault, each write
+ * of the group is retried on its own, so one bad record never sinks the others.
+ *
+ * @example
+ * const queue = new WriteQueue((writes) => commitInOneTransaction(writes), (batch) => report(batch));
+ * const outcome = await queue.enqueue(write);
+ */
+export class WriteQueue<W, O> {
+  private waiting: { write: W; resolve: (outcome: O) => void; reject: (error: unknown) => void }[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly commit: (writes: readonly W[]) => Promise<readonly O[]>,
+    private readonly onSettled: (result: WriteBatchResult<W, O>) => void,
+    private readonly retryAlone: (error: unknown) => boolean = () => true,
+    private readonly maxGroupSize = 1000
+  ) {}
+
+  /** Queues a write; resolves once the transaction holding it has committed. */
+  enqueue(write: W): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.waiting.push({ write, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // A microtask lets writes issued in the same task share the first transaction.
+        queueMicrotask(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting.splice(0, this.maxGroupSize);
+        const result = await this.commitGroup(group.map((entry) => entry.write));
+        // Report first, so whoever awaits a write already sees the state it left.
+        try {
+          this.onSettled(result);
+        } catch (error) {
+          // A broken reporter must not leave writers waiting forever; their outcome still stands.
+          console.error('offline-sync-kit: reporting committed writes failed', error);
+        }
+        group.forEach((entry, index) => {
+          const outcome = result.outcomeAt[index];
+          if (outcome?.ok) entry.resolve(outcome.value);
+          else entry.reject(outcome?.error ?? new Error('write queue lost track of a write'));
+        });
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitGroup(writes: W[]): Promise<WriteBatchResult<W, O> & { outcomeAt: Settled<O>[] }> {
+    try {
+      const committed = await this.commit(writes);
+      return { committed, failed: [], outcomeAt: committed.map((value) => ({ ok: true, value })) };
+    } catch (error) {
+      if (writes.length === 1 || !this.retryAlone(error)) {
+        return { committed: [], failed: [{ writes, error }], outcomeAt: writes.map(() => ({ ok: false, error })) };
+      }
+    }
+    const committed: O[] = [];
+    const failed: { writes: W[]; error: unknown }[] = [];
+    const outcomeAt: Settled<O>[] = [];
+    for (const write of writes) {
+      try {
+        const [value] = await this.commit([write]);
+        committed.push(value as O);
+        outcomeAt.push({ ok: true, value: value as O });
+      } catch (error) {
+        failed.push({ writes: [write], error });
+        outcomeAt.push({ ok: false, error });
+      }
+    }
+    return { committed, failed, outcomeAt };
+  }
+}
+
+type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };

@@ -1,0 +1,30 @@
+import { SyncStorage, SyncStorageOptions } from '../lib/storage/sync-storage';
+import { EntityStorageSpec } from '../lib/storage/local-write';
+
+/** A storage spec as `defineSyncEntity` would produce it, with identity serialization. */
+export function plainSpec(modelType: string, overrides: Partial<EntityStorageSpec> = {}): EntityStorageSpec {
+  return {
+    modelType,
+    priority: 0,
+    indexes: [],
+    serialize: (record: never) => ({ ...(record as object) }),
+    deserialize: (stored) => ({ ...stored }),
+    ...overrides,
+  };
+}
+
+// Shared by every storage a spec makes: two storages on one database must not reuse ids.
+let mutationIds = 0;
+
+/** A SyncStorage with a counting clock and sequential ids, so specs can assert on them. */
+export function testStorage(databaseName: string, specs: EntityStorageSpec[], options: Partial<SyncStorageOptions> = {}) {
+  let now = 1_700_000_000_000;
+  const storage = new SyncStorage({
+    databaseName,
+    clock: () => now++,
+    newId: () => `m-${String(++mutationIds).padStart(6, '0')}`,
+    ...options,
+  });
+  specs.forEach((spec) => storage.registerSpec(spec));
+  return storage;
+}
