@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe('the CLI', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sync-server-cli-'));
+  });
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts, serves, logs each request and shuts down cleanly on SIGTERM', async () => {
+    const dbPath = join(dir, 'data', 'sync.sqlite');
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'projects/sync-server/src/cli.ts', '--port', '0', '--db', dbPath],
+      { stdio: ['ignore', 'pipe', 'pipe'] }
+    );
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) =>
+      child!.on('exit', (code) => resolve(code))
+    );
+
+    const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(output)?.[1]);
+    expect(existsSync(dbPath)).toBeTrue();
+    const res = await fetch(`${url}/todos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":"t1"}',
+    });
+    expect(res.status).toBe(201);
+    await waitFor(() => output.includes('POST /todos 201'));
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('SIGTERM');
+  }, 20000);
+
+  it('exits with 2 and the usage on a bad flag', async () => {
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'projects/sync-server/src/cli.ts', '--nope'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }
+    );
+    let errors = '';
+    child.stderr!.on('data', (chunk) => (errors += chunk));
+    const code = await new Promise((resolve) => child!.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(errors).toContain('Usage: npm run server');
+  }, 20000);
+});
+
+/** Polls `probe` until it returns something truthy (or 10 s pass). */
+async function waitFor<T>(probe: () => T | undefined | false): Promise<T> {
+  for (let waited = 0; waited < 10000; waited += 50) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out');
+}
