@@ -1,9 +1,12 @@
 import { DestroyRef, inject, Injectable } from '@angular/core';
-import { Store } from '@ngrx/store';
+import { EffectSources, EffectsRunner } from '@ngrx/effects';
+import { ReducerManager, Store } from '@ngrx/store';
 import { toSyncErrorInfo } from '../model/sync-error';
 import { PersistentStorageState } from '../model/sync-status';
 import { OFFLINE_SYNC_CONFIG, STORAGE_MANAGER } from '../providers/tokens';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
+import { PersistenceEffects } from './persistence.effects';
 import { SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
 
@@ -23,8 +26,15 @@ export class SyncBootstrap {
   private readonly storageManager = inject(STORAGE_MANAGER);
   private readonly destroyRef = inject(DestroyRef);
 
-  /** Opens the database and registers the configured entity types. */
+  /** Adds the kit's state and effects to the store, opens the database, registers the root types. */
   start(): void {
+    // Registered by hand rather than with provideState()/provideEffects(), which only work under
+    // provideStore(): this way StoreModule.forRoot() apps are served by the same code.
+    inject(ReducerManager).addReducer(offlineSyncFeature.name, offlineSyncFeature.reducer);
+    const runner = inject(EffectsRunner);
+    if (!runner.isStarted) runner.start();
+    inject(EffectSources).addEffects(inject(PersistenceEffects));
+
     const problems = this.storage.problems$.subscribe(({ kind, error }) => {
       const info = error.toInfo();
       this.store.dispatch(

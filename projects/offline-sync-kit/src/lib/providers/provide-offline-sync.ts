@@ -6,15 +6,12 @@ import {
   provideEnvironmentInitializer,
   Provider,
 } from '@angular/core';
-import { provideEffects } from '@ngrx/effects';
-import { provideState } from '@ngrx/store';
 import { OfflineSyncError } from '../model/sync-error';
 import { PersistenceEffects } from '../effects/persistence.effects';
 import { SyncBootstrap } from '../effects/sync-bootstrap';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { WriteReceipts } from '../effects/write-receipts';
 import { OfflineSyncService } from '../facade/offline-sync.service';
-import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { SyncStorage } from '../storage/sync-storage';
 import { OfflineSyncConfig, resolveOfflineSyncConfig } from './offline-sync-config';
 import { OfflineSyncFeature } from './offline-sync-feature';
@@ -53,8 +50,7 @@ export function _provideOfflineSync(
     WriteReceipts,
     SyncBootstrap,
     OfflineSyncService,
-    provideState(offlineSyncFeature),
-    provideEffects(PersistenceEffects),
+    PersistenceEffects,
     ...features.flatMap((feature) => feature.providers),
     provideEnvironmentInitializer(() => {
       assertSingleRoot();
@@ -65,7 +61,8 @@ export function _provideOfflineSync(
 
 /**
  * Sets up offline-sync-kit for a standalone app: the `offlineSync` state, the local database
- * and the entity types in `config.entities`. Needs `provideStore()` from `@ngrx/store`.
+ * and the entity types in `config.entities`. Needs `provideStore()` from `@ngrx/store`; the kit
+ * registers its reducers and effects itself, so `provideEffects()` is optional.
  * Call it once, in the application providers; lazy routes use `provideSyncEntities()`.
  *
  * @example

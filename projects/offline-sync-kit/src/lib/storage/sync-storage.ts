@@ -61,6 +61,7 @@ export class SyncStorage {
   );
   private database: SyncDatabase | null = null;
   private opening: Promise<SyncDatabase> | null = null;
+  private noIndexedDb = false;
 
   constructor(private readonly options: SyncStorageOptions) {}
 
@@ -101,6 +102,8 @@ export class SyncStorage {
 
   /** Reads the stored rows for some records (`undefined` where none is stored). */
   async readRecords(keys: readonly [string, string][]): Promise<(StoredRecord | undefined)[]> {
+    // Without IndexedDB nothing was ever stored: that is a definite answer, not a failure.
+    if (this.noIndexedDb) return keys.map(() => undefined);
     const context = { databaseName: this.databaseName, operation: 'read' };
     const db = await this.openFor(context);
     try {
@@ -181,7 +184,10 @@ export class SyncStorage {
       this.options.keyRange === undefined
         ? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange
         : this.options.keyRange;
-    if (!indexedDB || !keyRange) throw noIndexedDbError(this.databaseName);
+    if (!indexedDB || !keyRange) {
+      this.noIndexedDb = true;
+      throw noIndexedDbError(this.databaseName);
+    }
     const db = new SyncDatabase(this.databaseName, {
       indexedDB,
       IDBKeyRange: keyRange,
