@@ -15,6 +15,7 @@ interface BadRequest {
 
 const MAX_BODY = 4096;
 const long = 'x'.repeat(129);
+const deepArray = '{"id":"t9","a":' + '['.repeat(2000) + ']'.repeat(2000) + '}';
 const deep = '{"id":"t9","a":' + '{"b":'.repeat(40) + '1' + '}'.repeat(40) + '}';
 
 const CASES: BadRequest[] = [
@@ -159,6 +160,15 @@ const CASES: BadRequest[] = [
     path: '/todos',
     json: true,
     body: deep,
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'array nesting 2000 deep',
+    method: 'POST',
+    path: '/todos',
+    json: true,
+    body: deepArray,
     status: 400,
     code: 'invalid_request',
   },

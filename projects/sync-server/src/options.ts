@@ -113,37 +113,42 @@ export function resolveOptions(options: SyncServerOptions): ResolvedOptions {
     logger: options.logger ?? createConsoleLogger('info'),
     now: options.now ?? (() => new Date()),
   };
-  const problems = [
-    !resolved.dbPath && 'dbPath is required',
-    !isPort(resolved.port) && `port must be 0–65535, not ${resolved.port}`,
-    ...[...(resolved.collections ?? [])]
-      .filter((name) => !isValidCollectionName(name))
-      .map(
-        (name) =>
-          `'${name}' cannot be a collection name (letters, digits, _ and -; not sync or health)`
-      ),
-    ...(
-      [
-        'maxBodyBytes',
-        'maxBatchSize',
-        'maxIdLength',
-        'defaultPageSize',
-        'maxPageSize',
-        'idempotencyRetentionMs',
-      ] as const
-    )
-      .filter((key) => !Number.isSafeInteger(resolved[key]) || resolved[key] < 1)
-      .map((key) => `${key} must be a positive integer`),
-    resolved.defaultPageSize > resolved.maxPageSize && 'defaultPageSize exceeds maxPageSize',
-    resolved.auth &&
-      !resolved.auth.tokens &&
-      !resolved.auth.verify &&
-      'auth needs tokens or verify',
-  ].filter((problem): problem is string => typeof problem === 'string');
+  const problems = configProblems(resolved);
   if (problems.length > 0) throw new Error(`Invalid sync server options: ${problems.join('; ')}`);
   return resolved;
 }
 
-function isPort(port: number): boolean {
-  return Number.isInteger(port) && port >= 0 && port <= 65535;
+const POSITIVE_INTEGERS = [
+  'maxBodyBytes',
+  'maxBatchSize',
+  'maxIdLength',
+  'defaultPageSize',
+  'maxPageSize',
+  'idempotencyRetentionMs',
+] as const;
+
+function configProblems(options: ResolvedOptions): string[] {
+  const problems: string[] = [];
+  if (!options.dbPath) problems.push('dbPath is required');
+  const { port } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`port must be 0–65535, not ${port}`);
+  }
+  for (const name of options.collections ?? []) {
+    if (!isValidCollectionName(name)) {
+      problems.push(`'${name}' cannot be a collection (letters, digits, _, -; not sync or health)`);
+    }
+  }
+  for (const key of POSITIVE_INTEGERS) {
+    if (!Number.isSafeInteger(options[key]) || options[key] < 1) {
+      problems.push(`${key} must be a positive integer`);
+    }
+  }
+  if (options.defaultPageSize > options.maxPageSize) {
+    problems.push('defaultPageSize exceeds maxPageSize');
+  }
+  if (options.auth && !options.auth.tokens && !options.auth.verify) {
+    problems.push('auth needs tokens or verify');
+  }
+  return problems;
 }

@@ -139,7 +139,7 @@ export class SyncEngine {
     // Keys belong to the user, not to the record scope: two users' clients may well pick
     // the same key, and neither must see the other's answer.
     const keyScope = actor.userId ?? '';
-    const fingerprint = fingerprintMutation(mutation);
+    const fingerprint = key === undefined ? '' : fingerprintMutation(mutation);
     const stored = key === undefined ? undefined : this.keys.find(keyScope, key);
     if (stored) {
       if (stored.fingerprint !== fingerprint) {
@@ -159,8 +159,9 @@ export class SyncEngine {
       now.toISOString()
     );
     const entry = toEntry(record);
-    if (key !== undefined)
+    if (key !== undefined) {
       this.keys.save(keyScope, key, { fingerprint, status, entry }, now.getTime());
+    }
     if (changed) {
       const { collection, op } = mutation;
       events.push({ collection, op, entry, seq: record.seq, userId: actor.scope || null });
@@ -178,8 +179,9 @@ export class SyncEngine {
       return { mutationId: item.mutationId, status: 'applied', httpStatus: status, record: entry };
     } catch (err) {
       const error = toSyncError(err);
-      if (error.status >= 500)
+      if (error.status >= 500) {
         this.options.logger.error(`batch item ${item.mutationId} failed`, err);
+      }
       return failedResult(item.mutationId, error);
     }
   }
