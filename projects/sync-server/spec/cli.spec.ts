@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TestServer } from './support/test-server';
 
 describe('the CLI', () => {
   let dir: string;
@@ -15,7 +16,7 @@ describe('the CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts, serves, logs each request and shuts down cleanly on SIGTERM', async () => {
+  it('starts, serves, logs each request, shares its database and shuts down on SIGTERM', async () => {
     const dbPath = join(dir, 'data', 'sync.sqlite');
     child = spawn(
       process.execPath,
@@ -38,6 +39,27 @@ describe('the CLI', () => {
     });
     expect(res.status).toBe(201);
     await waitFor(() => output.includes('POST /todos 201'));
+
+    // A second server in this process on the same file: writes from two processes must
+    // still let exactly one of two same-version updates win.
+    const local = await new TestServer({}, dbPath).start();
+    try {
+      for (let version = 1; version <= 10; version++) {
+        const init = {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
+        };
+        const answers = await Promise.all([
+          fetch(`${url}/todos/t1`, { ...init, body: '{"by":"cli"}' }),
+          fetch(`${local.url}/todos/t1`, { ...init, body: '{"by":"local"}' }),
+        ]);
+        expect(answers.map((a) => a.status).sort())
+          .withContext(`round ${version}`)
+          .toEqual([200, 409]);
+      }
+    } finally {
+      await local.stop();
+    }
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
