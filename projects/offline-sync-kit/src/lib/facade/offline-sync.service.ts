@@ -1,5 +1,4 @@
 import { inject, Injectable, Signal } from '@angular/core';
-import { toObservable } from '@angular/core/rxjs-interop';
 import { Actions, ofType } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
 import { combineLatest, filter, firstValueFrom, mergeMap, Observable } from 'rxjs';
@@ -40,7 +39,7 @@ export class OfflineSyncService {
   /** The sync status as a signal. */
   readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(offlineSyncFeature.selectSyncStatus);
   /** The sync status as an observable. */
-  readonly syncStatus$: Observable<SyncStatus> = toObservable(this.currentStatus);
+  readonly syncStatus$: Observable<SyncStatus> = this.store.select(offlineSyncFeature.selectSyncStatus);
   /** Number of local changes not yet confirmed by the server. */
   readonly pendingChanges$: Observable<number> = this.store.select(offlineSyncFeature.selectPendingCount);
   /** True once every registered entity type is loaded from the database. */

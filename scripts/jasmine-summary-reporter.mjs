@@ -1,10 +1,6 @@
-/**
- * Writes `{"suite":"server","passed":N,"failed":N,"skipped":N}` to the file named by
- * TEST_SUMMARY_FILE when the run ends, for the test orchestration to read. Pending and
- * excluded specs count as skipped; an error in a beforeAll/afterAll (which fails the run
- * without failing a spec) counts as one failure, so the summary never says 0 failed for a
- * failed run.
- */
+// Jasmine (Node) helper: writes {"passed":N,"failed":N,"skipped":N} to $TEST_SUMMARY_FILE when the
+// run ends, for scripts/test.mjs to add up. Errors outside specs (beforeAll/afterAll) count as a
+// failure, so a broken run never reports 0 failed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -21,9 +17,9 @@ jasmine.getEnv().addReporter({
   },
   jasmineDone(result) {
     if (result.failedExpectations.length > 0) counts.failed += 1;
-    const file = process.env['TEST_SUMMARY_FILE'];
+    const file = process.env.TEST_SUMMARY_FILE;
     if (!file) return;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({ suite: 'server', ...counts }) + '\n');
+    writeFileSync(file, JSON.stringify(counts) + '\n');
   },
 });

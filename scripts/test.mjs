@@ -1,0 +1,60 @@
+// `npm test`: every test suite of the workspace, one after another, then one summary line
+// `N passed, N failed` (what CI reads). Exits non-zero if anything failed or did not report.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureChromium, ensureDependencies, root, run } from './setup.mjs';
+
+ensureDependencies();
+const chrome = ensureChromium();
+const env = { ...process.env, CHROME_BIN: chrome, NG_CLI_ANALYTICS: 'false' };
+const ng = join(root, 'node_modules', '.bin', 'ng');
+const resultsDir = join(root, '.test-results');
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+/** Each suite writes its counts to its summary file; a suite that writes none has crashed. */
+const suites = [
+  { name: 'sync-server', command: 'npm', args: ['run', '--silent', 'test:server'] },
+  { name: 'offline-sync-kit', command: ng, args: ['test', 'offline-sync-kit', '--watch=false'] },
+  { name: 'library build', build: [ng, ['build', 'offline-sync-kit']] },
+  { name: 'offline-sync-kit (node)', command: 'npm', args: ['run', '--silent', 'test:lib:node'] },
+  { name: 'demo', command: ng, args: ['test', 'demo', '--watch=false'] },
+];
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const suite of suites) {
+  console.log(`\n=== ${suite.name} ===`);
+  if (suite.build) {
+    try {
+      run(suite.build[0], suite.build[1], { env });
+    } catch (error) {
+      console.error(`[test] ${suite.name} failed: ${error.message}`);
+      totals.failed++;
+      break; // later suites need the build
+    }
+    continue;
+  }
+  const summaryFile = join(resultsDir, `${suite.name.replace(/\W+/g, '-')}.json`);
+  const result = spawnSync(suite.command, suite.args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, TEST_SUMMARY_FILE: summaryFile },
+  });
+  const counts = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null;
+  if (!counts) {
+    console.error(`[test] ${suite.name} ended (exit ${result.status ?? result.signal}) without reporting results`);
+    totals.failed++;
+    continue;
+  }
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  if (result.status !== 0 && counts.failed === 0) {
+    console.error(`[test] ${suite.name} exited with ${result.status ?? result.signal} although no spec failed`);
+    totals.failed++;
+  }
+}
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
