@@ -1,23 +1,54 @@
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { provideStore } from '@ngrx/store';
+import { Dexie } from 'dexie';
+import { filter, firstValueFrom } from 'rxjs';
+import { OfflineSyncService, provideOfflineSync } from 'offline-sync-kit';
 import { App } from './app';
+import { routes } from './app.routes';
+import { TodoSync } from './entities';
+import { TodoPage } from './todo-page';
 
-describe('App', () => {
-  beforeEach(async () => {
-    await TestBed.configureTestingModule({
-      imports: [App],
-    }).compileComponents();
+describe('demo app', () => {
+  const databaseName = `demo-spec-${Date.now()}`;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      imports: [App, TodoPage],
+      providers: [provideRouter(routes), provideStore(), provideOfflineSync({ databaseName, entities: [TodoSync] })],
+    });
   });
 
-  it('should create the app', () => {
-    const fixture = TestBed.createComponent(App);
-    const app = fixture.componentInstance;
-    expect(app).toBeTruthy();
+  afterEach(async () => {
+    TestBed.resetTestingModule();
+    await Dexie.delete(databaseName);
   });
 
-  it('should render title', async () => {
+  it('shows the sync status from the kit', async () => {
     const fixture = TestBed.createComponent(App);
+    await TestBed.inject(OfflineSyncService).whenHydrated();
     await fixture.whenStable();
-    const compiled = fixture.nativeElement as HTMLElement;
-    expect(compiled.querySelector('h1')?.textContent).toContain('Hello, demo');
+    const status = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="sync-status"]');
+    expect(status?.textContent).toContain('idle');
+    expect(status?.textContent).toContain('0 changes waiting for the server');
+  });
+
+  it('adds a task through the form, stores it, and counts it as pending', async () => {
+    const fixture = TestBed.createComponent(TodoPage);
+    const sync = TestBed.inject(OfflineSyncService);
+    await sync.whenHydrated();
+    await fixture.whenStable();
+    const page = fixture.nativeElement as HTMLElement;
+    const input = page.querySelector<HTMLInputElement>('#new-todo');
+    input!.value = 'Water the plants';
+    input!.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    page.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await fixture.whenStable();
+    expect(page.querySelector('.todos')?.textContent).toContain('Water the plants');
+    const stored = await sync.getAllModels('todo');
+    expect(stored.length).toBe(1);
+    // Counted once the record and its outbox entry are committed to IndexedDB.
+    expect(await firstValueFrom(sync.pendingChanges$.pipe(filter((n) => n > 0)))).toBe(1);
   });
 });
