@@ -15,14 +15,24 @@ console.log('[start] building the library…');
 run(bin('ng'), ['build', 'offline-sync-kit'], { env });
 
 const children = [
-  spawn(bin('tsx'), ['projects/sync-server/src/cli.ts', '--port', SERVER_PORT, '--db', 'data/sync.sqlite'], {
+  spawn(
+    bin('tsx'),
+    ['projects/sync-server/src/cli.ts', '--port', SERVER_PORT, '--db', 'data/sync.sqlite'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env,
+    }
+  ),
+  spawn(bin('ng'), ['serve', 'demo', '--port', DEMO_PORT, '--host', '127.0.0.1'], {
     cwd: root,
     stdio: 'inherit',
     env,
   }),
-  spawn(bin('ng'), ['serve', 'demo', '--port', DEMO_PORT, '--host', '127.0.0.1'], { cwd: root, stdio: 'inherit', env }),
 ];
-console.log(`[start] sync server on http://127.0.0.1:${SERVER_PORT}, demo on http://127.0.0.1:${DEMO_PORT} (Ctrl-C stops both)`);
+console.log(
+  `[start] sync server on http://127.0.0.1:${SERVER_PORT}, demo on http://127.0.0.1:${DEMO_PORT} (Ctrl-C stops both)`
+);
 
 let stopping = false;
 function stop(code) {

@@ -43,7 +43,9 @@ for (const suite of suites) {
   });
   const counts = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null;
   if (!counts) {
-    console.error(`[test] ${suite.name} ended (exit ${result.status ?? result.signal}) without reporting results`);
+    console.error(
+      `[test] ${suite.name} ended (exit ${result.status ?? result.signal}) without reporting results`
+    );
     totals.failed++;
     continue;
   }
@@ -51,7 +53,9 @@ for (const suite of suites) {
   totals.failed += counts.failed;
   totals.skipped += counts.skipped;
   if (result.status !== 0 && counts.failed === 0) {
-    console.error(`[test] ${suite.name} exited with ${result.status ?? result.signal} although no spec failed`);
+    console.error(
+      `[test] ${suite.name} exited with ${result.status ?? result.signal} although no spec failed`
+    );
     totals.failed++;
   }
 }

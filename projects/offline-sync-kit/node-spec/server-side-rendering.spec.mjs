@@ -4,7 +4,12 @@
  * and say why instead of crashing. Runs against `dist/`, so `ng build offline-sync-kit` first.
  */
 import '@angular/compiler'; // links the partially compiled library at run time (JIT)
-import { createEnvironmentInjector, ErrorHandler, Injector, ɵINJECTOR_SCOPE as INJECTOR_SCOPE } from '@angular/core';
+import {
+  createEnvironmentInjector,
+  ErrorHandler,
+  Injector,
+  ɵINJECTOR_SCOPE as INJECTOR_SCOPE,
+} from '@angular/core';
 import { provideStore, Store } from '@ngrx/store';
 
 describe('offline-sync-kit without a browser (server-side rendering)', () => {
@@ -52,7 +57,9 @@ describe('offline-sync-kit without a browser (server-side rendering)', () => {
       (e) => e
     );
     expect(error?.kind).toBe('storage');
-    const todos = await new Promise((resolve) => store.select((s) => s['offlineSync:todo']?.ids).subscribe(resolve));
+    const todos = await new Promise((resolve) =>
+      store.select((s) => s['offlineSync:todo']?.ids).subscribe(resolve)
+    );
     expect(todos).toEqual([]);
   });
 });

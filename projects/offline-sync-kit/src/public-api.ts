@@ -9,7 +9,12 @@ export { OfflineSyncError, isOfflineSyncError, toSyncErrorInfo } from './lib/mod
 export type { SyncErrorInfo, SyncErrorKind } from './lib/model/sync-error';
 export type { SyncEvent, SyncEventType } from './lib/model/sync-event';
 export type { SyncMeta, SyncRecordState } from './lib/model/sync-meta';
-export type { ConnectionState, PersistentStorageState, SyncPhase, SyncStatus } from './lib/model/sync-status';
+export type {
+  ConnectionState,
+  PersistentStorageState,
+  SyncPhase,
+  SyncStatus,
+} from './lib/model/sync-status';
 
 // State: entity definitions, actions, selectors
 export { defineSyncEntity } from './lib/state/define-sync-entity';
@@ -36,10 +41,23 @@ export type { OfflineSyncState } from './lib/state/offline-sync.feature';
 export { provideOfflineSync } from './lib/providers/provide-offline-sync';
 export { provideSyncEntities } from './lib/providers/provide-sync-entities';
 export { OfflineSyncModule } from './lib/providers/offline-sync.module';
-export { DEFAULT_OFFLINE_SYNC_CONFIG, resolveOfflineSyncConfig } from './lib/providers/offline-sync-config';
-export type { OfflineSyncConfig, ResolvedOfflineSyncConfig } from './lib/providers/offline-sync-config';
+export {
+  DEFAULT_OFFLINE_SYNC_CONFIG,
+  resolveOfflineSyncConfig,
+} from './lib/providers/offline-sync-config';
+export type {
+  OfflineSyncConfig,
+  ResolvedOfflineSyncConfig,
+} from './lib/providers/offline-sync-config';
 export type { OfflineSyncFeature } from './lib/providers/offline-sync-feature';
-export { INDEXED_DB, OFFLINE_SYNC_CONFIG, STORAGE_MANAGER, SYNC_CLOCK, SyncIdGenerator, UuidV7Generator } from './lib/providers/tokens';
+export {
+  INDEXED_DB,
+  OFFLINE_SYNC_CONFIG,
+  STORAGE_MANAGER,
+  SYNC_CLOCK,
+  SyncIdGenerator,
+  UuidV7Generator,
+} from './lib/providers/tokens';
 
 // Facade
 export { OfflineSyncService } from './lib/facade/offline-sync.service';

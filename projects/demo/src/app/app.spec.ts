@@ -15,7 +15,11 @@ describe('demo app', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       imports: [App, TodoPage],
-      providers: [provideRouter(routes), provideStore(), provideOfflineSync({ databaseName, entities: [TodoSync] })],
+      providers: [
+        provideRouter(routes),
+        provideStore(),
+        provideOfflineSync({ databaseName, entities: [TodoSync] }),
+      ],
     });
   });
 
@@ -28,7 +32,9 @@ describe('demo app', () => {
     const fixture = TestBed.createComponent(App);
     await TestBed.inject(OfflineSyncService).whenHydrated();
     await fixture.whenStable();
-    const status = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="sync-status"]');
+    const status = (fixture.nativeElement as HTMLElement).querySelector(
+      '[data-testid="sync-status"]'
+    );
     expect(status?.textContent).toContain('idle');
     expect(status?.textContent).toContain('0 changes waiting for the server');
   });

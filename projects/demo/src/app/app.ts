@@ -12,13 +12,18 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
     <header class="bar">
       <h1>Offline Sync Kit <span>demo</span></h1>
       <nav aria-label="Main">
-        <a routerLink="/" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">Tasks</a>
+        <a routerLink="/" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }"
+          >Tasks</a
+        >
         <a routerLink="/projects" routerLinkActive="active">Projects</a>
       </nav>
     </header>
     <section class="status" role="status" aria-live="polite" data-testid="sync-status">
       <span class="pill" [attr.data-phase]="status().phase">{{ status().phase }}</span>
-      <span>{{ status().pendingCount }} change{{ status().pendingCount === 1 ? '' : 's' }} waiting for the server</span>
+      <span
+        >{{ status().pendingCount }} change{{ status().pendingCount === 1 ? '' : 's' }} waiting for
+        the server</span
+      >
       <span>storage: {{ persistent() }}</span>
       @if (status().lastSyncAt; as at) {
         <span>last sync {{ at | date: 'shortTime' }}</span>
@@ -32,15 +37,48 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
     </main>
   `,
   styles: `
-    .bar { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem; }
-    h1 { font-size: 1.25rem; margin: 0; }
-    h1 span { color: #555; font-weight: normal; }
-    nav a { margin-left: 1rem; color: #0b5cad; }
-    nav a.active { font-weight: bold; text-decoration: none; }
-    .status { display: flex; flex-wrap: wrap; gap: 1rem; padding: 0.5rem 0; border-bottom: 1px solid #ddd; font-size: 0.9rem; }
-    .pill { padding: 0 0.5rem; border-radius: 1rem; background: #e8f0fe; }
-    .pill[data-phase='unavailable'] { background: #fde8e8; }
-    .error { color: #a10000; }
+    .bar {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.5rem;
+    }
+    h1 {
+      font-size: 1.25rem;
+      margin: 0;
+    }
+    h1 span {
+      color: #555;
+      font-weight: normal;
+    }
+    nav a {
+      margin-left: 1rem;
+      color: #0b5cad;
+    }
+    nav a.active {
+      font-weight: bold;
+      text-decoration: none;
+    }
+    .status {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 1rem;
+      padding: 0.5rem 0;
+      border-bottom: 1px solid #ddd;
+      font-size: 0.9rem;
+    }
+    .pill {
+      padding: 0 0.5rem;
+      border-radius: 1rem;
+      background: #e8f0fe;
+    }
+    .pill[data-phase='unavailable'] {
+      background: #fde8e8;
+    }
+    .error {
+      color: #a10000;
+    }
   `,
 })
 export class App {

@@ -23,8 +23,16 @@ import { Project, ProjectSync } from './entities';
     </ul>
   `,
   styles: `
-    .add { display: flex; gap: 0.5rem; align-items: center; margin: 1rem 0; }
-    .add input { flex: 1; padding: 0.4rem; }
+    .add {
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+      margin: 1rem 0;
+    }
+    .add input {
+      flex: 1;
+      padding: 0.4rem;
+    }
   `,
 })
 export class ProjectsPage {

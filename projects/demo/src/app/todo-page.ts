@@ -20,10 +20,17 @@ import { Todo, TodoSync } from './entities';
     <ul class="todos">
       @for (todo of todos(); track todo.id) {
         <li [class.done]="todo.done">
-          <input type="checkbox" [id]="'done-' + todo.id" [checked]="todo.done" (change)="toggle(todo)" />
+          <input
+            type="checkbox"
+            [id]="'done-' + todo.id"
+            [checked]="todo.done"
+            (change)="toggle(todo)"
+          />
           <label [for]="'done-' + todo.id">{{ todo.title }}</label>
           <small>{{ meta()[todo.id]?.state }}</small>
-          <button type="button" (click)="remove(todo)" [attr.aria-label]="'Delete ' + todo.title">Delete</button>
+          <button type="button" (click)="remove(todo)" [attr.aria-label]="'Delete ' + todo.title">
+            Delete
+          </button>
         </li>
       } @empty {
         @if (hydrated()) {
@@ -36,14 +43,40 @@ import { Todo, TodoSync } from './entities';
     }
   `,
   styles: `
-    .add { display: flex; gap: 0.5rem; align-items: center; margin: 1rem 0; }
-    .add input { flex: 1; padding: 0.4rem; }
-    .todos { list-style: none; padding: 0; }
-    .todos li { display: flex; gap: 0.5rem; align-items: center; padding: 0.4rem 0; border-bottom: 1px solid #eee; }
-    .todos label { flex: 1; }
-    .done label { text-decoration: line-through; color: #666; }
-    small { color: #555; }
-    .error { color: #a10000; }
+    .add {
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+      margin: 1rem 0;
+    }
+    .add input {
+      flex: 1;
+      padding: 0.4rem;
+    }
+    .todos {
+      list-style: none;
+      padding: 0;
+    }
+    .todos li {
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+      padding: 0.4rem 0;
+      border-bottom: 1px solid #eee;
+    }
+    .todos label {
+      flex: 1;
+    }
+    .done label {
+      text-decoration: line-through;
+      color: #666;
+    }
+    small {
+      color: #555;
+    }
+    .error {
+      color: #a10000;
+    }
   `,
 })
 export class TodoPage {

@@ -23,7 +23,11 @@ export async function rawDatabase(name: string): Promise<SyncDatabase> {
 export async function readRaw(name: string) {
   const db = await rawDatabase(name);
   try {
-    const [records, outbox, meta] = await Promise.all([db.records.toArray(), db.outbox.orderBy('seq').toArray(), db.meta.toArray()]);
+    const [records, outbox, meta] = await Promise.all([
+      db.records.toArray(),
+      db.outbox.orderBy('seq').toArray(),
+      db.meta.toArray(),
+    ]);
     return { records, outbox, meta };
   } finally {
     db.close();
@@ -31,7 +35,11 @@ export async function readRaw(name: string) {
 }
 
 /** Resolves once `predicate` holds, checking after each macrotask; fails after `limit` checks. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, limit = 500): Promise<void> {
+export async function eventually(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  limit = 500
+): Promise<void> {
   for (let i = 0; i < limit; i++) {
     if (await predicate()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));

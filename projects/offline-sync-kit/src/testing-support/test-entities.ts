@@ -16,4 +16,8 @@ export interface Project {
 }
 
 export const TodoSync = defineSyncEntity<Todo>({ modelType: 'todo', endpoint: 'todos' });
-export const ProjectSync = defineSyncEntity<Project>({ modelType: 'project', endpoint: 'projects', priority: 5 });
+export const ProjectSync = defineSyncEntity<Project>({
+  modelType: 'project',
+  endpoint: 'projects',
+  priority: 5,
+});

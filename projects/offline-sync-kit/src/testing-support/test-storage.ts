@@ -2,7 +2,10 @@ import { SyncStorage, SyncStorageOptions } from '../lib/storage/sync-storage';
 import { EntityStorageSpec } from '../lib/storage/local-write';
 
 /** A storage spec as `defineSyncEntity` would produce it, with identity serialization. */
-export function plainSpec(modelType: string, overrides: Partial<EntityStorageSpec> = {}): EntityStorageSpec {
+export function plainSpec(
+  modelType: string,
+  overrides: Partial<EntityStorageSpec> = {}
+): EntityStorageSpec {
   return {
     modelType,
     priority: 0,
@@ -17,7 +20,11 @@ export function plainSpec(modelType: string, overrides: Partial<EntityStorageSpe
 let mutationIds = 0;
 
 /** A SyncStorage with a counting clock and sequential ids, so specs can assert on them. */
-export function testStorage(databaseName: string, specs: EntityStorageSpec[], options: Partial<SyncStorageOptions> = {}) {
+export function testStorage(
+  databaseName: string,
+  specs: EntityStorageSpec[],
+  options: Partial<SyncStorageOptions> = {}
+) {
   let now = 1_700_000_000_000;
   const storage = new SyncStorage({
     databaseName,

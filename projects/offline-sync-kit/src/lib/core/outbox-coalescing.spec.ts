@@ -1,7 +1,12 @@
 import { Mutation } from '../model/mutation';
 import { coalesce, OutboxChange } from './outbox-coalescing';
 
-function change(op: OutboxChange['op'], before: object | null, after: object | null, mutationId = 'm-new'): OutboxChange {
+function change(
+  op: OutboxChange['op'],
+  before: object | null,
+  after: object | null,
+  mutationId = 'm-new'
+): OutboxChange {
   return {
     modelType: 'todo',
     recordId: 't1',
@@ -40,7 +45,13 @@ describe('coalesce (outbox rules)', () => {
     expect(step.kind).toBe('insert');
     if (step.kind !== 'insert') return;
     expect(step.mutation).toEqual(
-      jasmine.objectContaining({ op: 'create', patch: base, changedFields: ['id', 'title', 'done'], base: null, baseVersion: null })
+      jasmine.objectContaining({
+        op: 'create',
+        patch: base,
+        changedFields: ['id', 'title', 'done'],
+        base: null,
+        baseVersion: null,
+      })
     );
   });
 
@@ -48,7 +59,13 @@ describe('coalesce (outbox rules)', () => {
     const step = coalesce(undefined, change('update', base, { ...base, done: true }));
     expect(step).toEqual({
       kind: 'insert',
-      mutation: jasmine.objectContaining({ op: 'update', changedFields: ['done'], patch: { done: true }, base, baseVersion: 3 }),
+      mutation: jasmine.objectContaining({
+        op: 'update',
+        changedFields: ['done'],
+        patch: { done: true },
+        base,
+        baseVersion: 3,
+      }),
     });
   });
 
@@ -57,16 +74,27 @@ describe('coalesce (outbox rules)', () => {
   });
 
   it('create + update → one create holding the latest values, same id and place', () => {
-    const step = coalesce(queued('create', base, null), change('update', base, { ...base, title: 'Oat milk' }));
+    const step = coalesce(
+      queued('create', base, null),
+      change('update', base, { ...base, title: 'Oat milk' })
+    );
     expect(step).toEqual({
       kind: 'replace',
-      mutation: jasmine.objectContaining({ mutationId: 'm-old', op: 'create', patch: { ...base, title: 'Oat milk' }, createdAt: 1000 }),
+      mutation: jasmine.objectContaining({
+        mutationId: 'm-old',
+        op: 'create',
+        patch: { ...base, title: 'Oat milk' },
+        createdAt: 1000,
+      }),
     });
   });
 
   it('update + update → one update of the union of changed fields, first base kept', () => {
     const first = queued('update', { done: true }, base);
-    const step = coalesce(first, change('update', { ...base, done: true }, { ...base, done: true, title: 'Bread' }));
+    const step = coalesce(
+      first,
+      change('update', { ...base, done: true }, { ...base, done: true, title: 'Bread' })
+    );
     expect(step).toEqual({
       kind: 'replace',
       mutation: jasmine.objectContaining({
@@ -82,24 +110,43 @@ describe('coalesce (outbox rules)', () => {
 
   it('update + update back to the base → the entry is dropped (nothing left to send)', () => {
     const first = queued('update', { done: true }, base);
-    expect(coalesce(first, change('update', { ...base, done: true }, base))).toEqual({ kind: 'drop', mutationId: 'm-old' });
+    expect(coalesce(first, change('update', { ...base, done: true }, base))).toEqual({
+      kind: 'drop',
+      mutationId: 'm-old',
+    });
   });
 
   it('update + update that removes a field → the patch sets it to null (merge-patch removal)', () => {
     const first = queued('update', { done: true }, base);
-    const step = coalesce(first, change('update', { ...base, done: true }, { id: 't1', done: true }));
+    const step = coalesce(
+      first,
+      change('update', { ...base, done: true }, { id: 't1', done: true })
+    );
     expect(step.kind === 'replace' && step.mutation.patch).toEqual({ title: null, done: true });
   });
 
   it('create + delete → nothing at all', () => {
-    expect(coalesce(queued('create', base, null), change('delete', base, null))).toEqual({ kind: 'drop', mutationId: 'm-old' });
+    expect(coalesce(queued('create', base, null), change('delete', base, null))).toEqual({
+      kind: 'drop',
+      mutationId: 'm-old',
+    });
   });
 
   it('update + delete → one delete on the original base version', () => {
-    const step = coalesce(queued('update', { done: true }, base), change('delete', { ...base, done: true }, null));
+    const step = coalesce(
+      queued('update', { done: true }, base),
+      change('delete', { ...base, done: true }, null)
+    );
     expect(step).toEqual({
       kind: 'replace',
-      mutation: jasmine.objectContaining({ mutationId: 'm-old', op: 'delete', patch: {}, changedFields: [], baseVersion: 3, base }),
+      mutation: jasmine.objectContaining({
+        mutationId: 'm-old',
+        op: 'delete',
+        patch: {},
+        changedFields: [],
+        baseVersion: 3,
+        base,
+      }),
     });
   });
 

@@ -63,11 +63,17 @@ export function coalesce(queued: Mutation | undefined, change: OutboxChange): Co
   }
   const after = change.after ?? {};
   if (queued.op === 'create') {
-    return { kind: 'replace', mutation: { ...queued, changedFields: Object.keys(after), patch: after } };
+    return {
+      kind: 'replace',
+      mutation: { ...queued, changedFields: Object.keys(after), patch: after },
+    };
   }
   const fields = changedFields(queued.base ?? {}, after);
   if (fields.length === 0) return { kind: 'drop', mutationId: queued.mutationId };
-  return { kind: 'replace', mutation: { ...queued, changedFields: fields, patch: pickFields(after, fields) } };
+  return {
+    kind: 'replace',
+    mutation: { ...queued, changedFields: fields, patch: pickFields(after, fields) },
+  };
 }
 
 function newEntry(change: OutboxChange): Mutation {

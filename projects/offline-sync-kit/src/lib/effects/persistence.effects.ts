@@ -34,7 +34,9 @@ export class PersistenceEffects {
         tap((action) => {
           let write: LocalWrite | null;
           try {
-            write = this.registry.toLocalWrite(action as Action & Record<string, unknown>, () => this.ids.next());
+            write = this.registry.toLocalWrite(action as Action & Record<string, unknown>, () =>
+              this.ids.next()
+            );
           } catch (error) {
             this.reportUnstorable(action, error);
             return;
@@ -74,7 +76,11 @@ export class PersistenceEffects {
       const restored = await this.readBack(writes);
       this.store.dispatch(
         OfflineSyncStorageActions.writesFailed({
-          writes: writes.map(({ writeId, modelType, recordId }) => ({ writeId, modelType, id: recordId })),
+          writes: writes.map(({ writeId, modelType, recordId }) => ({
+            writeId,
+            modelType,
+            id: recordId,
+          })),
           error: toSyncErrorInfo(error, 'storage', 'Saving on this device failed'),
           restored,
         })
@@ -86,12 +92,19 @@ export class PersistenceEffects {
   /** What the database holds for failed writes, in the app's form; `null` if it cannot be read. */
   private async readBack(writes: readonly LocalWrite[]): Promise<RestoredRecord[] | null> {
     try {
-      const rows = await this.storage.readRecords(writes.map((w) => [w.modelType, w.recordId] as [string, string]));
+      const rows = await this.storage.readRecords(
+        writes.map((w) => [w.modelType, w.recordId] as [string, string])
+      );
       return writes.map((write, index) => {
         const row = rows[index];
         const def = this.registry.get(write.modelType);
         return row
-          ? { modelType: write.modelType, id: write.recordId, record: def.deserialize(row.data), meta: row.meta }
+          ? {
+              modelType: write.modelType,
+              id: write.recordId,
+              record: def.deserialize(row.data),
+              meta: row.meta,
+            }
           : { modelType: write.modelType, id: write.recordId, record: null, meta: null };
       });
     } catch {
@@ -100,7 +113,11 @@ export class PersistenceEffects {
   }
 
   private reportUnstorable(action: Action, error: unknown): void {
-    const info = toSyncErrorInfo(error, 'config', `The action "${action.type}" could not be stored`);
+    const info = toSyncErrorInfo(
+      error,
+      'config',
+      `The action "${action.type}" could not be stored`
+    );
     const writeId = (action as { writeId?: unknown }).writeId;
     const modelType = error instanceof OfflineSyncError ? (error.modelType ?? '') : '';
     this.store.dispatch(

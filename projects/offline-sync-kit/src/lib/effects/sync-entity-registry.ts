@@ -25,20 +25,27 @@ export class SyncEntityRegistry {
   private readonly reducers = inject(ReducerManager);
   private readonly storage = inject(SyncStorage);
   private readonly definitions = new Map<string, AnyDefinition>();
-  private readonly byActionType = new Map<string, { def: AnyDefinition; kind: 'added' | 'updated' | 'removed' }>();
+  private readonly byActionType = new Map<
+    string,
+    { def: AnyDefinition; kind: 'added' | 'updated' | 'removed' }
+  >();
 
   /** Registers entity types; registering the same definition again is a no-op. */
   register(definitions: readonly AnyDefinition[]): void {
     const added = definitions.filter((def) => this.accept(def));
     if (added.length === 0) return;
-    this.reducers.addReducers(Object.fromEntries(added.map((def) => [def.featureKey, def.reducer])));
+    this.reducers.addReducers(
+      Object.fromEntries(added.map((def) => [def.featureKey, def.reducer]))
+    );
     for (const def of added) {
       this.storage.registerSpec(def);
       this.byActionType.set(def.actions.added.type, { def, kind: 'added' });
       this.byActionType.set(def.actions.updated.type, { def, kind: 'updated' });
       this.byActionType.set(def.actions.removed.type, { def, kind: 'removed' });
     }
-    this.store.dispatch(OfflineSyncStorageActions.entityTypesRegistered({ modelTypes: added.map((d) => d.modelType) }));
+    this.store.dispatch(
+      OfflineSyncStorageActions.entityTypesRegistered({ modelTypes: added.map((d) => d.modelType) })
+    );
     for (const def of added) void this.hydrate(def);
   }
 
@@ -65,7 +72,10 @@ export class SyncEntityRegistry {
    * The storage write for a local entity action (`added`, `updated`, `removed`), or `null` for any
    * other action. Throws a `config` error for an `added` record without a string id.
    */
-  toLocalWrite(action: Action & Record<string, unknown>, newWriteId: () => string): LocalWrite | null {
+  toLocalWrite(
+    action: Action & Record<string, unknown>,
+    newWriteId: () => string
+  ): LocalWrite | null {
     const match = this.byActionType.get(action.type);
     if (!match) return null;
     const { def, kind } = match;
@@ -85,7 +95,13 @@ export class SyncEntityRegistry {
     }
     const recordId = action['id'] as string;
     return kind === 'updated'
-      ? { writeId, modelType, recordId, kind: 'update', changes: action['changes'] as Record<string, unknown> }
+      ? {
+          writeId,
+          modelType,
+          recordId,
+          kind: 'update',
+          changes: action['changes'] as Record<string, unknown>,
+        }
       : { writeId, modelType, recordId, kind: 'remove' };
   }
 
@@ -109,11 +125,20 @@ export class SyncEntityRegistry {
       const rows = await this.storage.hydrate(def.modelType);
       const metas: Record<string, SyncMeta> = {};
       for (const row of rows) metas[row.id] = row.meta;
-      this.store.dispatch(def.actions.hydrated({ records: rows.map((row) => def.deserialize(row.data)), metas }));
-      this.store.dispatch(OfflineSyncStorageActions.entityTypeHydrated({ modelType: def.modelType, count: rows.length }));
+      this.store.dispatch(
+        def.actions.hydrated({ records: rows.map((row) => def.deserialize(row.data)), metas })
+      );
+      this.store.dispatch(
+        OfflineSyncStorageActions.entityTypeHydrated({
+          modelType: def.modelType,
+          count: rows.length,
+        })
+      );
     } catch (error) {
       const info = toSyncErrorInfo(error, 'storage', `Loading ${def.modelType} records failed`);
-      this.store.dispatch(OfflineSyncStorageActions.hydrationFailed({ modelType: def.modelType, error: info }));
+      this.store.dispatch(
+        OfflineSyncStorageActions.hydrationFailed({ modelType: def.modelType, error: info })
+      );
     }
   }
 }

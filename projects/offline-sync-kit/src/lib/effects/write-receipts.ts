@@ -22,7 +22,9 @@ export class WriteReceipts {
 
   /** A promise for the write with this id; register it before dispatching the write. */
   expect(writeId: string): Promise<WriteOutcome> {
-    return new Promise<WriteOutcome>((resolve, reject) => this.waiters.set(writeId, { resolve, reject }));
+    return new Promise<WriteOutcome>((resolve, reject) =>
+      this.waiters.set(writeId, { resolve, reject })
+    );
   }
 
   /** Resolves the waiter of a committed write, if anyone waits for it. */

@@ -37,13 +37,21 @@ export class OfflineSyncService {
   private readonly bootstrap = inject(SyncBootstrap);
 
   /** The sync status as a signal. */
-  readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(offlineSyncFeature.selectSyncStatus);
+  readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(
+    offlineSyncFeature.selectSyncStatus
+  );
   /** The sync status as an observable. */
-  readonly syncStatus$: Observable<SyncStatus> = this.store.select(offlineSyncFeature.selectSyncStatus);
+  readonly syncStatus$: Observable<SyncStatus> = this.store.select(
+    offlineSyncFeature.selectSyncStatus
+  );
   /** Number of local changes not yet confirmed by the server. */
-  readonly pendingChanges$: Observable<number> = this.store.select(offlineSyncFeature.selectPendingCount);
+  readonly pendingChanges$: Observable<number> = this.store.select(
+    offlineSyncFeature.selectPendingCount
+  );
   /** True once every registered entity type is loaded from the database. */
-  readonly isHydrated: Signal<boolean> = this.store.selectSignal(offlineSyncFeature.selectIsHydrated);
+  readonly isHydrated: Signal<boolean> = this.store.selectSignal(
+    offlineSyncFeature.selectIsHydrated
+  );
   /** Durable local changes, hydration and storage errors, as they happen. */
   readonly events$: Observable<SyncEvent> = this.actions$.pipe(
     ofType(
@@ -58,7 +66,12 @@ export class OfflineSyncService {
           return action.writes
             .filter((write) => write.change !== 'unchanged')
             .map((write) => ({
-              type: write.change === 'created' ? 'modelAdded' : write.change === 'updated' ? 'modelUpdated' : 'modelDeleted',
+              type:
+                write.change === 'created'
+                  ? 'modelAdded'
+                  : write.change === 'updated'
+                    ? 'modelUpdated'
+                    : 'modelDeleted',
               modelType: write.modelType,
               id: write.id,
               source: 'local',
@@ -82,7 +95,9 @@ export class OfflineSyncService {
     const def = this.registry.get<T>(modelType);
     const current = (record ?? {}) as Record<string, unknown>;
     const id = current[def.idField];
-    const complete = (typeof id === 'string' && id !== '' ? current : { ...current, [def.idField]: this.ids.next() }) as T;
+    const complete = (
+      typeof id === 'string' && id !== '' ? current : { ...current, [def.idField]: this.ids.next() }
+    ) as T;
     await this.dispatchWrite((writeId) => def.actions.added({ record: complete, writeId }));
     return complete;
   }
@@ -99,10 +114,14 @@ export class OfflineSyncService {
     await this.dispatchWrite((writeId) => def.actions.updated({ id, changes, writeId }));
     const updated = await firstValueFrom(this.store.select(def.selectors.selectById(id)));
     if (updated === undefined) {
-      throw new OfflineSyncError('not-found', `The ${modelType} "${id}" was deleted while it was being updated.`, {
-        modelType,
-        recordId: id,
-      });
+      throw new OfflineSyncError(
+        'not-found',
+        `The ${modelType} "${id}" was deleted while it was being updated.`,
+        {
+          modelType,
+          recordId: id,
+        }
+      );
     }
     return updated;
   }
@@ -210,18 +229,26 @@ export class OfflineSyncService {
     await done;
   }
 
-  private whenTypeHydrated(selectIsHydrated: (state: object) => boolean, modelType: string): Promise<void> {
+  private whenTypeHydrated(
+    selectIsHydrated: (state: object) => boolean,
+    modelType: string
+  ): Promise<void> {
     return this.waitFor(this.store.select(selectIsHydrated), `${modelType} records`);
   }
 
   private async waitFor(hydrated$: Observable<boolean>, what: string): Promise<void> {
     const storage$ = this.store.select(offlineSyncFeature.selectStorage);
     const [hydrated] = await firstValueFrom(
-      combineLatest([hydrated$, storage$]).pipe(filter(([done, storage]) => done || storage === 'unavailable'))
+      combineLatest([hydrated$, storage$]).pipe(
+        filter(([done, storage]) => done || storage === 'unavailable')
+      )
     );
     if (!hydrated) {
       const reason = this.store.selectSignal(offlineSyncFeature.selectLastError)()?.message;
-      throw new OfflineSyncError('storage', `Loading ${what} failed: ${reason ?? 'the local database is unavailable.'}`);
+      throw new OfflineSyncError(
+        'storage',
+        `Loading ${what} failed: ${reason ?? 'the local database is unavailable.'}`
+      );
     }
   }
 }

@@ -97,7 +97,11 @@ export function isOfflineSyncError(value: unknown): value is OfflineSyncError {
  * @example
  * catch (e) { dispatch(failed({ error: toSyncErrorInfo(e, 'storage', 'Loading todos failed') })); }
  */
-export function toSyncErrorInfo(error: unknown, fallbackKind: SyncErrorKind, context: string): SyncErrorInfo {
+export function toSyncErrorInfo(
+  error: unknown,
+  fallbackKind: SyncErrorKind,
+  context: string
+): SyncErrorInfo {
   if (error instanceof OfflineSyncError) return error.toInfo();
   const reason = error instanceof Error ? error.message : String(error);
   return { kind: fallbackKind, message: `${context}: ${reason}` };

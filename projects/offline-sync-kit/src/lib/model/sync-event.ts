@@ -9,11 +9,7 @@ import { SyncErrorInfo } from './sync-error';
  * sync.events$.pipe(filter((e) => e.type === 'modelDeleted')).subscribe(...)
  */
 export type SyncEventType =
-  | 'modelAdded'
-  | 'modelUpdated'
-  | 'modelDeleted'
-  | 'hydrated'
-  | 'storageError';
+  'modelAdded' | 'modelUpdated' | 'modelDeleted' | 'hydrated' | 'storageError';
 
 /**
  * One event of `OfflineSyncService.events$`.

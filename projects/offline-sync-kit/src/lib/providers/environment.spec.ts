@@ -20,7 +20,11 @@ describe('offline-sync-kit in its environment', () => {
 
   it('stays idle and says so when there is no IndexedDB (server-side rendering)', async () => {
     TestBed.configureTestingModule({
-      providers: [provideStore(), provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }), { provide: INDEXED_DB, useValue: null }],
+      providers: [
+        provideStore(),
+        provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }),
+        { provide: INDEXED_DB, useValue: null },
+      ],
     });
     const sync = TestBed.inject(OfflineSyncService);
     const store = TestBed.inject(Store);
@@ -44,14 +48,22 @@ describe('offline-sync-kit in its environment', () => {
     });
     const store = TestBed.inject(Store);
     TestBed.inject(OfflineSyncService);
-    await firstValueFrom(store.select(offlineSyncFeature.selectPersistentStorage).pipe(filter((s) => s !== 'not-requested')));
+    await firstValueFrom(
+      store
+        .select(offlineSyncFeature.selectPersistentStorage)
+        .pipe(filter((s) => s !== 'not-requested'))
+    );
     expect(store.selectSignal(offlineSyncFeature.selectPersistentStorage)()).toBe('granted');
     expect(persist).toHaveBeenCalledTimes(1);
   });
 
   it('reports "unsupported" without a StorageManager and "denied" when the browser says no', async () => {
     TestBed.configureTestingModule({
-      providers: [provideStore(), provideOfflineSync({ databaseName: db.name }), { provide: STORAGE_MANAGER, useValue: null }],
+      providers: [
+        provideStore(),
+        provideOfflineSync({ databaseName: db.name }),
+        { provide: STORAGE_MANAGER, useValue: null },
+      ],
     });
     expect(await TestBed.inject(OfflineSyncService).requestPersistentStorage()).toBe('unsupported');
     TestBed.resetTestingModule();
@@ -59,22 +71,32 @@ describe('offline-sync-kit in its environment', () => {
       providers: [
         provideStore(),
         provideOfflineSync({ databaseName: db.name }),
-        { provide: STORAGE_MANAGER, useValue: { persist: async () => false, persisted: async () => false } },
+        {
+          provide: STORAGE_MANAGER,
+          useValue: { persist: async () => false, persisted: async () => false },
+        },
       ],
     });
     expect(await TestBed.inject(OfflineSyncService).requestPersistentStorage()).toBe('denied');
-    expect(TestBed.inject(Store).selectSignal(offlineSyncFeature.selectPersistentStorage)()).toBe('denied');
+    expect(TestBed.inject(Store).selectSignal(offlineSyncFeature.selectPersistentStorage)()).toBe(
+      'denied'
+    );
   });
 
   it('uses the real navigator.storage.persist() by default', async () => {
-    TestBed.configureTestingModule({ providers: [provideStore(), provideOfflineSync({ databaseName: db.name })] });
+    TestBed.configureTestingModule({
+      providers: [provideStore(), provideOfflineSync({ databaseName: db.name })],
+    });
     const outcome = await TestBed.inject(OfflineSyncService).requestPersistentStorage();
     expect(outcome).toBe((await navigator.storage.persisted()) ? 'granted' : 'denied');
   });
 
   it('goes unavailable with an actionable error when another tab upgrades the database', async () => {
     TestBed.configureTestingModule({
-      providers: [provideStore(), provideOfflineSync({ databaseName: db.name, entities: [TodoSync] })],
+      providers: [
+        provideStore(),
+        provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }),
+      ],
     });
     const sync = TestBed.inject(OfflineSyncService);
     await sync.whenHydrated();
@@ -83,14 +105,17 @@ describe('offline-sync-kit in its environment', () => {
     upgrade.result.close();
     await eventually(() => sync.currentStatus().phase === 'unavailable', 'the unavailable phase');
     expect(sync.currentStatus().lastError?.message).toContain('Reload the page');
-    await expectAsync(sync.saveModel<Todo>('todo', { title: 'late', done: false })).toBeRejectedWith(
-      jasmine.objectContaining({ kind: 'storage' })
-    );
+    await expectAsync(
+      sync.saveModel<Todo>('todo', { title: 'late', done: false })
+    ).toBeRejectedWith(jasmine.objectContaining({ kind: 'storage' }));
   });
 
   it('exposes every status selector through store.selectSignal', async () => {
     TestBed.configureTestingModule({
-      providers: [provideStore(), provideOfflineSync({ databaseName: db.name, entities: [TodoSync] })],
+      providers: [
+        provideStore(),
+        provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }),
+      ],
     });
     const store = TestBed.inject(Store);
     const phase = store.selectSignal(offlineSyncFeature.selectSyncPhase);

@@ -17,7 +17,10 @@ import { provideSyncEntities } from './provide-sync-entities';
 class EmptyPage {}
 
 @NgModule({
-  imports: [OfflineSyncModule.forFeature(ProjectSync), RouterModule.forChild([{ path: '', component: EmptyPage }])],
+  imports: [
+    OfflineSyncModule.forFeature(ProjectSync),
+    RouterModule.forChild([{ path: '', component: EmptyPage }]),
+  ],
 })
 class ProjectsModule {}
 
@@ -30,7 +33,9 @@ interface FrontDoor {
 const lazyStandaloneRoutes: Routes = [
   { path: 'projects', providers: [provideSyncEntities(ProjectSync)], component: EmptyPage },
 ];
-const lazyModuleRoutes: Routes = [{ path: 'projects', loadChildren: () => Promise.resolve(ProjectsModule) }];
+const lazyModuleRoutes: Routes = [
+  { path: 'projects', loadChildren: () => Promise.resolve(ProjectsModule) },
+];
 
 const frontDoors: FrontDoor[] = [
   {
@@ -80,10 +85,18 @@ for (const door of frontDoors) {
       const { sync, store } = await startApp();
       const saving = sync.saveModel<Todo>('todo', { title: 'Milk', done: false });
       // Optimistic: the store has it before the transaction committed.
-      expect(store.selectSignal(TodoSync.selectors.selectAll)().map((t) => t.title)).toEqual(['Milk']);
+      expect(
+        store
+          .selectSignal(TodoSync.selectors.selectAll)()
+          .map((t) => t.title)
+      ).toEqual(['Milk']);
       const saved = await saving;
-      expect(saved.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(store.selectSignal(TodoSync.selectors.selectMetaById(saved.id))()?.state).toBe('pending');
+      expect(saved.id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      );
+      expect(store.selectSignal(TodoSync.selectors.selectMetaById(saved.id))()?.state).toBe(
+        'pending'
+      );
       expect(store.selectSignal(offlineSyncFeature.selectPendingCount)()).toBe(1);
       const { records, outbox } = await readRaw(db.name);
       expect(records.map((r) => r.data)).toEqual([{ title: 'Milk', done: false, id: saved.id }]);
@@ -120,17 +133,30 @@ for (const door of frontDoors) {
       // A previous session stored projects (the type was registered then).
       let { sync } = await startApp();
       TestBed.inject(Router).navigateByUrl('/projects');
-      await eventually(() => TestBed.inject(Store).selectSignal(ProjectSync.selectors.selectIsHydrated)(), 'projects hydrated');
+      await eventually(
+        () => TestBed.inject(Store).selectSignal(ProjectSync.selectors.selectIsHydrated)(),
+        'projects hydrated'
+      );
       await sync.saveModel<Project>('project', { id: 'p1', name: 'Garden' });
 
       ({ sync } = await startApp());
       const store = TestBed.inject(Store);
       expect(store.selectSignal(ProjectSync.selectors.selectTotal)()).toBe(0); // not registered yet
-      await expectAsync(sync.getAllModels('project')).toBeRejectedWith(jasmine.any(OfflineSyncError));
+      await expectAsync(sync.getAllModels('project')).toBeRejectedWith(
+        jasmine.any(OfflineSyncError)
+      );
       await TestBed.inject(Router).navigateByUrl('/projects');
-      await eventually(() => store.selectSignal(ProjectSync.selectors.selectIsHydrated)(), 'projects hydrated');
-      expect(store.selectSignal(ProjectSync.selectors.selectAll)()).toEqual([{ id: 'p1', name: 'Garden' }]);
-      expect(store.selectSignal(offlineSyncFeature.selectHydration)()).toEqual({ todo: true, project: true });
+      await eventually(
+        () => store.selectSignal(ProjectSync.selectors.selectIsHydrated)(),
+        'projects hydrated'
+      );
+      expect(store.selectSignal(ProjectSync.selectors.selectAll)()).toEqual([
+        { id: 'p1', name: 'Garden' },
+      ]);
+      expect(store.selectSignal(offlineSyncFeature.selectHydration)()).toEqual({
+        todo: true,
+        project: true,
+      });
       expect(await sync.getModel<Project>('project', 'p1')).toEqual({ id: 'p1', name: 'Garden' });
     });
 
@@ -139,7 +165,10 @@ for (const door of frontDoors) {
       const kept = await sync.saveModel<Todo>('todo', { title: 'Kept', done: false });
       const error = await sync
         .updateModel<Todo>('todo', kept.id, { title: (() => 'not storable') as unknown as string })
-        .then(() => null, (e: unknown) => e as OfflineSyncError);
+        .then(
+          () => null,
+          (e: unknown) => e as OfflineSyncError
+        );
       expect(error).toEqual(jasmine.any(OfflineSyncError));
       expect(error?.kind).toBe('storage');
       expect(error?.recordId).toBe(kept.id);
@@ -159,8 +188,13 @@ for (const door of frontDoors) {
 
     it('persists entity actions the app dispatches itself', async () => {
       const { store } = await startApp();
-      store.dispatch(TodoSync.actions.added({ record: { id: 'raw-1', title: 'Raw', done: false } }));
-      await eventually(async () => (await readRaw(db.name)).outbox.length === 1, 'the outbox entry');
+      store.dispatch(
+        TodoSync.actions.added({ record: { id: 'raw-1', title: 'Raw', done: false } })
+      );
+      await eventually(
+        async () => (await readRaw(db.name)).outbox.length === 1,
+        'the outbox entry'
+      );
       const { records } = await readRaw(db.name);
       expect(records.map((r) => r.id)).toEqual(['raw-1']);
     });
@@ -188,7 +222,11 @@ describe('offline-sync-kit setup errors', () => {
   }
 
   it('refuses a second root setup in the same injector with a config error', () => {
-    setUpWith([provideStore(), provideOfflineSync({ databaseName: 'a' }), provideOfflineSync({ databaseName: 'b' })]);
+    setUpWith([
+      provideStore(),
+      provideOfflineSync({ databaseName: 'a' }),
+      provideOfflineSync({ databaseName: 'b' }),
+    ]);
     expect(() => TestBed.inject(OfflineSyncService)).toThrowMatching(
       (e) => e instanceof OfflineSyncError && e.kind === 'config' && /set up twice/.test(e.message)
     );
@@ -201,18 +239,26 @@ describe('offline-sync-kit setup errors', () => {
       imports: [
         StoreModule.forRoot({}),
         OfflineSyncModule.forRoot({ databaseName: uniqueDatabase('guard').name }),
-        RouterModule.forRoot([{ path: 'wrong', loadChildren: () => Promise.resolve(WrongLazyModule) }]),
+        RouterModule.forRoot([
+          { path: 'wrong', loadChildren: () => Promise.resolve(WrongLazyModule) },
+        ]),
       ],
     });
     await expectAsync(TestBed.inject(Router).navigateByUrl('/wrong')).toBeRejectedWith(
-      jasmine.objectContaining({ kind: 'config', message: jasmine.stringContaining('set up twice') })
+      jasmine.objectContaining({
+        kind: 'config',
+        message: jasmine.stringContaining('set up twice'),
+      })
     );
   });
 
   it('explains that provideSyncEntities() needs a root setup', () => {
     setUpWith([provideStore(), provideSyncEntities(TodoSync)]);
     expect(() => TestBed.inject(Store)).toThrowMatching(
-      (e) => e instanceof OfflineSyncError && e.kind === 'config' && /needs provideOfflineSync/.test(e.message)
+      (e) =>
+        e instanceof OfflineSyncError &&
+        e.kind === 'config' &&
+        /needs provideOfflineSync/.test(e.message)
     );
   });
 

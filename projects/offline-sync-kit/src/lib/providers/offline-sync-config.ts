@@ -50,7 +50,9 @@ export const DEFAULT_OFFLINE_SYNC_CONFIG: ResolvedOfflineSyncConfig = {
  * @example
  * resolveOfflineSyncConfig({ databaseName: '' }); // throws: databaseName must be a non-empty string
  */
-export function resolveOfflineSyncConfig(config: OfflineSyncConfig = {}): ResolvedOfflineSyncConfig {
+export function resolveOfflineSyncConfig(
+  config: OfflineSyncConfig = {}
+): ResolvedOfflineSyncConfig {
   const resolved = { ...DEFAULT_OFFLINE_SYNC_CONFIG, ...withoutUndefined(config) };
   const fail = (problem: string): never => {
     throw new OfflineSyncError('config', `provideOfflineSync(): ${problem}`);
@@ -58,12 +60,16 @@ export function resolveOfflineSyncConfig(config: OfflineSyncConfig = {}): Resolv
   if (typeof resolved.databaseName !== 'string' || resolved.databaseName.trim() === '') {
     fail('`databaseName` must be a non-empty string.');
   }
-  if (!Array.isArray(resolved.entities) || resolved.entities.some((e) => typeof e?.modelType !== 'string')) {
+  if (
+    !Array.isArray(resolved.entities) ||
+    resolved.entities.some((e) => typeof e?.modelType !== 'string')
+  ) {
     fail('`entities` must be a list of definitions made with defineSyncEntity().');
   }
   const seen = new Set<string>();
   for (const { modelType } of resolved.entities) {
-    if (seen.has(modelType)) fail(`the entity type "${modelType}" is listed twice in \`entities\`.`);
+    if (seen.has(modelType))
+      fail(`the entity type "${modelType}" is listed twice in \`entities\`.`);
     seen.add(modelType);
   }
   if (!['default', 'strict', 'relaxed'].includes(resolved.durability)) {

@@ -23,7 +23,10 @@ export class OfflineSyncModule {
    * @example
    * imports: [StoreModule.forRoot({}), OfflineSyncModule.forRoot({ databaseName: 'crm', entities: [ContactSync] })]
    */
-  static forRoot(config: OfflineSyncConfig = {}, ...features: OfflineSyncFeature[]): ModuleWithProviders<OfflineSyncModule> {
+  static forRoot(
+    config: OfflineSyncConfig = {},
+    ...features: OfflineSyncFeature[]
+  ): ModuleWithProviders<OfflineSyncModule> {
     return { ngModule: OfflineSyncModule, providers: _provideOfflineSync(config, features) };
   }
 

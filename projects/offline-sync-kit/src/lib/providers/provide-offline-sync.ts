@@ -41,7 +41,10 @@ export function _provideOfflineSync(
         new SyncStorage({
           databaseName: resolved.databaseName,
           clock: inject(SYNC_CLOCK),
-          newId: ((ids) => () => ids.next())(inject(SyncIdGenerator)),
+          newId: (
+            (ids) => () =>
+              ids.next()
+          )(inject(SyncIdGenerator)),
           durability: resolved.durability,
           indexedDB: inject(INDEXED_DB),
         }),

@@ -1,4 +1,9 @@
-import { EnvironmentProviders, inject, makeEnvironmentProviders, provideEnvironmentInitializer } from '@angular/core';
+import {
+  EnvironmentProviders,
+  inject,
+  makeEnvironmentProviders,
+  provideEnvironmentInitializer,
+} from '@angular/core';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncEntityDefinition } from '../state/define-sync-entity';

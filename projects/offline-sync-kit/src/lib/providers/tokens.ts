@@ -9,16 +9,19 @@ import { OfflineSyncError } from '../model/sync-error';
  * @example
  * const { databaseName } = inject(OFFLINE_SYNC_CONFIG);
  */
-export const OFFLINE_SYNC_CONFIG = new InjectionToken<ResolvedOfflineSyncConfig>('offline-sync-kit Config', {
-  providedIn: 'root',
-  factory: () => {
-    throw new OfflineSyncError(
-      'config',
-      'offline-sync-kit is not set up: add provideOfflineSync({...}) to the application providers ' +
-        '(or import OfflineSyncModule.forRoot({...})).'
-    );
-  },
-});
+export const OFFLINE_SYNC_CONFIG = new InjectionToken<ResolvedOfflineSyncConfig>(
+  'offline-sync-kit Config',
+  {
+    providedIn: 'root',
+    factory: () => {
+      throw new OfflineSyncError(
+        'config',
+        'offline-sync-kit is not set up: add provideOfflineSync({...}) to the application providers ' +
+          '(or import OfflineSyncModule.forRoot({...})).'
+      );
+    },
+  }
+);
 
 /**
  * The kit's clock, in ms since the epoch. Override it in tests to control time.
@@ -38,13 +41,13 @@ export const SYNC_CLOCK = new InjectionToken<() => number>('offline-sync-kit Clo
  * @example
  * { provide: STORAGE_MANAGER, useValue: { persist: async () => true, persisted: async () => true } }
  */
-export const STORAGE_MANAGER = new InjectionToken<Pick<StorageManager, 'persist' | 'persisted'> | null>(
-  'offline-sync-kit StorageManager',
-  {
-    providedIn: 'root',
-    factory: () => (globalThis as { navigator?: Navigator }).navigator?.storage ?? null,
-  }
-);
+export const STORAGE_MANAGER = new InjectionToken<Pick<
+  StorageManager,
+  'persist' | 'persisted'
+> | null>('offline-sync-kit StorageManager', {
+  providedIn: 'root',
+  factory: () => (globalThis as { navigator?: Navigator }).navigator?.storage ?? null,
+});
 
 /**
  * Makes ids for new records and outbox entries. The default makes UUID v7 (time-ordered); provide

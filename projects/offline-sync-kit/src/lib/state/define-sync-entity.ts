@@ -52,7 +52,8 @@ const MODEL_TYPE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export function defineSyncEntity<T>(config: SyncEntityConfig<T>): SyncEntityDefinition<T> {
   validate(config);
   const idField = config.idField ?? 'id';
-  const selectId = config.selectId ?? ((record: T) => (record as Record<string, unknown>)[idField] as string);
+  const selectId =
+    config.selectId ?? ((record: T) => (record as Record<string, unknown>)[idField] as string);
   const adapter = createEntityAdapter<T>({ selectId, sortComparer: config.sortComparer ?? false });
   const actions = createSyncEntityActions<T>(config.modelType);
   const featureKey = `offlineSync:${config.modelType}`;
@@ -79,7 +80,9 @@ function validate<T>(config: SyncEntityConfig<T>): void {
     throw new OfflineSyncError('config', `${name}: ${problem}`, { modelType: config?.modelType });
   };
   if (typeof config?.modelType !== 'string' || !MODEL_TYPE.test(config.modelType)) {
-    fail('`modelType` must start with a letter and hold only letters, digits, "-" and "_" (at most 64).');
+    fail(
+      '`modelType` must start with a letter and hold only letters, digits, "-" and "_" (at most 64).'
+    );
   }
   if (typeof config.endpoint !== 'string' || config.endpoint.trim() === '') {
     fail('`endpoint` must name the server collection, e.g. "todos".');
@@ -87,11 +90,17 @@ function validate<T>(config: SyncEntityConfig<T>): void {
   if (config.priority !== undefined && !Number.isFinite(config.priority)) {
     fail('`priority` must be a finite number (higher is pushed first).');
   }
-  if (config.idField !== undefined && (typeof config.idField !== 'string' || config.idField === '')) {
+  if (
+    config.idField !== undefined &&
+    (typeof config.idField !== 'string' || config.idField === '')
+  ) {
     fail('`idField` must be a non-empty field name.');
   }
   const indexes = config.indexes ?? [];
-  if (!Array.isArray(indexes) || indexes.some((field) => typeof field !== 'string' || field === '')) {
+  if (
+    !Array.isArray(indexes) ||
+    indexes.some((field) => typeof field !== 'string' || field === '')
+  ) {
     fail('`indexes` must be a list of top-level field names.');
   }
   if ((config.serialize === undefined) !== (config.deserialize === undefined)) {

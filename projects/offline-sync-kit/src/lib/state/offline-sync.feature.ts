@@ -1,6 +1,11 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { SyncErrorInfo } from '../model/sync-error';
-import { ConnectionState, PersistentStorageState, SyncPhase, SyncStatus } from '../model/sync-status';
+import {
+  ConnectionState,
+  PersistentStorageState,
+  SyncPhase,
+  SyncStatus,
+} from '../model/sync-status';
 import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
 
 /**
@@ -46,12 +51,23 @@ export const offlineSyncFeature = createFeature({
   name: 'offlineSync',
   reducer: createReducer(
     initialState,
-    on(A.databaseOpened, (state, { pendingCount }) => ({ ...state, storage: 'open' as const, pendingCount })),
-    on(A.databaseUnavailable, (state, { error }) => ({ ...state, storage: 'unavailable' as const, lastError: error })),
+    on(A.databaseOpened, (state, { pendingCount }) => ({
+      ...state,
+      storage: 'open' as const,
+      pendingCount,
+    })),
+    on(A.databaseUnavailable, (state, { error }) => ({
+      ...state,
+      storage: 'unavailable' as const,
+      lastError: error,
+    })),
     on(A.databaseBlocked, (state, { error }) => ({ ...state, lastError: error })),
     on(A.entityTypesRegistered, (state, { modelTypes }) => ({
       ...state,
-      hydration: { ...Object.fromEntries(modelTypes.map((type) => [type, false])), ...state.hydration },
+      hydration: {
+        ...Object.fromEntries(modelTypes.map((type) => [type, false])),
+        ...state.hydration,
+      },
     })),
     on(A.entityTypeHydrated, (state, { modelType }) => ({
       ...state,
@@ -60,7 +76,10 @@ export const offlineSyncFeature = createFeature({
     on(A.hydrationFailed, (state, { error }) => ({ ...state, lastError: error })),
     on(A.writesCommitted, (state, { pendingCount }) => ({ ...state, pendingCount })),
     on(A.writesFailed, (state, { error }) => ({ ...state, lastError: error })),
-    on(A.persistentStorageResolved, (state, { state: persistentStorage }) => ({ ...state, persistentStorage }))
+    on(A.persistentStorageResolved, (state, { state: persistentStorage }) => ({
+      ...state,
+      persistentStorage,
+    }))
   ),
   extraSelectors: ({ selectStorage, selectSyncing, selectHydration, ...selectors }) => {
     const selectIsHydrated = createSelector(
@@ -73,7 +92,13 @@ export const offlineSyncFeature = createFeature({
       selectIsHydrated,
       selectSyncing,
       (storage, hydrated, syncing): SyncPhase =>
-        storage === 'unavailable' ? 'unavailable' : !hydrated ? 'starting' : syncing ? 'syncing' : 'idle'
+        storage === 'unavailable'
+          ? 'unavailable'
+          : !hydrated
+            ? 'starting'
+            : syncing
+              ? 'syncing'
+              : 'idle'
     );
     const selectSyncStatus = createSelector(
       selectSyncPhase,

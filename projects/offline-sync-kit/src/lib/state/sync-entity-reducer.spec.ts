@@ -18,7 +18,10 @@ describe('sync entity reducer', () => {
   const initial = reducer(undefined, { type: 'init' });
 
   it('applies local changes at once and marks them pending, keeping the known version', () => {
-    let state = reducer(initial, actions.upsertedFromServer({ records: [todo('a')], metas: { a: meta('synced', 7) } }));
+    let state = reducer(
+      initial,
+      actions.upsertedFromServer({ records: [todo('a')], metas: { a: meta('synced', 7) } })
+    );
     state = reducer(state, actions.updated({ id: 'a', changes: { done: true } }));
     expect(state.entities['a']?.done).toBeTrue();
     expect(state.meta['a']).toEqual(jasmine.objectContaining({ state: 'pending', version: 7 }));
@@ -34,7 +37,10 @@ describe('sync entity reducer', () => {
     state = reducer(state, actions.removed({ id: 'b' }));
     state = reducer(
       state,
-      actions.hydrated({ records: [todo('a', 'older'), todo('b'), todo('c')], metas: { a: meta('synced', 1), b: meta('synced'), c: meta('synced', 2) } })
+      actions.hydrated({
+        records: [todo('a', 'older'), todo('b'), todo('c')],
+        metas: { a: meta('synced', 1), b: meta('synced'), c: meta('synced', 2) },
+      })
     );
     expect(state.ids).toEqual(['a', 'c']);
     expect(state.entities['a']?.title).toBe('newer');
@@ -45,7 +51,10 @@ describe('sync entity reducer', () => {
   });
 
   it('rolls back to the stored rows after a failed write, or flags the records if none could be read', () => {
-    let state = reducer(initial, actions.hydrated({ records: [todo('a', 'stored')], metas: { a: meta('synced', 3) } }));
+    let state = reducer(
+      initial,
+      actions.hydrated({ records: [todo('a', 'stored')], metas: { a: meta('synced', 3) } })
+    );
     state = reducer(state, actions.updated({ id: 'a', changes: { title: 'optimistic' } }));
     state = reducer(state, actions.added({ record: todo('n') }));
     const error = new OfflineSyncError('quota', 'full').toInfo();
@@ -68,8 +77,13 @@ describe('sync entity reducer', () => {
     expect(rolledBack.entities['a']?.title).toBe('stored');
     expect(rolledBack.meta['a']).toEqual(meta('synced', 3));
 
-    const flagged = reducer(state, OfflineSyncStorageActions.writesFailed({ writes, error, restored: null }));
-    expect(flagged.meta['a']).toEqual(jasmine.objectContaining({ state: 'failed', lastError: error }));
+    const flagged = reducer(
+      state,
+      OfflineSyncStorageActions.writesFailed({ writes, error, restored: null })
+    );
+    expect(flagged.meta['a']).toEqual(
+      jasmine.objectContaining({ state: 'failed', lastError: error })
+    );
   });
 
   it('takes committed metadata only for its own type', () => {
@@ -89,9 +103,14 @@ describe('sync entity reducer', () => {
   });
 
   it('keeps selectAll sorted by the sortComparer', () => {
-    const Sorted = defineSyncEntity<Todo>({ modelType: 'sorted', endpoint: 's', sortComparer: (a, b) => a.title.localeCompare(b.title) });
+    const Sorted = defineSyncEntity<Todo>({
+      modelType: 'sorted',
+      endpoint: 's',
+      sortComparer: (a, b) => a.title.localeCompare(b.title),
+    });
     let state = Sorted.reducer(undefined, { type: 'init' });
-    for (const t of ['c', 'a', 'b']) state = Sorted.reducer(state, Sorted.actions.added({ record: todo(t) }));
+    for (const t of ['c', 'a', 'b'])
+      state = Sorted.reducer(state, Sorted.actions.added({ record: todo(t) }));
     expect(Sorted.selectors.selectAll.projector(state)).toEqual([todo('a'), todo('b'), todo('c')]);
   });
 });

@@ -30,11 +30,17 @@ export function createSyncEntityReducer<T>(
       const id = adapter.selectId(record);
       // A record without an id cannot be stored; the persistence effect reports the error.
       if (typeof id !== 'string' || id === '') return state;
-      return { ...adapter.setOne(record, state), meta: withMeta(state.meta, id, pendingMeta(state.meta[id])) };
+      return {
+        ...adapter.setOne(record, state),
+        meta: withMeta(state.meta, id, pendingMeta(state.meta[id])),
+      };
     }),
     on(actions.updated, (state, { id, changes }) =>
       id in state.entities
-        ? { ...adapter.updateOne({ id, changes }, state), meta: withMeta(state.meta, id, pendingMeta(state.meta[id])) }
+        ? {
+            ...adapter.updateOne({ id, changes }, state),
+            meta: withMeta(state.meta, id, pendingMeta(state.meta[id])),
+          }
         : state
     ),
     on(actions.removed, (state, { id }) => ({
@@ -56,7 +62,9 @@ export function createSyncEntityReducer<T>(
       const skip = new Set<string>([...state.removedBeforeHydration, ...(state.ids as string[])]);
       const fresh = records.filter((record) => !skip.has(adapter.selectId(record) as string));
       const freshMeta = Object.fromEntries(
-        fresh.map((record) => adapter.selectId(record) as string).flatMap((id) => (metas[id] ? [[id, metas[id]]] : []))
+        fresh
+          .map((record) => adapter.selectId(record) as string)
+          .flatMap((id) => (metas[id] ? [[id, metas[id]]] : []))
       );
       return {
         ...adapter.addMany(fresh, state),
@@ -66,7 +74,9 @@ export function createSyncEntityReducer<T>(
       };
     }),
     on(OfflineSyncStorageActions.writesCommitted, (state, { writes }) => {
-      const mine = writes.filter((write) => write.modelType === modelType && write.id in state.entities);
+      const mine = writes.filter(
+        (write) => write.modelType === modelType && write.id in state.entities
+      );
       if (mine.length === 0) return state;
       let meta = state.meta;
       for (const write of mine) meta = withMeta(meta, write.id, write.meta);
@@ -89,7 +99,10 @@ export function createSyncEntityReducer<T>(
         next =
           row.record === null
             ? { ...adapter.removeOne(row.id, next), meta: withMeta(next.meta, row.id, null) }
-            : { ...adapter.setOne(row.record as T, next), meta: withMeta(next.meta, row.id, row.meta) };
+            : {
+                ...adapter.setOne(row.record as T, next),
+                meta: withMeta(next.meta, row.id, row.meta),
+              };
       }
       return next;
     })

@@ -12,7 +12,11 @@ import { SyncEntityState } from './sync-entity-state';
  * const todos = store.selectSignal(selectors.selectAll);
  */
 export function createSyncEntitySelectors<T>(featureKey: string, adapter: EntityAdapter<T>) {
-  const empty: SyncEntityState<T> = adapter.getInitialState({ meta: {}, hydrated: false, removedBeforeHydration: [] });
+  const empty: SyncEntityState<T> = adapter.getInitialState({
+    meta: {},
+    hydrated: false,
+    removedBeforeHydration: [],
+  });
   const selectState: MemoizedSelector<object, SyncEntityState<T>> = createSelector(
     (root: object) => (root as Record<string, SyncEntityState<T> | undefined>)[featureKey],
     (state) => state ?? empty
@@ -32,7 +36,8 @@ export function createSyncEntitySelectors<T>(featureKey: string, adapter: Entity
     /** One record by id, `undefined` if absent. */
     selectById: (id: string) => createSelector(selectEntities, (entities) => entities[id]),
     /** One record's sync metadata (`pending`, `synced`, `failed`, `conflict`, version, last error, attempts). */
-    selectMetaById: (id: string) => createSelector(selectMetaEntities, (meta): SyncMeta | undefined => meta[id]),
+    selectMetaById: (id: string) =>
+      createSelector(selectMetaEntities, (meta): SyncMeta | undefined => meta[id]),
     /** The records whose sync state is the given one, e.g. every `failed` record. */
     selectByState: (syncState: SyncRecordState) =>
       createSelector(selectAll, selectMetaEntities, (records, meta) =>

@@ -57,7 +57,8 @@ async function applyOne(
     priority: spec.priority,
   } satisfies OutboxChange);
   if (step.kind === 'insert') await db.outbox.add(step.mutation);
-  if (step.kind === 'replace') await db.outbox.where('mutationId').equals(step.mutation.mutationId).modify(step.mutation);
+  if (step.kind === 'replace')
+    await db.outbox.where('mutationId').equals(step.mutation.mutationId).modify(step.mutation);
   if (step.kind === 'drop') await db.outbox.where('mutationId').equals(step.mutationId).delete();
 
   if (after === null) {
@@ -108,7 +109,10 @@ function nextData(
 }
 
 /** The record's newest outbox entry, if it can still absorb changes (FIFO order by `seq`). */
-async function queuedEntryFor(db: SyncDatabase, key: [string, string]): Promise<StoredMutation | undefined> {
+async function queuedEntryFor(
+  db: SyncDatabase,
+  key: [string, string]
+): Promise<StoredMutation | undefined> {
   const newest = await db.outbox.where('[modelType+recordId]').equals(key).last();
   return newest?.status === 'queued' ? newest : undefined;
 }

@@ -18,7 +18,12 @@ export async function ensureIndexes(db: SyncDatabase, spec: EntityStorageSpec): 
   if (stored && sameValue(stored.value, declared)) return;
   if (stored || declared.length > 0) {
     const rows = await db.records.where('modelType').equals(spec.modelType).toArray();
-    await db.records.bulkPut(rows.map((row): StoredRecord => ({ ...row, idx: indexKeys(spec.modelType, declared, row.data) })));
+    await db.records.bulkPut(
+      rows.map((row): StoredRecord => ({
+        ...row,
+        idx: indexKeys(spec.modelType, declared, row.data),
+      }))
+    );
   }
   await db.meta.put({ key, value: declared });
 }

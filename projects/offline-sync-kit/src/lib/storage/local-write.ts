@@ -12,7 +12,10 @@ import { SyncMeta } from '../model/sync-meta';
  */
 export type LocalWrite =
   | (LocalWriteTarget & { readonly kind: 'save'; readonly record: unknown })
-  | (LocalWriteTarget & { readonly kind: 'update'; readonly changes: Readonly<Record<string, unknown>> })
+  | (LocalWriteTarget & {
+      readonly kind: 'update';
+      readonly changes: Readonly<Record<string, unknown>>;
+    })
   | (LocalWriteTarget & { readonly kind: 'remove' });
 
 /** The record a {@link LocalWrite} is about, and the id its caller waits on. */

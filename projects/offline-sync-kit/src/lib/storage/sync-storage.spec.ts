@@ -20,19 +20,41 @@ describe('SyncStorage on real IndexedDB', () => {
   });
 
   it('stores a new record and its create entry together', async () => {
-    const outcome = await storage.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: { id: 't1', title: 'Milk', done: false } });
+    const outcome = await storage.write({
+      writeId: 'w1',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'save',
+      record: { id: 't1', title: 'Milk', done: false },
+    });
     expect(outcome.change).toBe('created');
     expect(outcome.meta?.state).toBe('pending');
     const { records, outbox } = await readRaw(db.name);
-    expect(records.map((r) => [r.modelType, r.id, r.data])).toEqual([['todo', 't1', { id: 't1', title: 'Milk', done: false }]]);
+    expect(records.map((r) => [r.modelType, r.id, r.data])).toEqual([
+      ['todo', 't1', { id: 't1', title: 'Milk', done: false }],
+    ]);
     expect(outbox.length).toBe(1);
     expect(outbox[0]).toEqual(
-      jasmine.objectContaining({ modelType: 'todo', recordId: 't1', op: 'create', status: 'queued', priority: 0, attempts: 0, baseVersion: null })
+      jasmine.objectContaining({
+        modelType: 'todo',
+        recordId: 't1',
+        op: 'create',
+        status: 'queued',
+        priority: 0,
+        attempts: 0,
+        baseVersion: null,
+      })
     );
   });
 
   it('updates and removes with outbox entries, and keeps priorities', async () => {
-    await storage.write({ writeId: 'w1', modelType: 'project', recordId: 'p1', kind: 'save', record: { id: 'p1', name: 'Home' } });
+    await storage.write({
+      writeId: 'w1',
+      modelType: 'project',
+      recordId: 'p1',
+      kind: 'save',
+      record: { id: 'p1', name: 'Home' },
+    });
     // A record already known to the server (version 4): its changes become update/delete entries.
     const raw = await rawDatabase(db.name);
     await raw.transaction('rw', raw.records, raw.outbox, async () => {
@@ -41,25 +63,54 @@ describe('SyncStorage on real IndexedDB', () => {
     });
     raw.close();
 
-    await storage.write({ writeId: 'w2', modelType: 'project', recordId: 'p1', kind: 'update', changes: { name: 'House' } });
+    await storage.write({
+      writeId: 'w2',
+      modelType: 'project',
+      recordId: 'p1',
+      kind: 'update',
+      changes: { name: 'House' },
+    });
     let { records, outbox } = await readRaw(db.name);
     expect(records[0]?.data).toEqual({ id: 'p1', name: 'House' });
     expect(outbox).toEqual([
-      jasmine.objectContaining({ op: 'update', patch: { name: 'House' }, changedFields: ['name'], base: { id: 'p1', name: 'Home' }, baseVersion: 4, priority: 5 }),
+      jasmine.objectContaining({
+        op: 'update',
+        patch: { name: 'House' },
+        changedFields: ['name'],
+        base: { id: 'p1', name: 'Home' },
+        baseVersion: 4,
+        priority: 5,
+      }),
     ]);
 
     await storage.write({ writeId: 'w3', modelType: 'project', recordId: 'p1', kind: 'remove' });
     ({ records, outbox } = await readRaw(db.name));
     expect(records).toEqual([]);
-    expect(outbox).toEqual([jasmine.objectContaining({ op: 'delete', baseVersion: 4, base: { id: 'p1', name: 'Home' } })]);
+    expect(outbox).toEqual([
+      jasmine.objectContaining({ op: 'delete', baseVersion: 4, base: { id: 'p1', name: 'Home' } }),
+    ]);
   });
 
   it('coalesces create + update into one create, and create + delete into nothing', async () => {
-    await storage.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: { id: 't1', title: 'Milk', done: false } });
-    await storage.write({ writeId: 'w2', modelType: 'todo', recordId: 't1', kind: 'update', changes: { done: true } });
-    let { outbox } = await readRaw(db.name);
+    await storage.write({
+      writeId: 'w1',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'save',
+      record: { id: 't1', title: 'Milk', done: false },
+    });
+    await storage.write({
+      writeId: 'w2',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'update',
+      changes: { done: true },
+    });
+    const { outbox } = await readRaw(db.name);
     expect(outbox.length).toBe(1);
-    expect(outbox[0]).toEqual(jasmine.objectContaining({ op: 'create', patch: { id: 't1', title: 'Milk', done: true } }));
+    expect(outbox[0]).toEqual(
+      jasmine.objectContaining({ op: 'create', patch: { id: 't1', title: 'Milk', done: true } })
+    );
 
     await storage.write({ writeId: 'w3', modelType: 'todo', recordId: 't1', kind: 'remove' });
     const after = await readRaw(db.name);
@@ -69,11 +120,23 @@ describe('SyncStorage on real IndexedDB', () => {
   });
 
   it('never folds a change into an entry that is already being sent', async () => {
-    await storage.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: { id: 't1', title: 'Milk', done: false } });
+    await storage.write({
+      writeId: 'w1',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'save',
+      record: { id: 't1', title: 'Milk', done: false },
+    });
     const raw = await rawDatabase(db.name);
     await raw.outbox.toCollection().modify({ status: 'sending' });
     raw.close();
-    await storage.write({ writeId: 'w2', modelType: 'todo', recordId: 't1', kind: 'update', changes: { done: true } });
+    await storage.write({
+      writeId: 'w2',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'update',
+      changes: { done: true },
+    });
     const { outbox } = await readRaw(db.name);
     expect(outbox.map((m) => [m.op, m.status])).toEqual([
       ['create', 'sending'],
@@ -86,7 +149,19 @@ describe('SyncStorage on real IndexedDB', () => {
     const context = { now: 1, newMutationId: () => 'm-x', specFor: () => plainSpec('todo') };
     await expectAsync(
       raw.transaction('rw', raw.records, raw.outbox, async () => {
-        await applyLocalWrites(raw, [{ writeId: 'w', modelType: 'todo', recordId: 't9', kind: 'save', record: { id: 't9', title: 'x' } }], context);
+        await applyLocalWrites(
+          raw,
+          [
+            {
+              writeId: 'w',
+              modelType: 'todo',
+              recordId: 't9',
+              kind: 'save',
+              record: { id: 't9', title: 'x' },
+            },
+          ],
+          context
+        );
         expect(await raw.records.count()).toBe(1); // written inside the transaction…
         throw new Error('crash before commit');
       })
@@ -98,9 +173,24 @@ describe('SyncStorage on real IndexedDB', () => {
   });
 
   it('rejects an unstorable record with a typed error and stores nothing of it, nor of its batch', async () => {
-    const bad = storage.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: { id: 't1', title: () => 'no' } });
-    const good = storage.write({ writeId: 'w2', modelType: 'todo', recordId: 't2', kind: 'save', record: { id: 't2', title: 'ok' } });
-    const error = await bad.then(() => null, (e: unknown) => e);
+    const bad = storage.write({
+      writeId: 'w1',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'save',
+      record: { id: 't1', title: () => 'no' },
+    });
+    const good = storage.write({
+      writeId: 'w2',
+      modelType: 'todo',
+      recordId: 't2',
+      kind: 'save',
+      record: { id: 't2', title: 'ok' },
+    });
+    const error = await bad.then(
+      () => null,
+      (e: unknown) => e
+    );
     expect(error).toEqual(jasmine.any(OfflineSyncError));
     expect((error as OfflineSyncError).kind).toBe('storage');
     expect((error as OfflineSyncError).recordId).toBe('t1');
@@ -113,8 +203,17 @@ describe('SyncStorage on real IndexedDB', () => {
 
   it('rejects an update of a record that is not stored with a not-found error', async () => {
     const error = await storage
-      .write({ writeId: 'w1', modelType: 'todo', recordId: 'nope', kind: 'update', changes: { done: true } })
-      .then(() => null, (e: unknown) => e as OfflineSyncError);
+      .write({
+        writeId: 'w1',
+        modelType: 'todo',
+        recordId: 'nope',
+        kind: 'update',
+        changes: { done: true },
+      })
+      .then(
+        () => null,
+        (e: unknown) => e as OfflineSyncError
+      );
     expect(error?.kind).toBe('not-found');
     expect(error?.message).toContain('todo "nope"');
   });
@@ -123,7 +222,13 @@ describe('SyncStorage on real IndexedDB', () => {
     const settled: number[] = [];
     storage.settled$.subscribe((batch) => settled.push(batch.committed.length));
     const writes = Array.from({ length: 300 }, (_, i) =>
-      storage.write({ writeId: `w${i}`, modelType: 'todo', recordId: `t${i}`, kind: 'save', record: { id: `t${i}`, title: `#${i}`, done: false } })
+      storage.write({
+        writeId: `w${i}`,
+        modelType: 'todo',
+        recordId: `t${i}`,
+        kind: 'save',
+        record: { id: `t${i}`, title: `#${i}`, done: false },
+      })
     );
     await Promise.all(writes);
     expect(settled.reduce((a, b) => a + b, 0)).toBe(300);
@@ -136,28 +241,54 @@ describe('SyncStorage on real IndexedDB', () => {
 
   it('opens a database written with fewer entity types and no indexes, keeping every row', async () => {
     const old = testStorage(db.name, [plainSpec('todo')]);
-    await old.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: { id: 't1', projectId: 'p1' } });
-    await old.write({ writeId: 'w2', modelType: 'todo', recordId: 't2', kind: 'save', record: { id: 't2', projectId: 'p2' } });
+    await old.write({
+      writeId: 'w1',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'save',
+      record: { id: 't1', projectId: 'p1' },
+    });
+    await old.write({
+      writeId: 'w2',
+      modelType: 'todo',
+      recordId: 't2',
+      kind: 'save',
+      record: { id: 't2', projectId: 'p2' },
+    });
     await old.hydrate('todo');
     old.close();
 
     // The next app version adds the "note" type and indexes todo.projectId.
-    const next = testStorage(db.name, [plainSpec('todo', { indexes: ['projectId'] }), plainSpec('note')]);
+    const next = testStorage(db.name, [
+      plainSpec('todo', { indexes: ['projectId'] }),
+      plainSpec('note'),
+    ]);
     const todos = await next.hydrate('todo');
     expect(todos.map((r) => r.id).sort()).toEqual(['t1', 't2']);
     expect((await next.findByIndex('todo', 'projectId', 'p2')).map((r) => r.id)).toEqual(['t2']);
     expect(await next.hydrate('note')).toEqual([]);
-    await next.write({ writeId: 'w3', modelType: 'note', recordId: 'n1', kind: 'save', record: { id: 'n1' } });
+    await next.write({
+      writeId: 'w3',
+      modelType: 'note',
+      recordId: 'n1',
+      kind: 'save',
+      record: { id: 'n1' },
+    });
     expect(await next.pendingCount()).toBe(3);
     next.close();
   });
 
   it('says clearly that there is no IndexedDB, and stays idle', async () => {
     const none = testStorage(db.name, [plainSpec('todo')], { indexedDB: null });
-    const error = await none.open().then(() => null, (e: unknown) => e as OfflineSyncError);
+    const error = await none.open().then(
+      () => null,
+      (e: unknown) => e as OfflineSyncError
+    );
     expect(error?.kind).toBe('storage');
     expect(error?.message).toContain('IndexedDB is not available');
-    await expectAsync(none.write({ writeId: 'w', modelType: 'todo', recordId: 't', kind: 'remove' })).toBeRejectedWith(jasmine.any(OfflineSyncError));
+    await expectAsync(
+      none.write({ writeId: 'w', modelType: 'todo', recordId: 't', kind: 'remove' })
+    ).toBeRejectedWith(jasmine.any(OfflineSyncError));
   });
 
   it('steps aside when another tab upgrades the database, and fails writes with a storage error', async () => {
@@ -172,8 +303,17 @@ describe('SyncStorage on real IndexedDB', () => {
     upgraded.close();
     expect(problems).toEqual(['closed']);
     const error = await storage
-      .write({ writeId: 'w', modelType: 'todo', recordId: 't1', kind: 'save', record: { id: 't1' } })
-      .then(() => null, (e: unknown) => e as OfflineSyncError);
+      .write({
+        writeId: 'w',
+        modelType: 'todo',
+        recordId: 't1',
+        kind: 'save',
+        record: { id: 't1' },
+      })
+      .then(
+        () => null,
+        (e: unknown) => e as OfflineSyncError
+      );
     expect(error?.kind).toBe('storage');
     expect(error?.message).toContain('Reload the page');
   });

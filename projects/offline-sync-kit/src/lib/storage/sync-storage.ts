@@ -2,7 +2,12 @@ import { Subject } from 'rxjs';
 import { OfflineSyncError } from '../model/sync-error';
 import { applyLocalWrites } from './apply-local-writes';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
-import { affectsWholeDatabase, noIndexedDbError, StorageErrorContext, toStorageError } from './storage-errors';
+import {
+  affectsWholeDatabase,
+  noIndexedDbError,
+  StorageErrorContext,
+  toStorageError,
+} from './storage-errors';
 import { StoredRecord, SyncDatabase } from './sync-database';
 import { WriteBatchResult, WriteQueue } from './write-queue';
 import { ensureIndexes } from './ensure-indexes';
@@ -114,7 +119,11 @@ export class SyncStorage {
   }
 
   /** Records of a type whose indexed `field` equals `value` (see `SyncEntityConfig.indexes`). */
-  async findByIndex(modelType: string, field: string, value: string | number): Promise<StoredRecord[]> {
+  async findByIndex(
+    modelType: string,
+    field: string,
+    value: string | number
+  ): Promise<StoredRecord[]> {
     const context = { databaseName: this.databaseName, modelType, operation: 'query' };
     const db = await this.openFor(context);
     try {
@@ -158,12 +167,20 @@ export class SyncStorage {
     const context: StorageErrorContext = {
       databaseName: this.databaseName,
       operation: writes.length === 1 ? (first?.kind ?? 'write') : `${writes.length} writes`,
-      ...(writes.length === 1 && first ? { modelType: first.modelType, recordId: first.recordId } : {}),
+      ...(writes.length === 1 && first
+        ? { modelType: first.modelType, recordId: first.recordId }
+        : {}),
     };
     const db = await this.openFor(context);
     try {
-      const localContext = { now: this.options.clock(), newMutationId: this.options.newId, specFor: (t: string) => this.specFor(t) };
-      return await db.transaction('rw', db.records, db.outbox, () => applyLocalWrites(db, writes, localContext));
+      const localContext = {
+        now: this.options.clock(),
+        newMutationId: this.options.newId,
+        specFor: (t: string) => this.specFor(t),
+      };
+      return await db.transaction('rw', db.records, db.outbox, () =>
+        applyLocalWrites(db, writes, localContext)
+      );
     } catch (error) {
       throw toStorageError(error, context);
     }
@@ -179,7 +196,9 @@ export class SyncStorage {
 
   private async openDatabase(): Promise<SyncDatabase> {
     const indexedDB =
-      this.options.indexedDB === undefined ? (globalThis as { indexedDB?: IDBFactory }).indexedDB : this.options.indexedDB;
+      this.options.indexedDB === undefined
+        ? (globalThis as { indexedDB?: IDBFactory }).indexedDB
+        : this.options.indexedDB;
     const keyRange =
       this.options.keyRange === undefined
         ? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange
@@ -193,20 +212,28 @@ export class SyncStorage {
       IDBKeyRange: keyRange,
       chromeTransactionDurability: this.options.durability ?? 'default',
     });
-    db.on('blocked', () => this.problems$.next({ kind: 'blocked', error: blockedError(this.databaseName) }));
+    db.on('blocked', () =>
+      this.problems$.next({ kind: 'blocked', error: blockedError(this.databaseName) })
+    );
     db.on('versionchange', () => {
       // Another tab wants a newer schema: step aside, or its upgrade waits for us forever.
       db.close();
       this.problems$.next({
         kind: 'closed',
-        error: toStorageError({ name: 'DatabaseClosedError' }, { databaseName: this.databaseName, operation: 'database connection' }),
+        error: toStorageError(
+          { name: 'DatabaseClosedError' },
+          { databaseName: this.databaseName, operation: 'database connection' }
+        ),
       });
       return false;
     });
     try {
       await db.open();
     } catch (error) {
-      throw toStorageError(error, { databaseName: this.databaseName, operation: 'opening of the database' });
+      throw toStorageError(error, {
+        databaseName: this.databaseName,
+        operation: 'opening of the database',
+      });
     }
     this.database = db;
     return db;

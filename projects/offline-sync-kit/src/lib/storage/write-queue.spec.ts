@@ -3,10 +3,13 @@ import { WriteBatchResult, WriteQueue } from './write-queue';
 describe('WriteQueue (group commit)', () => {
   it('commits writes issued in the same task in one group', async () => {
     const groups: number[][] = [];
-    const queue = new WriteQueue<number, number>(async (writes) => {
-      groups.push([...writes]);
-      return writes.map((w) => w * 10);
-    }, () => undefined);
+    const queue = new WriteQueue<number, number>(
+      async (writes) => {
+        groups.push([...writes]);
+        return writes.map((w) => w * 10);
+      },
+      () => undefined
+    );
     const results = await Promise.all([1, 2, 3].map((w) => queue.enqueue(w)));
     expect(results).toEqual([10, 20, 30]);
     expect(groups).toEqual([[1, 2, 3]]);
@@ -16,11 +19,14 @@ describe('WriteQueue (group commit)', () => {
     const groups: number[][] = [];
     let release!: () => void;
     const firstCommitHeld = new Promise<void>((resolve) => (release = resolve));
-    const queue = new WriteQueue<number, number>(async (writes) => {
-      groups.push([...writes]);
-      if (groups.length === 1) await firstCommitHeld;
-      return [...writes];
-    }, () => undefined);
+    const queue = new WriteQueue<number, number>(
+      async (writes) => {
+        groups.push([...writes]);
+        if (groups.length === 1) await firstCommitHeld;
+        return [...writes];
+      },
+      () => undefined
+    );
     const first = queue.enqueue(1);
     await Promise.resolve(); // let the first group start
     await Promise.resolve();

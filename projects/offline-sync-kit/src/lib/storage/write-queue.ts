@@ -22,7 +22,8 @@ export interface WriteBatchResult<W, O> {
  * const outcome = await queue.enqueue(write);
  */
 export class WriteQueue<W, O> {
-  private waiting: { write: W; resolve: (outcome: O) => void; reject: (error: unknown) => void }[] = [];
+  private waiting: { write: W; resolve: (outcome: O) => void; reject: (error: unknown) => void }[] =
+    [];
   private draining = false;
 
   constructor(
@@ -67,13 +68,19 @@ export class WriteQueue<W, O> {
     }
   }
 
-  private async commitGroup(writes: W[]): Promise<WriteBatchResult<W, O> & { outcomeAt: Settled<O>[] }> {
+  private async commitGroup(
+    writes: W[]
+  ): Promise<WriteBatchResult<W, O> & { outcomeAt: Settled<O>[] }> {
     try {
       const committed = await this.commit(writes);
       return { committed, failed: [], outcomeAt: committed.map((value) => ({ ok: true, value })) };
     } catch (error) {
       if (writes.length === 1 || !this.retryAlone(error)) {
-        return { committed: [], failed: [{ writes, error }], outcomeAt: writes.map(() => ({ ok: false, error })) };
+        return {
+          committed: [],
+          failed: [{ writes, error }],
+          outcomeAt: writes.map(() => ({ ok: false, error })),
+        };
       }
     }
     const committed: O[] = [];
