@@ -1,4 +1,5 @@
 import { Dexie } from 'dexie';
+import { OfflineSyncError } from '../lib/model/sync-error';
 import { SyncDatabase } from '../lib/storage/sync-database';
 
 let counter = 0;
@@ -45,4 +46,21 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** Opens a database with plain IndexedDB at a version, as another tab of another app version would. */
+export function openRawIndexedDb(name: string, version: number): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name, version);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** The error a promise rejects with, or `null` if it resolves: for asserting on typed errors. */
+export function rejectionOf<E = OfflineSyncError>(promise: Promise<unknown>): Promise<E | null> {
+  return promise.then(
+    () => null,
+    (error: unknown) => error as E
+  );
 }

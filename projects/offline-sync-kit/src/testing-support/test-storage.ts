@@ -1,5 +1,5 @@
 import { SyncStorage, SyncStorageOptions } from '../lib/storage/sync-storage';
-import { EntityStorageSpec } from '../lib/storage/local-write';
+import { EntityStorageSpec, LocalWrite } from '../lib/storage/local-write';
 
 /** A storage spec as `defineSyncEntity` would produce it, with identity serialization. */
 export function plainSpec(
@@ -35,3 +35,36 @@ export function testStorage(
   specs.forEach((spec) => storage.registerSpec(spec));
   return storage;
 }
+
+/** Local writes for specs: `save`, `update` and `remove` of one record. */
+export const localWrite = {
+  save: (
+    modelType: string,
+    record: { id: string } & Record<string, unknown>,
+    writeId = `w-${record.id}`
+  ): LocalWrite => ({
+    writeId,
+    modelType,
+    recordId: record.id,
+    kind: 'save',
+    record,
+  }),
+  update: (
+    modelType: string,
+    recordId: string,
+    changes: Record<string, unknown>,
+    writeId = `u-${recordId}`
+  ): LocalWrite => ({
+    writeId,
+    modelType,
+    recordId,
+    kind: 'update',
+    changes,
+  }),
+  remove: (modelType: string, recordId: string, writeId = `r-${recordId}`): LocalWrite => ({
+    writeId,
+    modelType,
+    recordId,
+    kind: 'remove',
+  }),
+};

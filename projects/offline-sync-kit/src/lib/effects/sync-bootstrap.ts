@@ -25,15 +25,18 @@ export class SyncBootstrap {
   private readonly config = inject(OFFLINE_SYNC_CONFIG);
   private readonly storageManager = inject(STORAGE_MANAGER);
   private readonly destroyRef = inject(DestroyRef);
+  private readonly reducers = inject(ReducerManager);
+  private readonly effectsRunner = inject(EffectsRunner);
+  private readonly effectSources = inject(EffectSources);
+  private readonly persistenceEffects = inject(PersistenceEffects);
 
   /** Adds the kit's state and effects to the store, opens the database, registers the root types. */
   start(): void {
     // Registered by hand rather than with provideState()/provideEffects(), which only work under
     // provideStore(): this way StoreModule.forRoot() apps are served by the same code.
-    inject(ReducerManager).addReducer(offlineSyncFeature.name, offlineSyncFeature.reducer);
-    const runner = inject(EffectsRunner);
-    if (!runner.isStarted) runner.start();
-    inject(EffectSources).addEffects(inject(PersistenceEffects));
+    this.reducers.addReducer(offlineSyncFeature.name, offlineSyncFeature.reducer);
+    if (!this.effectsRunner.isStarted) this.effectsRunner.start();
+    this.effectSources.addEffects(this.persistenceEffects);
 
     const problems = this.storage.problems$.subscribe(({ kind, error }) => {
       const info = error.toInfo();

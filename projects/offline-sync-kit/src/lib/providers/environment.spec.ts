@@ -1,16 +1,25 @@
+import { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideStore, Store } from '@ngrx/store';
 import { firstValueFrom, filter } from 'rxjs';
 import { OfflineSyncService } from '../facade/offline-sync.service';
 import { OfflineSyncError } from '../model/sync-error';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
-import { eventually, uniqueDatabase } from '../../testing-support/test-database';
+import { eventually, openRawIndexedDb, uniqueDatabase } from '../../testing-support/test-database';
 import { Todo, TodoSync } from '../../testing-support/test-entities';
+import { OfflineSyncConfig } from './offline-sync-config';
 import { provideOfflineSync } from './provide-offline-sync';
 import { INDEXED_DB, STORAGE_MANAGER } from './tokens';
 
 describe('offline-sync-kit in its environment', () => {
   let db: ReturnType<typeof uniqueDatabase>;
+
+  /** Sets up a fresh app with the kit on the spec's database (plus any overriding providers). */
+  function startKit(config: OfflineSyncConfig, ...overrides: Provider[]): void {
+    TestBed.configureTestingModule({
+      providers: [provideStore(), provideOfflineSync(config), ...overrides],
+    });
+  }
 
   beforeEach(() => (db = uniqueDatabase('env')));
   afterEach(async () => {
@@ -19,13 +28,10 @@ describe('offline-sync-kit in its environment', () => {
   });
 
   it('stays idle and says so when there is no IndexedDB (server-side rendering)', async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideStore(),
-        provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }),
-        { provide: INDEXED_DB, useValue: null },
-      ],
-    });
+    startKit(
+      { databaseName: db.name, entities: [TodoSync] },
+      { provide: INDEXED_DB, useValue: null }
+    );
     const sync = TestBed.inject(OfflineSyncService);
     const store = TestBed.inject(Store);
     await expectAsync(sync.whenHydrated()).toBeRejectedWith(jasmine.any(OfflineSyncError));
@@ -39,13 +45,10 @@ describe('offline-sync-kit in its environment', () => {
 
   it('asks for persistent storage when configured and puts the outcome in state', async () => {
     const persist = jasmine.createSpy('persist').and.resolveTo(true);
-    TestBed.configureTestingModule({
-      providers: [
-        provideStore(),
-        provideOfflineSync({ databaseName: db.name, requestPersistentStorage: true }),
-        { provide: STORAGE_MANAGER, useValue: { persist, persisted: async () => true } },
-      ],
-    });
+    startKit(
+      { databaseName: db.name, requestPersistentStorage: true },
+      { provide: STORAGE_MANAGER, useValue: { persist, persisted: async () => true } }
+    );
     const store = TestBed.inject(Store);
     TestBed.inject(OfflineSyncService);
     await firstValueFrom(
@@ -58,25 +61,16 @@ describe('offline-sync-kit in its environment', () => {
   });
 
   it('reports "unsupported" without a StorageManager and "denied" when the browser says no', async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideStore(),
-        provideOfflineSync({ databaseName: db.name }),
-        { provide: STORAGE_MANAGER, useValue: null },
-      ],
-    });
+    startKit({ databaseName: db.name }, { provide: STORAGE_MANAGER, useValue: null });
     expect(await TestBed.inject(OfflineSyncService).requestPersistentStorage()).toBe('unsupported');
     TestBed.resetTestingModule();
-    TestBed.configureTestingModule({
-      providers: [
-        provideStore(),
-        provideOfflineSync({ databaseName: db.name }),
-        {
-          provide: STORAGE_MANAGER,
-          useValue: { persist: async () => false, persisted: async () => false },
-        },
-      ],
-    });
+    startKit(
+      { databaseName: db.name },
+      {
+        provide: STORAGE_MANAGER,
+        useValue: { persist: async () => false, persisted: async () => false },
+      }
+    );
     expect(await TestBed.inject(OfflineSyncService).requestPersistentStorage()).toBe('denied');
     expect(TestBed.inject(Store).selectSignal(offlineSyncFeature.selectPersistentStorage)()).toBe(
       'denied'
@@ -84,25 +78,16 @@ describe('offline-sync-kit in its environment', () => {
   });
 
   it('uses the real navigator.storage.persist() by default', async () => {
-    TestBed.configureTestingModule({
-      providers: [provideStore(), provideOfflineSync({ databaseName: db.name })],
-    });
+    startKit({ databaseName: db.name });
     const outcome = await TestBed.inject(OfflineSyncService).requestPersistentStorage();
     expect(outcome).toBe((await navigator.storage.persisted()) ? 'granted' : 'denied');
   });
 
   it('goes unavailable with an actionable error when another tab upgrades the database', async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideStore(),
-        provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }),
-      ],
-    });
+    startKit({ databaseName: db.name, entities: [TodoSync] });
     const sync = TestBed.inject(OfflineSyncService);
     await sync.whenHydrated();
-    const upgrade = indexedDB.open(db.name, 1000);
-    await new Promise((resolve) => (upgrade.onsuccess = resolve));
-    upgrade.result.close();
+    (await openRawIndexedDb(db.name, 1000)).close();
     await eventually(() => sync.currentStatus().phase === 'unavailable', 'the unavailable phase');
     expect(sync.currentStatus().lastError?.message).toContain('Reload the page');
     await expectAsync(
@@ -111,12 +96,7 @@ describe('offline-sync-kit in its environment', () => {
   });
 
   it('exposes every status selector through store.selectSignal', async () => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideStore(),
-        provideOfflineSync({ databaseName: db.name, entities: [TodoSync] }),
-      ],
-    });
+    startKit({ databaseName: db.name, entities: [TodoSync] });
     const store = TestBed.inject(Store);
     const phase = store.selectSignal(offlineSyncFeature.selectSyncPhase);
     expect(phase()).toBe('starting');
