@@ -1,4 +1,4 @@
-// Jasmine (Node) helper: writes {"passed":N,"failed":N,"skipped":N} to $TEST_SUMMARY_FILE when the
+// Jasmine (Node) helper: prints the suite's counts and writes {"passed":N,"failed":N,"skipped":N} to $TEST_SUMMARY_FILE when the
 // run ends, for scripts/test.mjs to add up. Errors outside specs (beforeAll/afterAll) count as a
 // failure, so a broken run never reports 0 failed.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,9 @@ jasmine.getEnv().addReporter({
   },
   jasmineDone(result) {
     if (result.failedExpectations.length > 0) counts.failed += 1;
+    console.log(
+      `[${process.env.TEST_SUITE_NAME ?? 'jasmine'}] ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
+    );
     const file = process.env.TEST_SUMMARY_FILE;
     if (!file) return;
     mkdirSync(dirname(file), { recursive: true });

@@ -17,6 +17,9 @@ const CHROMIUM_FLAGS = [
 /** Prints `N passed, N failed, N skipped` and writes it to $TEST_SUMMARY_FILE as JSON. */
 function SummaryReporter(baseReporterDecorator, config) {
   baseReporterDecorator(this);
+  // The progress/dots reporter already prints browser console lines and errors.
+  this.onBrowserLog = () => undefined;
+  this.onBrowserError = () => undefined;
   const counts = { passed: 0, failed: 0, skipped: 0 };
   this.onSpecComplete = (_browser, result) => {
     if (result.skipped || result.pending) counts.skipped++;

@@ -1,5 +1,5 @@
 // `npm test`: every test suite of the workspace, one after another, then one summary line
-// `N passed, N failed` (what CI reads). Exits non-zero if anything failed or did not report.
+// `N passed, N failed, N skipped` (what CI reads). Exits non-zero if anything failed or did not report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +39,7 @@ for (const suite of suites) {
   const result = spawnSync(suite.command, suite.args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...env, TEST_SUMMARY_FILE: summaryFile },
+    env: { ...env, TEST_SUMMARY_FILE: summaryFile, TEST_SUITE_NAME: suite.name },
   });
   const counts = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null;
   if (!counts) {
