@@ -1,4 +1,5 @@
 import { SerializedRecord } from './mutation';
+import { RestMapping } from './rest-mapping';
 
 /**
  * How an app declares one entity type to the kit. Everything but `modelType` and `endpoint` has a
@@ -31,4 +32,6 @@ export interface SyncEntityConfig<T> {
   readonly deserialize?: (stored: SerializedRecord) => T;
   /** Top-level fields stored in a queryable index (and left in clear text when encryption is on). */
   readonly indexes?: readonly string[];
+  /** How this type's REST API looks, when it differs from the kit's protocol. */
+  readonly rest?: RestMapping;
 }

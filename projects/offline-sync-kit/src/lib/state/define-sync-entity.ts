@@ -1,6 +1,7 @@
 import { createEntityAdapter, EntityAdapter } from '@ngrx/entity';
 import { ActionReducer } from '@ngrx/store';
 import { SerializedRecord } from '../model/mutation';
+import { RestMapping } from '../model/rest-mapping';
 import { SyncEntityConfig } from '../model/sync-entity-config';
 import { OfflineSyncError } from '../model/sync-error';
 import { createSyncEntityActions, SyncEntityActions } from './sync-entity-actions';
@@ -23,6 +24,8 @@ export interface SyncEntityDefinition<T> {
   readonly idField: string;
   readonly priority: number;
   readonly indexes: readonly string[];
+  /** The REST mapping of this type (`{}`: the kit's own protocol). */
+  readonly rest: RestMapping;
   /** The store key of this type's slice: `offlineSync:<modelType>`. */
   readonly featureKey: string;
   readonly selectId: (record: T) => string;
@@ -63,6 +66,7 @@ export function defineSyncEntity<T>(config: SyncEntityConfig<T>): SyncEntityDefi
     idField,
     priority: config.priority ?? 0,
     indexes: [...(config.indexes ?? [])],
+    rest: config.rest ?? {},
     featureKey,
     selectId,
     serialize: config.serialize ?? ((record: T) => ({ ...(record as SerializedRecord) })),
