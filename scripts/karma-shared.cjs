@@ -1,5 +1,6 @@
 // Karma settings shared by the library and the demo: headless Debian Chromium as root, loopback
-// only, and a summary reporter whose counts the test orchestrator (scripts/test.mjs) adds up.
+// only, a summary reporter whose counts the test orchestrator (scripts/test.mjs) adds up, and for
+// the library the reference sync server and its fault proxy (the `sync-server` framework below).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -41,20 +42,66 @@ function SummaryReporter(baseReporterDecorator, config) {
 SummaryReporter.$inject = ['baseReporterDecorator', 'config'];
 
 /**
+ * Karma framework `sync-server`: before the browser starts, runs the reference sync server on a
+ * temporary SQLite file and the fault proxy in front of it (scripts/test-servers.mjs, a child
+ * process, both on 127.0.0.1 and free ports), and hands their URLs to the page as
+ * `__karma__.config.syncServer = { url, proxyUrl, controlUrl }` (read them with
+ * `syncServer()` from projects/offline-sync-kit/src/testing-support/sync-server-under-test.ts).
+ * Karma's exit stops both and removes the directory; so does this process ending any other way
+ * (the child stops when its stdin closes).
+ *
+ * With SYNC_SERVER_URL and SYNC_PROXY_URL set (SYNC_PROXY_CONTROL_URL defaults to
+ * `${SYNC_PROXY_URL}/__faults`) it starts nothing and passes those on: to run the specs against
+ * servers started by hand (`node --import tsx scripts/test-servers.mjs` prints the three URLs).
+ */
+function SyncServerFramework(config, emitter, logger) {
+  const log = logger.create('sync-server');
+  const { SYNC_SERVER_URL, SYNC_PROXY_URL, SYNC_PROXY_CONTROL_URL } = process.env;
+  if (SYNC_SERVER_URL && SYNC_PROXY_URL) {
+    const controlUrl = SYNC_PROXY_CONTROL_URL || `${SYNC_PROXY_URL.replace(/\/+$/, '')}/__faults`;
+    config.client.syncServer = { url: SYNC_SERVER_URL, proxyUrl: SYNC_PROXY_URL, controlUrl };
+    log.info(`using the sync server at ${SYNC_SERVER_URL}, fault proxy ${SYNC_PROXY_URL}`);
+    return undefined;
+  }
+  // Karma awaits a framework's promise before it starts the web server and the browsers.
+  return import('./test-servers.mjs')
+    .then(({ startTestServers }) => startTestServers())
+    .then((servers) => {
+      const { url, proxyUrl, controlUrl } = servers;
+      config.client.syncServer = { url, proxyUrl, controlUrl };
+      emitter.on('exit', (done) => servers.stop().then(() => done()));
+      log.info(`reference sync server at ${url}, fault proxy at ${proxyUrl}`);
+    })
+    .catch((error) => {
+      // Karma does not exit when a framework fails; run anyway and let the specs that need the
+      // server fail with this reason (syncServer() throws it).
+      log.error(error.message);
+      config.client.syncServer = { error: error.reason ?? error.message };
+    });
+}
+SyncServerFramework.$inject = ['config', 'emitter', 'logger'];
+
+/** Projects whose specs talk to the reference sync server, unless the project says otherwise. */
+const PROJECTS_WITH_SYNC_SERVER = new Set(['offline-sync-kit']);
+
+/**
  * @param {import('karma').Config} config
- * @param {{ name: string, coverageDir: string }} project
+ * @param {{ name: string, coverageDir: string, syncServer?: boolean }} project `syncServer`:
+ *   start the reference sync server and fault proxy for the run (default: for offline-sync-kit).
  */
 module.exports = function applySharedKarmaConfig(config, project) {
   process.env.CHROME_BIN ||= '/usr/bin/chromium';
+  const syncServer = project.syncServer ?? PROJECTS_WITH_SYNC_SERVER.has(project.name);
   config.set({
     basePath: '',
-    frameworks: ['jasmine'],
+    frameworks: syncServer ? ['jasmine', 'sync-server'] : ['jasmine'],
     plugins: [
       require('karma-jasmine'),
       require('karma-chrome-launcher'),
       require('karma-jasmine-html-reporter'),
       require('karma-coverage'),
       { 'reporter:summary': ['type', SummaryReporter] },
+      { 'framework:sync-server': ['factory', SyncServerFramework] },
     ],
     client: { jasmine: { random: true, timeoutInterval: 20000 }, clearContext: false },
     jasmineHtmlReporter: { suppressAll: true },

@@ -1,5 +1,7 @@
 // `npm test`: every test suite of the workspace, one after another, then one summary line
 // `N passed, N failed, N skipped` (what CI reads). Exits non-zero if anything failed or did not report.
+// The library's Karma run starts the reference sync server and its fault proxy for its integration
+// specs itself (the `sync-server` framework in scripts/karma-shared.cjs) and stops them when it ends.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +10,10 @@ import { ensureChromium, ensureDependencies, root, run } from './setup.mjs';
 ensureDependencies();
 const chrome = ensureChromium();
 const env = { ...process.env, CHROME_BIN: chrome, NG_CLI_ANALYTICS: 'false' };
+// These point the library's specs at servers started by hand; `npm test` always starts its own.
+for (const name of ['SYNC_SERVER_URL', 'SYNC_PROXY_URL', 'SYNC_PROXY_CONTROL_URL']) {
+  delete env[name];
+}
 const ng = join(root, 'node_modules', '.bin', 'ng');
 const resultsDir = join(root, '.test-results');
 rmSync(resultsDir, { recursive: true, force: true });

@@ -1,0 +1,231 @@
+import {
+  clearFaults,
+  faultLog,
+  setFaults,
+  syncServer,
+  uniqueCollection,
+  type FaultLogEntry,
+} from './sync-server-under-test';
+
+/** A create as the kit sends it: JSON body, client-chosen id, an idempotency key. */
+function create(base: string, collection: string, record: object, key: string): Promise<Response> {
+  return fetch(`${base}/${collection}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(record),
+  });
+}
+
+/** The log without the run-wide sequence numbers. */
+function entries(log: FaultLogEntry[]) {
+  return log.map(({ seq: _seq, ...entry }) => entry);
+}
+
+describe('the reference sync server under test', () => {
+  let url: string;
+  let proxyUrl: string;
+  let todos: string;
+
+  beforeEach(async () => {
+    ({ url, proxyUrl } = syncServer());
+    todos = uniqueCollection('todos');
+    await clearFaults();
+  });
+
+  afterEach(async () => {
+    await clearFaults();
+  });
+
+  it('answers GET /health directly and through the proxy', async () => {
+    for (const base of [url, proxyUrl]) {
+      const response = await fetch(`${base}/health`);
+      expect(response.status).withContext(base).toBe(200);
+      expect((await response.json()).status).toBe('ok');
+    }
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(proxyUrl).not.toBe(url);
+  });
+
+  it('forwards writes unchanged, with ETag and Date readable through the proxy', async () => {
+    const created = await create(proxyUrl, todos, { id: 't1', title: 'Milk' }, 'fwd-1');
+    expect(created.status).toBe(201);
+    expect(created.headers.get('ETag')).toBe('"1"');
+    expect(created.headers.get('Date')).toBeTruthy();
+    expect(await created.json()).toEqual(jasmine.objectContaining({ id: 't1', version: 1 }));
+
+    const updated = await fetch(`${proxyUrl}/${todos}/t1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json', 'if-match': '"1"' },
+      body: JSON.stringify({ done: true }),
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.headers.get('ETag')).toBe('"2"');
+
+    const direct = await (await fetch(`${url}/${todos}/t1`)).json();
+    expect(direct).toEqual(jasmine.objectContaining({ title: 'Milk', done: true, version: 2 }));
+  });
+
+  it('drops the answer of a committed create: the page sees a network error, the server has the record once', async () => {
+    await setFaults([{ match: { method: 'POST', pathPrefix: `/${todos}` }, dropResponse: true }]);
+    const record = { id: 't1', title: 'Milk' };
+
+    await expectAsync(create(proxyUrl, todos, record, 'drop-1')).toBeRejectedWithError(TypeError);
+
+    const read = await fetch(`${url}/${todos}/t1`);
+    expect(read.status).toBe(200);
+    const stored = await read.json();
+    expect(stored).toEqual(jasmine.objectContaining({ ...record, version: 1 }));
+
+    // The retry with the same key gets the first answer back; nothing is written again.
+    const retried = await create(proxyUrl, todos, record, 'drop-1');
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await retried.json()).toEqual(stored);
+    const feed = await (await fetch(`${url}/${todos}`)).json();
+    expect(feed.items).toEqual([stored]);
+
+    expect(entries(await faultLog())).toEqual([
+      {
+        method: 'POST',
+        path: `/${todos}`,
+        rule: 0,
+        fault: 'dropResponse',
+        status: null,
+        serverStatus: 201,
+      },
+      {
+        method: 'POST',
+        path: `/${todos}`,
+        rule: null,
+        fault: null,
+        status: 201,
+        serverStatus: 201,
+      },
+    ]);
+  });
+
+  it('answers with an injected 503 whose Retry-After the page can read', async () => {
+    await setFaults([
+      {
+        failWith: { status: 503, headers: { 'Retry-After': '2' }, body: { error: { code: 'x' } } },
+      },
+    ]);
+
+    const failed = await create(proxyUrl, todos, { id: 't1' }, 'fail-1');
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('Retry-After')).toBe('2');
+    expect(await failed.json()).toEqual({ error: { code: 'x' } });
+    expect((await fetch(`${url}/${todos}/t1`)).status).toBe(404); // never forwarded
+
+    // The rule applied once (times defaults to 1): the next request goes through.
+    expect((await create(proxyUrl, todos, { id: 't1' }, 'fail-1')).status).toBe(201);
+    expect(entries(await faultLog())).toEqual([
+      {
+        method: 'POST',
+        path: `/${todos}`,
+        rule: 0,
+        fault: 'failWith',
+        status: 503,
+        serverStatus: null,
+      },
+      {
+        method: 'POST',
+        path: `/${todos}`,
+        rule: null,
+        fault: null,
+        status: 201,
+        serverStatus: 201,
+      },
+    ]);
+  });
+
+  it('resets the connection without forwarding', async () => {
+    await setFaults([{ match: { pathPrefix: `/${todos}` }, resetConnection: true }]);
+
+    await expectAsync(create(proxyUrl, todos, { id: 't1' }, 'reset-1')).toBeRejectedWithError(
+      TypeError
+    );
+    expect((await fetch(`${url}/${todos}/t1`)).status).toBe(404);
+    expect(entries(await faultLog())).toEqual([
+      {
+        method: 'POST',
+        path: `/${todos}`,
+        rule: 0,
+        fault: 'resetConnection',
+        status: null,
+        serverStatus: null,
+      },
+    ]);
+  });
+
+  it('delays and then forwards, applying matching rules in order and as often as told', async () => {
+    await setFaults([
+      { match: { method: 'GET', pathPrefix: '/health' }, times: 2, delay: { ms: 10 } },
+      { match: { method: 'get' }, times: 'always', failWith: { status: 500, body: 'boom' } },
+    ]);
+
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${proxyUrl}/health`)).status);
+    const other = await fetch(`${proxyUrl}/${todos}`);
+    expect(await other.text()).toBe('boom');
+
+    expect(statuses).toEqual([200, 200, 500]);
+    expect((await faultLog()).map((e) => [e.path, e.rule, e.fault, e.status])).toEqual([
+      ['/health', 0, 'delay', 200],
+      ['/health', 0, 'delay', 200],
+      ['/health', 1, 'failWith', 500],
+      [`/${todos}`, 1, 'failWith', 500],
+    ]);
+  });
+
+  it('forgets rules and the log on clearFaults', async () => {
+    await setFaults([{ times: 'always', failWith: { status: 500 } }]);
+    expect((await fetch(`${proxyUrl}/health`)).status).toBe(500);
+
+    await clearFaults();
+
+    expect(await faultLog()).toEqual([]);
+    expect((await fetch(`${proxyUrl}/health`)).status).toBe(200);
+  });
+
+  it('refuses malformed rules with the reason', async () => {
+    await expectAsync(setFaults([{ dropResponse: true, bogus: 1 } as never])).toBeRejectedWithError(
+      /rules\[0\] has unknown fields bogus/
+    );
+    await expectAsync(
+      setFaults([{ delay: { ms: 1 }, resetConnection: true } as never])
+    ).toBeRejectedWithError(/exactly one of/);
+  });
+
+  it('gives each spec collection names of its own that the server accepts', async () => {
+    const names = [
+      uniqueCollection('todos'),
+      uniqueCollection('todos'),
+      uniqueCollection('a'.repeat(80)),
+    ];
+    expect(new Set(names).size).toBe(3);
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
+      expect((await create(url, name, { id: 'x' }, `uc-${name}`)).status).toBe(201);
+    }
+    expect(() => uniqueCollection('1abc')).toThrowError(/cannot start a collection name/);
+  });
+
+  it('says why when the page has no server', () => {
+    const config = (globalThis as any).__karma__.config;
+    const saved = config.syncServer;
+    delete config.syncServer;
+    try {
+      expect(() => syncServer()).toThrowError(
+        /the reference sync server is not running; run the library tests with npm test/
+      );
+      config.syncServer = { error: 'it exited with 1' };
+      expect(() => syncServer()).toThrowError(
+        'the reference sync server did not start: it exited with 1'
+      );
+    } finally {
+      config.syncServer = saved;
+    }
+  });
+});

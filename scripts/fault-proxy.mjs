@@ -1,0 +1,350 @@
+// A fault-injecting HTTP proxy for the library's integration specs: it forwards every request to
+// the reference sync server unchanged and can, on command, lose an answer after the server
+// committed, answer with an error itself, delay a request, or cut the connection.
+// Plain Node `http`, no dependencies. Started by scripts/test-servers.mjs.
+import { Buffer } from 'node:buffer';
+import http from 'node:http';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { URL } from 'node:url';
+
+/** Where the control API lives; requests under it are answered here, never forwarded. */
+export const CONTROL_PATH = '/__faults';
+
+const FAULTS = ['dropResponse', 'failWith', 'delay', 'resetConnection'];
+const RULE_KEYS = new Set(['match', 'times', ...FAULTS]);
+/** Answer headers a page may read on answers the proxy makes itself (the server lists its own). */
+const EXPOSED_HEADERS = ['ETag', 'Date', 'Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'];
+/** Connection-level headers: they describe one hop, so they are not copied to the next. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+const MAX_LOG = 1000;
+
+/**
+ * A fault rule, as posted to `POST /__faults` in `{ rules: [...] }`. Exactly one fault key:
+ *
+ * - `dropResponse: true` — forward, let the server answer (and commit), then destroy the client's
+ *   socket without answering: the browser sees a network error.
+ * - `failWith: { status, body?, headers? }` — answer this without forwarding. `body`: a string
+ *   is sent as is (text/plain unless `headers` say otherwise), anything else as JSON; default a
+ *   protocol error `{ error: { code: 'injected_fault', message } }`.
+ * - `delay: { ms }` — wait, then forward.
+ * - `resetConnection: true` — read the request, then destroy the socket without forwarding.
+ *
+ * `match` (optional, all given fields must hold): `method` (case-insensitive) and `pathPrefix`
+ * (a plain string prefix of the path with its query, e.g. `/todos`). `times`: how many matching
+ * requests the rule applies to, a positive integer (default 1) or `'always'`. The first rule in
+ * the list that matches and has uses left applies; CORS preflights never match.
+ *
+ * @typedef {{
+ *   match?: { method?: string, pathPrefix?: string },
+ *   times?: number | 'always',
+ *   dropResponse?: true,
+ *   failWith?: { status: number, body?: unknown, headers?: Record<string, string> },
+ *   delay?: { ms: number },
+ *   resetConnection?: true,
+ * }} FaultRule
+ */
+
+/**
+ * Creates the proxy in front of `target` (e.g. `http://127.0.0.1:41234`). Every answer it sends
+ * carries `Connection: close`, so the browser never reuses a connection to it: a dropped or
+ * reset connection is then always reported as a network error, never silently retried.
+ *
+ * Control API (CORS open, not forwarded):
+ * - `POST /__faults` `{ rules: FaultRule[] }` replaces the rules and clears the log (400 with a
+ *   message when a rule is malformed);
+ * - `DELETE /__faults` removes every rule and clears the log;
+ * - `GET /__faults` the active rules with their uses left (`remaining`);
+ * - `GET /__faults/log` `{ requests: [...] }`, the requests seen since the last reset, oldest first,
+ *   each `{ seq, method, path, rule, fault, status, serverStatus }`: `rule` is the index of the
+ *   rule that applied (or null), `fault` its kind, `status` what the client got (null when the
+ *   connection was cut), `serverStatus` what the server answered (null when not forwarded).
+ *   CORS preflights are forwarded but not logged: the browser caches them, so they come and go.
+ *
+ * @param {{ target: string, host?: string, port?: number }} options
+ * @returns {{ listen(): Promise<{ url: string, controlUrl: string }>, close(): Promise<void> }}
+ */
+export function createFaultProxy({ target, host = '127.0.0.1', port = 0 }) {
+  const upstream = new URL(target);
+  const agent = new http.Agent({ keepAlive: false });
+  const timers = new Set();
+  /** @type {{ rule: FaultRule, remaining: number }[]} */
+  let rules = [];
+  let log = [];
+  let seq = 0;
+
+  const server = http.createServer((req, res) => {
+    res.setHeader('Connection', 'close');
+    const path = req.url ?? '/';
+    const pathname = path.split('?')[0];
+    if (pathname === CONTROL_PATH || pathname.startsWith(`${CONTROL_PATH}/`)) {
+      control(req, res, pathname);
+      return;
+    }
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'];
+    if (preflight) {
+      forward(req, res, null);
+      return;
+    }
+    const entry = {
+      seq: ++seq,
+      method: req.method,
+      path,
+      rule: null,
+      fault: null,
+      status: null,
+      serverStatus: null,
+    };
+    log.push(entry);
+    if (log.length > MAX_LOG) log.shift();
+    const index = rules.findIndex((r) => r.remaining > 0 && matches(r.rule, req));
+    const active = index >= 0 ? rules[index] : undefined;
+    if (active) {
+      active.remaining--;
+      entry.rule = index;
+      entry.fault = FAULTS.find((key) => key in active.rule);
+    }
+    const rule = active?.rule;
+    if (rule?.failWith) {
+      req.resume();
+      req.on('end', () => answer(res, entry, rule.failWith));
+    } else if (rule?.resetConnection) {
+      req.resume();
+      req.on('end', () => req.socket.destroy());
+    } else if (rule?.delay) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        forward(req, res, entry, false);
+      }, rule.delay.ms);
+      timers.add(timer);
+    } else {
+      forward(req, res, entry, Boolean(rule?.dropResponse));
+    }
+  });
+
+  /** Sends the request on to the server and its answer back (or, to drop it, nothing). */
+  function forward(req, res, entry, drop = false) {
+    if (res.destroyed) return; // the client gave up while the request was delayed
+    const headers = { ...req.headers };
+    for (const name of HOP_BY_HOP) if (name !== 'transfer-encoding') delete headers[name];
+    const outgoing = http.request(
+      {
+        agent,
+        protocol: upstream.protocol,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers,
+      },
+      (incoming) => {
+        if (entry) entry.serverStatus = incoming.statusCode ?? null;
+        if (drop) {
+          // Read the whole answer, so the server is done, then hang up without a word.
+          incoming.resume();
+          incoming.on('end', () => req.socket.destroy());
+          return;
+        }
+        if (entry) entry.status = incoming.statusCode ?? null;
+        const answerHeaders = {};
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (!HOP_BY_HOP.has(name) && value !== undefined) answerHeaders[name] = value;
+        }
+        res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, answerHeaders);
+        incoming.pipe(res);
+      }
+    );
+    outgoing.on('error', (error) => {
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      const message = `fault proxy: the server at ${upstream.origin} failed: ${error.message}`;
+      answer(res, entry, { status: 502, body: { error: { code: 'bad_gateway', message } } });
+    });
+    res.on('close', () => {
+      if (!res.writableFinished && !drop) outgoing.destroy();
+    });
+    req.pipe(outgoing);
+  }
+
+  /** Answers a request here, readable from any origin. */
+  function answer(res, entry, { status, body, headers = {} }) {
+    if (entry) entry.status = status;
+    const own = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const text =
+      body === undefined
+        ? JSON.stringify({
+            error: { code: 'injected_fault', message: `fault proxy: failWith ${status}` },
+          })
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+    const contentType =
+      typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
+    const exposed = [...new Set([...EXPOSED_HEADERS, ...Object.keys(headers)])].join(', ');
+    res.writeHead(status, {
+      'content-type': contentType,
+      'cache-control': 'no-store',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': exposed,
+      ...own,
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  /** The control API under /__faults. */
+  function control(req, res, pathname) {
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+      'access-control-allow-headers': 'Content-Type',
+      'access-control-max-age': '600',
+    };
+    const reply = (status, body) => {
+      const text = body === undefined ? '' : JSON.stringify(body);
+      res.writeHead(status, {
+        ...cors,
+        'cache-control': 'no-store',
+        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+    };
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const route = `${req.method} ${pathname}`;
+      if (req.method === 'OPTIONS') return reply(204);
+      if (route === `GET ${CONTROL_PATH}/log`) return reply(200, { requests: log });
+      if (route === `GET ${CONTROL_PATH}`) {
+        return reply(200, {
+          rules: rules.map(({ rule, remaining }) => ({
+            ...rule,
+            remaining: remaining === Infinity ? 'always' : remaining,
+          })),
+        });
+      }
+      if (route === `DELETE ${CONTROL_PATH}`) {
+        rules = [];
+        log = [];
+        return reply(204);
+      }
+      if (route === `POST ${CONTROL_PATH}`) {
+        let parsed;
+        try {
+          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return reply(400, { error: 'the body must be JSON: { "rules": [...] }' });
+        }
+        const problem = rulesProblem(parsed);
+        if (problem) return reply(400, { error: problem });
+        rules = parsed.rules.map((rule) => ({
+          rule,
+          remaining: rule.times === 'always' ? Infinity : (rule.times ?? 1),
+        }));
+        log = [];
+        return reply(200, { rules: parsed.rules.length });
+      }
+      return reply(404, { error: `the fault proxy has no ${route}` });
+    });
+  }
+
+  let address;
+  return {
+    async listen() {
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const bound = server.address();
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound.port}`;
+      address = { url, controlUrl: `${url}${CONTROL_PATH}` };
+      return address;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      });
+    },
+  };
+}
+
+function matches(rule, req) {
+  const { method, pathPrefix } = rule.match ?? {};
+  if (method && method.toUpperCase() !== req.method) return false;
+  if (pathPrefix && !(req.url ?? '').startsWith(pathPrefix)) return false;
+  return true;
+}
+
+/** What is wrong with a `POST /__faults` body, or null. */
+function rulesProblem(body) {
+  if (!body || typeof body !== 'object' || !Array.isArray(body.rules)) {
+    return 'the body must be { "rules": [...] }';
+  }
+  for (const [i, rule] of body.rules.entries()) {
+    const at = `rules[${i}]`;
+    if (!rule || typeof rule !== 'object' || Array.isArray(rule)) return `${at} is not an object`;
+    const unknown = Object.keys(rule).filter((key) => !RULE_KEYS.has(key));
+    if (unknown.length) return `${at} has unknown fields ${unknown.join(', ')}`;
+    const faults = FAULTS.filter((key) => key in rule);
+    if (faults.length !== 1) return `${at} needs exactly one of ${FAULTS.join(', ')}`;
+    const { match, times, failWith, delay } = rule;
+    if (match !== undefined) {
+      if (!match || typeof match !== 'object') return `${at}.match must be an object`;
+      const extra = Object.keys(match).filter((key) => key !== 'method' && key !== 'pathPrefix');
+      if (extra.length) return `${at}.match has unknown fields ${extra.join(', ')}`;
+      if (match.method !== undefined && typeof match.method !== 'string') {
+        return `${at}.match.method must be a string`;
+      }
+      if (match.pathPrefix !== undefined && typeof match.pathPrefix !== 'string') {
+        return `${at}.match.pathPrefix must be a string`;
+      }
+    }
+    if (times !== undefined && times !== 'always' && !(Number.isInteger(times) && times > 0)) {
+      return `${at}.times must be a positive integer or 'always'`;
+    }
+    if (faults[0] === 'dropResponse' && rule.dropResponse !== true) {
+      return `${at}.dropResponse must be true`;
+    }
+    if (faults[0] === 'resetConnection' && rule.resetConnection !== true) {
+      return `${at}.resetConnection must be true`;
+    }
+    if (failWith !== undefined) {
+      const ok = failWith && Number.isInteger(failWith.status);
+      if (!ok || failWith.status < 200 || failWith.status > 599) {
+        return `${at}.failWith.status must be an HTTP status (200–599)`;
+      }
+      const { headers } = failWith;
+      if (headers !== undefined) {
+        const valid =
+          headers && typeof headers === 'object' && Object.values(headers).every(isHeaderValue);
+        if (!valid) return `${at}.failWith.headers must map names to strings`;
+      }
+    }
+    if (delay !== undefined && !(delay && Number.isFinite(delay.ms) && delay.ms >= 0)) {
+      return `${at}.delay.ms must be a number of milliseconds`;
+    }
+  }
+  return null;
+}
+
+function isHeaderValue(value) {
+  return typeof value === 'string' || typeof value === 'number';
+}
