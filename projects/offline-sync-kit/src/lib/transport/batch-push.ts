@@ -1,0 +1,137 @@
+import { HttpClient } from '@angular/common/http';
+import { PushOutcome } from '../model/push-outcome';
+import { OfflineSyncError } from '../model/sync-error';
+import { classifyFailure } from './classify-http-error';
+import { invalidResponse } from './invalid-response';
+import { parseJsonText } from './json-body';
+import { wireData, wireOp } from './push-request';
+import { batchResultOutcome, readBatchResults } from './read-batch-results';
+import { batchUrl, endpointName } from './rest-urls';
+import { describeRequest, sendRequest, TransportRequest } from './send-request';
+import type { PushEntry, TransportContext } from './sync-transport';
+
+/**
+ * One item of `POST /sync/batch`, as docs/protocol.md describes it.
+ *
+ * @example
+ * const item: BatchMutation = { mutationId: 'm1', op: 'update', endpoint: 'todos', id: 't1', data: { done: true }, baseVersion: 3 };
+ */
+export interface BatchMutation {
+  readonly mutationId: string;
+  readonly op: 'create' | 'update' | 'replace' | 'delete';
+  readonly endpoint: string;
+  readonly id: string;
+  readonly data?: Record<string, unknown>;
+  readonly baseVersion?: number;
+}
+
+/**
+ * The batch item of one entry: same op and data as its single request would send; `baseVersion`
+ * (the batch's `If-Match`) only on writes to an existing record.
+ *
+ * @example
+ * batchMutation(context, { entity: todos, mutation: deleteT1 }); // { mutationId, op: 'delete', endpoint: 'todos', id: 't1', baseVersion: 4 }
+ */
+export function batchMutation(context: TransportContext, entry: PushEntry): BatchMutation {
+  const { mutation, entity } = entry;
+  const op = wireOp(entry, context);
+  const data = wireData(entry, op);
+  return {
+    mutationId: mutation.mutationId,
+    op,
+    endpoint: endpointName(entity.endpoint),
+    id: mutation.recordId,
+    ...(data === undefined ? {} : { data }),
+    ...(op === 'create' || mutation.baseVersion === null
+      ? {}
+      : { baseVersion: mutation.baseVersion }),
+  };
+}
+
+/**
+ * Pushes all entries in one `POST {serverUrl}/sync/batch` and maps each result to its entry by
+ * position. The server applies the items in order, each on its own, so one refused item does not
+ * stop the others (unlike `pushOneByOne`, everything was sent).
+ *
+ * When the answer cannot be read (not JSON, wrong length or shape) nobody knows what was applied:
+ * every entry becomes `retry` with kind `invalid-response`, which is safe because each item carries
+ * its idempotency key. A failure of the whole request is sorted once and given to every entry
+ * (a whole-batch 4xx is `rejected` for all: the batch itself was refused, not any one record).
+ *
+ * @example
+ * const outcomes = await pushBatch(http, { ...context, useBatchEndpoint: true }, entries);
+ */
+export async function pushBatch(
+  http: HttpClient,
+  context: TransportContext,
+  entries: readonly PushEntry[]
+): Promise<PushOutcome[]> {
+  if (entries.length === 0) return [];
+  const request: TransportRequest = {
+    method: 'POST',
+    url: batchUrl(context),
+    headers: { 'Content-Type': 'application/json' },
+    body: { mutations: entries.map((entry) => batchMutation(context, entry)) },
+  };
+  const described = describeRequest(request);
+  let text: string | null;
+  try {
+    text = (await sendRequest(http, request, context.timeoutMs)).body;
+  } catch (error) {
+    return wholeBatchFailed(error, entries, described, context.timeoutMs);
+  }
+  const parsed = parseJsonText(text);
+  const results = parsed.ok ? readBatchResults(parsed.value, entries) : parsed.problem;
+  if (typeof results === 'string') {
+    const problem = `${results}; the batch is sent again, its idempotency keys keep that safe`;
+    return entries.map((entry) => ({
+      mutationId: entry.mutation.mutationId,
+      status: 'retry',
+      error: invalidResponse({ ...recordOf(entry), request: described }, problem),
+    }));
+  }
+  return results.map((result, index) =>
+    batchResultOutcome(result, `${described}, item ${index + 1}`, context.timeoutMs)
+  );
+}
+
+function wholeBatchFailed(
+  error: unknown,
+  entries: readonly PushEntry[],
+  request: string,
+  timeoutMs: number
+): PushOutcome[] {
+  const subject = `a batch of ${entries.length} change${entries.length === 1 ? '' : 's'}`;
+  const failure = classifyFailure(error, { subject, request, timeoutMs, write: true });
+  const noBatchRoute = failure.status === 404 || failure.status === 405;
+  const hint = noBatchRoute
+    ? ' If the server has no batch endpoint, set useBatchEndpoint: false.'
+    : '';
+  // A conflict is about one record; a whole batch answered 409/412 is simply refused.
+  const kind = failure.outcome === 'conflict' ? 'rejected' : failure.error.kind;
+  return entries.map((entry) => {
+    const mutationId = entry.mutation.mutationId;
+    // Each entry gets its own error naming its record, so a failed entry shows where it belongs.
+    const details = { ...recordOf(entry), cause: failure.error };
+    const error = new OfflineSyncError(kind, failure.error.message + hint, details);
+    switch (failure.outcome) {
+      case 'retry': {
+        const after = failure.retryAfterMs;
+        return {
+          mutationId,
+          status: 'retry',
+          error,
+          ...(after === undefined ? {} : { retryAfterMs: after }),
+        };
+      }
+      case 'auth':
+        return { mutationId, status: 'auth', error };
+      default:
+        return { mutationId, status: 'rejected', error };
+    }
+  });
+}
+
+function recordOf(entry: PushEntry): { modelType: string; recordId: string } {
+  return { modelType: entry.entity.modelType, recordId: entry.mutation.recordId };
+}

@@ -1,0 +1,94 @@
+import { HttpClient } from '@angular/common/http';
+import { PushOutcome } from '../model/push-outcome';
+import { classifyFailure } from './classify-http-error';
+import { invalidResponse } from './invalid-response';
+import { parseJsonText } from './json-body';
+import { appliedOutcome, failureOutcome, pushFailureContext } from './push-outcomes';
+import { pushRequest } from './push-request';
+import { RecordReading } from './read-server-record';
+import { resolveRestMapping } from './resolved-rest-mapping';
+import { describeRequest, sendRequest } from './send-request';
+import type { PushEntry, TransportContext } from './sync-transport';
+
+/**
+ * Pushes entries one request each, strictly in order. After a `retry` or `auth` outcome the rest
+ * is not sent: a later change to the same record must not reach the server before an earlier one,
+ * and whatever stopped this entry (offline, server down, expired token) would stop the next too.
+ * The entries left out get `retry` outcomes carrying the same error instance (so the engine can
+ * tell "not sent" from "failed" with `===` and not count an attempt), and the outbox keeps its
+ * order. `conflict` and `rejected` concern one entry only and do not stop the others.
+ *
+ * @example
+ * const outcomes = await pushOneByOne(http, context, [{ entity: todos, mutation }]);
+ */
+export async function pushOneByOne(
+  http: HttpClient,
+  context: TransportContext,
+  entries: readonly PushEntry[]
+): Promise<PushOutcome[]> {
+  const outcomes: PushOutcome[] = [];
+  let halt: Extract<PushOutcome, { status: 'retry' | 'auth' }> | undefined;
+  for (const entry of entries) {
+    if (halt) {
+      outcomes.push(leftOut(entry, halt));
+      continue;
+    }
+    // Awaited one by one on purpose (see above): FIFO per record is the outbox's promise.
+    const outcome = await pushOne(http, context, entry);
+    if (outcome.status === 'retry' || outcome.status === 'auth') halt = outcome;
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+/**
+ * Pushes one entry as its own request (see `pushRequest` for its shape) and reads the answer:
+ * 2xx → `applied` with the server's record; anything else as `classifyFailure` sorts it.
+ *
+ * @example
+ * const outcome = await pushOne(http, context, { entity: todos, mutation });
+ * if (outcome.status === 'applied') console.log('now at version', outcome.record.version);
+ */
+export async function pushOne(
+  http: HttpClient,
+  context: TransportContext,
+  entry: PushEntry
+): Promise<PushOutcome> {
+  const request = pushRequest(context, entry);
+  const described = describeRequest(request);
+  const reading: RecordReading = {
+    modelType: entry.entity.modelType,
+    request: described,
+    recordId: entry.mutation.recordId,
+    mapping: resolveRestMapping(entry.entity),
+  };
+  try {
+    const response = await sendRequest(http, request, context.timeoutMs);
+    const etag = response.headers.get('ETag');
+    const parsed = parseJsonText(response.body);
+    if (!parsed.ok) {
+      // A delete is done whatever the body says; anything else needs the record back.
+      if (entry.mutation.op === 'delete')
+        return appliedOutcome(entry, undefined, { ...reading, etag });
+      const error = invalidResponse(reading, parsed.problem);
+      return { mutationId: entry.mutation.mutationId, status: 'rejected', error };
+    }
+    return appliedOutcome(entry, parsed.value, { ...reading, etag });
+  } catch (error) {
+    const failure = classifyFailure(error, pushFailureContext(entry, described, context.timeoutMs));
+    return failureOutcome(entry, failure, reading);
+  }
+}
+
+function leftOut(
+  entry: PushEntry,
+  halt: Extract<PushOutcome, { status: 'retry' | 'auth' }>
+): PushOutcome {
+  const after = halt.status === 'retry' ? halt.retryAfterMs : undefined;
+  return {
+    mutationId: entry.mutation.mutationId,
+    status: 'retry',
+    error: halt.error,
+    ...(after === undefined ? {} : { retryAfterMs: after }),
+  };
+}
