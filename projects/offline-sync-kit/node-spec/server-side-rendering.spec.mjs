@@ -45,7 +45,7 @@ describe('offline-sync-kit without a browser (server-side rendering)', () => {
       (e) => e
     );
     expect(error).toEqual(jasmine.any(kit.OfflineSyncError));
-    expect(sync.currentStatus().phase).toBe('unavailable');
+    expect(sync.currentStatus().phase).toBe('error');
     expect(sync.currentStatus().lastError.message).toContain('IndexedDB is not available');
   });
 

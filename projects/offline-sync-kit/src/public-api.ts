@@ -23,11 +23,14 @@ export type { SyncEntityActions } from './lib/state/sync-entity-actions';
 export type { SyncEntitySelectors } from './lib/state/sync-entity-selectors';
 export type { SyncEntityState } from './lib/state/sync-entity-state';
 export { OfflineSyncStorageActions } from './lib/state/offline-sync-storage.actions';
+export { OfflineSyncEngineActions } from './lib/state/offline-sync-engine.actions';
 export type { CommittedWrite, RestoredRecord } from './lib/state/offline-sync-storage.actions';
 export {
   offlineSyncFeature,
   selectConnectionState,
+  selectFailedCount,
   selectIsHydrated,
+  selectNextRetryAt,
   selectLastSyncAt,
   selectLastSyncError,
   selectPendingCount,
@@ -58,6 +61,16 @@ export {
   SyncIdGenerator,
   UuidV7Generator,
 } from './lib/providers/tokens';
+
+// Transport: talking to servers
+export { SyncTransport } from './lib/transport/sync-transport';
+export type {
+  FetchQuery,
+  PushEntry,
+  TransportContext,
+  TransportEntity,
+} from './lib/transport/sync-transport';
+export { NetworkStatus } from './lib/transport/network-status';
 
 // Facade
 export { OfflineSyncService } from './lib/facade/offline-sync.service';

@@ -21,11 +21,11 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
     <section class="status" role="status" aria-live="polite" data-testid="sync-status">
       <span class="pill" [attr.data-phase]="status().phase">{{ status().phase }}</span>
       <span
-        >{{ status().pendingCount }} change{{ status().pendingCount === 1 ? '' : 's' }} waiting for
-        the server</span
+        >{{ status().pendingChanges }} change{{ status().pendingChanges === 1 ? '' : 's' }} waiting
+        for the server</span
       >
       <span>storage: {{ persistent() }}</span>
-      @if (status().lastSyncAt; as at) {
+      @if (status().lastSyncTime; as at) {
         <span>last sync {{ at | date: 'shortTime' }}</span>
       }
       @if (status().lastError; as error) {
@@ -73,7 +73,7 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
       border-radius: 1rem;
       background: #e8f0fe;
     }
-    .pill[data-phase='unavailable'] {
+    .pill[data-phase='error'] {
       background: #fde8e8;
     }
     .error {

@@ -10,6 +10,7 @@ import { SyncStorage } from '../storage/sync-storage';
 import { WriteBatchResult } from '../storage/write-queue';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { WriteReceipts } from './write-receipts';
+import { CrossTabChannel } from './cross-tab-channel';
 
 /**
  * Persists local entity actions: every `added`/`updated`/`removed` goes to the storage's group
@@ -27,6 +28,7 @@ export class PersistenceEffects {
   private readonly registry = inject(SyncEntityRegistry);
   private readonly receipts = inject(WriteReceipts);
   private readonly ids = inject(SyncIdGenerator);
+  private readonly tabs = inject(CrossTabChannel);
 
   readonly persistLocalWrites$ = createEffect(
     () =>
@@ -60,15 +62,19 @@ export class PersistenceEffects {
       const pendingCount = await this.storage.pendingCount().catch(() => null);
       this.store.dispatch(
         OfflineSyncStorageActions.writesCommitted({
-          writes: batch.committed.map(({ writeId, change, modelType, recordId, meta }) => ({
+          writes: batch.committed.map(({ writeId, change, modelType, recordId, record, meta }) => ({
             writeId,
             change,
             modelType,
             id: recordId,
+            record,
             meta,
           })),
           pendingCount: pendingCount ?? 0,
         })
+      );
+      this.tabs.announce(
+        batch.committed.map(({ modelType, recordId }) => ({ modelType, id: recordId }))
       );
       batch.committed.forEach((outcome) => this.receipts.resolve(outcome));
     }

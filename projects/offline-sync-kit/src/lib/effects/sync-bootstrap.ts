@@ -7,6 +7,8 @@ import { OFFLINE_SYNC_CONFIG, STORAGE_MANAGER } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
 import { PersistenceEffects } from './persistence.effects';
+import { SyncEngine } from './sync-engine';
+import { SyncTriggerEffects } from './sync-trigger.effects';
 import { SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
 
@@ -29,6 +31,8 @@ export class SyncBootstrap {
   private readonly effectsRunner = inject(EffectsRunner);
   private readonly effectSources = inject(EffectSources);
   private readonly persistenceEffects = inject(PersistenceEffects);
+  private readonly triggerEffects = inject(SyncTriggerEffects);
+  private readonly engine = inject(SyncEngine);
 
   /** Adds the kit's state and effects to the store, opens the database, registers the root types. */
   start(): void {
@@ -37,6 +41,7 @@ export class SyncBootstrap {
     this.reducers.addReducer(offlineSyncFeature.name, offlineSyncFeature.reducer);
     if (!this.effectsRunner.isStarted) this.effectsRunner.start();
     this.effectSources.addEffects(this.persistenceEffects);
+    this.effectSources.addEffects(this.triggerEffects);
 
     const problems = this.storage.problems$.subscribe(({ kind, error }) => {
       const info = error.toInfo();
@@ -48,6 +53,7 @@ export class SyncBootstrap {
     });
     this.destroyRef.onDestroy(() => {
       problems.unsubscribe();
+      this.engine.stop();
       this.storage.close();
     });
     void this.open();

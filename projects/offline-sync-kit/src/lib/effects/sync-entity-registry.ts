@@ -63,6 +63,11 @@ export class SyncEntityRegistry {
     return def;
   }
 
+  /** Whether a type is registered in this app. */
+  has(modelType: string): boolean {
+    return this.definitions.has(modelType);
+  }
+
   /** Every registered definition. */
   all(): AnyDefinition[] {
     return [...this.definitions.values()];

@@ -1,8 +1,16 @@
-import { inject, Injectable, Signal } from '@angular/core';
+import { inject, Injectable, Injector, Signal } from '@angular/core';
 import { Actions, ofType } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
 import { combineLatest, filter, firstValueFrom, mergeMap, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
+import { applyStoredChanges } from '../effects/apply-stored-changes';
+import { SyncEngine } from '../effects/sync-engine';
+import { Mutation } from '../model/mutation';
+import { SyncOptions } from '../model/sync-options';
+import { SyncOptionsRef } from '../providers/sync-options-ref';
+import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
+import { FetchQuery, SyncTransport } from '../transport/sync-transport';
+import { toTransportEntity } from '../effects/transport-entity';
 import { SyncBootstrap } from '../effects/sync-bootstrap';
 import { WriteReceipts } from '../effects/write-receipts';
 import { OfflineSyncError } from '../model/sync-error';
@@ -35,6 +43,9 @@ export class OfflineSyncService {
   private readonly ids = inject(SyncIdGenerator);
   private readonly storage = inject(SyncStorage);
   private readonly bootstrap = inject(SyncBootstrap);
+  private readonly engine = inject(SyncEngine);
+  private readonly syncOptions = inject(SyncOptionsRef);
+  private readonly injector = inject(Injector);
 
   /** The sync status as a signal. */
   readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(
@@ -222,6 +233,175 @@ export class OfflineSyncService {
     return this.bootstrap.requestPersistentStorage();
   }
 
+  /**
+   * Pushes every pending change and, with `bidirectionalSync`, pulls every type's changes.
+   * Resolves when that sync has finished (or could not run: offline, no `serverUrl`).
+   *
+   * @example
+   * await sync.syncAll();
+   */
+  syncAll(): Promise<void> {
+    return this.engine.sync();
+  }
+
+  /**
+   * Like {@link syncAll}, for one entity type.
+   *
+   * @example
+   * await sync.syncByModelType('todo');
+   */
+  syncByModelType(modelType: string): Promise<void> {
+    this.registry.get(modelType);
+    return this.engine.sync([modelType]);
+  }
+
+  /**
+   * Pulls one type's changes since the last pull and stores them; resolves with how many arrived.
+   * Rejects with a typed error (network, timeout, server, auth, invalid-response).
+   *
+   * @example
+   * const count = await sync.pullFromServer('todo');
+   */
+  pullFromServer(modelType: string): Promise<number> {
+    return this.engine.pull(modelType);
+  }
+
+  /**
+   * Reads records from the server without storing them, e.g. for a paging UI.
+   *
+   * @example
+   * const page = await sync.fetchItems<Todo>('todo', { limit: 20, offset: 40 });
+   */
+  async fetchItems<T>(modelType: string, query: FetchQuery = {}): Promise<T[]> {
+    const def = this.registry.get<T>(modelType);
+    const items = await this.transport().fetchItems(
+      this.transportContext(),
+      toTransportEntity(def),
+      query
+    );
+    return items.flatMap((item) => (item.deleted ? [] : [def.deserialize(item.data)]));
+  }
+
+  /**
+   * Fetches one record from the server and stores it (pending local changes stay on top);
+   * resolves with the record as it is now, `undefined` if the server has none.
+   *
+   * @example
+   * const fresh = await sync.pullModelById<Todo>('todo', id);
+   */
+  async pullModelById<T>(modelType: string, id: string): Promise<T | undefined> {
+    const def = this.registry.get<T>(modelType);
+    const item = await this.transport().fetchOne(
+      this.transportContext(),
+      toTransportEntity(def),
+      id
+    );
+    const { changes } = await this.storage.applyServerChanges(modelType, [
+      item ?? { id, deleted: true, version: null, updatedAt: null },
+    ]);
+    applyStoredChanges(this.store, this.registry, changes);
+    return firstValueFrom(this.store.select(def.selectors.selectById(id)));
+  }
+
+  /**
+   * The changes the server refused for good (dead letters), oldest first, with the reason.
+   *
+   * @example
+   * for (const m of await sync.failedChanges()) console.log(m.modelType, m.recordId, m.lastError?.message);
+   */
+  failedChanges(): Promise<Mutation[]> {
+    return this.storage.failedEntries();
+  }
+
+  /**
+   * Sends a record's refused changes again (after fixing the cause) and starts a sync.
+   *
+   * @example
+   * await sync.retryFailed('todo', id);
+   */
+  async retryFailed(modelType: string, id: string): Promise<void> {
+    applyStoredChanges(
+      this.store,
+      this.registry,
+      compact([await this.storage.requeueFailed(modelType, id)])
+    );
+    await this.refreshCounts();
+    void this.engine.sync([modelType]);
+  }
+
+  /**
+   * Drops a record's refused changes and restores the record as it was before them.
+   *
+   * @example
+   * await sync.discardFailed('todo', id);
+   */
+  async discardFailed(modelType: string, id: string): Promise<void> {
+    applyStoredChanges(
+      this.store,
+      this.registry,
+      compact([await this.storage.discardFailed(modelType, id)])
+    );
+    await this.refreshCounts();
+  }
+
+  /**
+   * Turns the periodic sync (every `syncInterval` ms) on.
+   *
+   * @example
+   * sync.startPeriodicSync();
+   */
+  startPeriodicSync(): void {
+    this.store.dispatch(OfflineSyncEngineActions.periodicSyncStarted());
+  }
+
+  /**
+   * Turns the periodic sync off; syncs after writes and on reconnect still happen.
+   *
+   * @example
+   * sync.stopPeriodicSync();
+   */
+  stopPeriodicSync(): void {
+    this.store.dispatch(OfflineSyncEngineActions.periodicSyncStopped());
+  }
+
+  /**
+   * Changes sync options at run time (e.g. `syncInterval`, `batchSize`, `serverUrl`).
+   * Throws a `config` error for a bad value, leaving the options in force unchanged.
+   *
+   * @example
+   * sync.updateSyncOptions({ syncInterval: 5 * 60_000 });
+   */
+  updateSyncOptions(options: SyncOptions): void {
+    this.syncOptions.update(options);
+    this.store.dispatch(OfflineSyncEngineActions.syncOptionsUpdated({ options }));
+  }
+
+  private async refreshCounts(): Promise<void> {
+    const counts = await this.storage.outboxCounts();
+    this.store.dispatch(
+      OfflineSyncEngineActions.outboxCounted({
+        pendingCount: counts.pending,
+        failedCount: counts.failed,
+      })
+    );
+  }
+
+  private transport(): SyncTransport {
+    return this.injector.get(SyncTransport);
+  }
+
+  private transportContext() {
+    const { serverUrl, requestTimeout, useBatchEndpoint, useDeltaSync } =
+      this.syncOptions.current();
+    if (!serverUrl) {
+      throw new OfflineSyncError(
+        'config',
+        'No server is configured: set `sync.serverUrl` in provideOfflineSync().'
+      );
+    }
+    return { serverUrl, timeoutMs: requestTimeout, useBatchEndpoint, useDeltaSync };
+  }
+
   private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
@@ -251,4 +431,8 @@ export class OfflineSyncService {
       );
     }
   }
+}
+
+function compact<V>(values: readonly (V | null)[]): V[] {
+  return values.filter((value): value is V => value !== null);
 }

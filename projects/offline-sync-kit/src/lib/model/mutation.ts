@@ -1,3 +1,5 @@
+import { SyncErrorInfo } from './sync-error';
+
 /**
  * The kinds of change an outbox entry can carry.
  *
@@ -49,4 +51,6 @@ export interface Mutation {
   /** When the first change in this entry was made (ms since epoch). */
   readonly createdAt: number;
   readonly status: MutationStatus;
+  /** Why the last push attempt failed, if it did. */
+  readonly lastError?: SyncErrorInfo | null;
 }

@@ -2,16 +2,17 @@ import { SyncErrorInfo } from './sync-error';
 
 /**
  * What the kit is doing right now.
- * - `starting`: opening the database and hydrating the store;
+ * - `hydrating`: opening the database and loading the store;
  * - `idle`: ready, nothing in flight;
- * - `syncing`: talking to the server;
- * - `unavailable`: no usable IndexedDB (server-side rendering, a test without a browser, a
- *   database closed by another tab's upgrade); the kit stays idle and `lastError` says why.
+ * - `pushing` / `pulling`: talking to the server;
+ * - `offline`: the server cannot be reached; changes wait in the outbox;
+ * - `error`: the last sync failed and a retry is scheduled (`nextRetryAt`), or there is no
+ *   usable IndexedDB (server-side rendering, a database closed by another tab's upgrade).
  *
  * @example
- * const busy = status.phase === 'syncing';
+ * const busy = status.phase === 'pushing' || status.phase === 'pulling';
  */
-export type SyncPhase = 'starting' | 'idle' | 'syncing' | 'unavailable';
+export type SyncPhase = 'hydrating' | 'idle' | 'pushing' | 'pulling' | 'offline' | 'error';
 
 /**
  * Whether the server can be reached, as far as the kit knows.
@@ -31,19 +32,24 @@ export type ConnectionState = 'online' | 'offline' | 'unknown';
 export type PersistentStorageState = 'not-requested' | 'granted' | 'denied' | 'unsupported';
 
 /**
- * The sync status as a small union of facts, read through selectors or
- * `OfflineSyncService.currentStatus`.
+ * The sync status, read through `selectSyncStatus` or `OfflineSyncService.currentStatus`.
  *
  * @example
  * const status = inject(OfflineSyncService).currentStatus();
- * const label = status.pendingCount ? `${status.pendingCount} to sync` : 'All saved';
+ * const label = status.pendingChanges ? `${status.pendingChanges} to sync` : 'All saved';
  */
 export interface SyncStatus {
   readonly phase: SyncPhase;
   readonly connection: ConnectionState;
-  /** Outbox entries not yet confirmed by the server. */
-  readonly pendingCount: number;
-  /** When the last sync with the server finished (ms since epoch), `null` if never. */
-  readonly lastSyncAt: number | null;
+  readonly isOnline: boolean;
+  readonly isSyncing: boolean;
+  /** Outbox entries not yet confirmed by the server (dead letters not included). */
+  readonly pendingChanges: number;
+  /** Dead letters: changes the server refused, waiting for `retryFailed` or `discardFailed`. */
+  readonly failedChanges: number;
+  /** When the last sync finished (ms since epoch), `null` if never. */
+  readonly lastSyncTime: number | null;
   readonly lastError: SyncErrorInfo | null;
+  /** When the next retry of a failed push is due (ms since epoch), `null` if none is. */
+  readonly nextRetryAt: number | null;
 }

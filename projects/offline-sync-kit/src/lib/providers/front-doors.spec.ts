@@ -123,7 +123,7 @@ for (const door of frontDoors) {
       const after = await readRaw(db.name);
       expect(after.outbox).toEqual(before.outbox);
       expect(after.outbox.map((m) => m.op)).toEqual(['create', 'create']);
-      expect(sync.currentStatus().pendingCount).toBe(2);
+      expect(sync.currentStatus().pendingChanges).toBe(2);
       expect(sync.currentStatus().phase).toBe('idle');
       const store = TestBed.inject(Store);
       expect(store.selectSignal(TodoSync.selectors.selectMetaById(a.id))()?.state).toBe('pending');

@@ -1,5 +1,11 @@
 import { OfflineSyncError } from '../model/sync-error';
+import { SyncOptions } from '../model/sync-options';
 import { SyncEntityDefinition } from '../state/define-sync-entity';
+import {
+  DEFAULT_SYNC_OPTIONS,
+  ResolvedSyncOptions,
+  resolveSyncOptions,
+} from './resolve-sync-options';
 
 /**
  * Options for `provideOfflineSync()` / `OfflineSyncModule.forRoot()`. Every field has a default
@@ -20,6 +26,8 @@ export interface OfflineSyncConfig {
    * a cost per write; `default` (the browser's choice) survives reloads and tab crashes.
    */
   readonly durability?: 'default' | 'strict' | 'relaxed';
+  /** How and when to sync with the server; without `sync.serverUrl` the kit stays local. */
+  readonly sync?: SyncOptions;
 }
 
 /**
@@ -28,7 +36,9 @@ export interface OfflineSyncConfig {
  * @example
  * const config: ResolvedOfflineSyncConfig = resolveOfflineSyncConfig({ databaseName: 'x' });
  */
-export type ResolvedOfflineSyncConfig = Required<OfflineSyncConfig>;
+export type ResolvedOfflineSyncConfig = Required<Omit<OfflineSyncConfig, 'sync'>> & {
+  readonly sync: ResolvedSyncOptions;
+};
 
 /**
  * The defaults every {@link OfflineSyncConfig} is merged over.
@@ -41,6 +51,7 @@ export const DEFAULT_OFFLINE_SYNC_CONFIG: ResolvedOfflineSyncConfig = {
   entities: [],
   requestPersistentStorage: false,
   durability: 'default',
+  sync: DEFAULT_SYNC_OPTIONS,
 };
 
 /**
@@ -53,7 +64,11 @@ export const DEFAULT_OFFLINE_SYNC_CONFIG: ResolvedOfflineSyncConfig = {
 export function resolveOfflineSyncConfig(
   config: OfflineSyncConfig = {}
 ): ResolvedOfflineSyncConfig {
-  const resolved = { ...DEFAULT_OFFLINE_SYNC_CONFIG, ...withoutUndefined(config) };
+  const resolved: ResolvedOfflineSyncConfig = {
+    ...DEFAULT_OFFLINE_SYNC_CONFIG,
+    ...withoutUndefined(config),
+    sync: resolveSyncOptions(config.sync),
+  };
   const fail = (problem: string): never => {
     throw new OfflineSyncError('config', `provideOfflineSync(): ${problem}`);
   };

@@ -11,6 +11,12 @@ import { PersistenceEffects } from '../effects/persistence.effects';
 import { SyncBootstrap } from '../effects/sync-bootstrap';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { WriteReceipts } from '../effects/write-receipts';
+import { CrossTabChannel } from '../effects/cross-tab-channel';
+import { SyncEngine } from '../effects/sync-engine';
+import { SyncTriggerEffects } from '../effects/sync-trigger.effects';
+import { NetworkStatus } from '../transport/network-status';
+import { BrowserNetworkStatus } from './browser-network-status';
+import { SyncOptionsRef } from './sync-options-ref';
 import { OfflineSyncService } from '../facade/offline-sync.service';
 import { SyncStorage } from '../storage/sync-storage';
 import { OfflineSyncConfig, resolveOfflineSyncConfig } from './offline-sync-config';
@@ -54,6 +60,11 @@ export function _provideOfflineSync(
     SyncBootstrap,
     OfflineSyncService,
     PersistenceEffects,
+    SyncOptionsRef,
+    SyncEngine,
+    SyncTriggerEffects,
+    CrossTabChannel,
+    { provide: NetworkStatus, useClass: BrowserNetworkStatus },
     ...features.flatMap((feature) => feature.providers),
     provideEnvironmentInitializer(() => {
       assertSingleRoot();

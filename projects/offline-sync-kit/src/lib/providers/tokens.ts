@@ -1,4 +1,5 @@
 import { inject, Injectable, InjectionToken } from '@angular/core';
+import { asyncScheduler, SchedulerLike } from 'rxjs';
 import { formatUuidV7 } from '../core/uuid-v7';
 import { ResolvedOfflineSyncConfig } from './offline-sync-config';
 import { OfflineSyncError } from '../model/sync-error';
@@ -91,4 +92,27 @@ export class UuidV7Generator extends SyncIdGenerator {
 export const INDEXED_DB = new InjectionToken<IDBFactory | null>('offline-sync-kit IndexedDB', {
   providedIn: 'root',
   factory: () => (globalThis as { indexedDB?: IDBFactory }).indexedDB ?? null,
+});
+
+/**
+ * The RxJS scheduler for the kit's timers (push debounce, retry backoff, the sync interval).
+ * Tests provide a `TestScheduler` or `VirtualTimeScheduler` so no spec waits for real time.
+ *
+ * @example
+ * { provide: SYNC_SCHEDULER, useValue: new VirtualTimeScheduler() }
+ */
+export const SYNC_SCHEDULER = new InjectionToken<SchedulerLike>('offline-sync-kit Scheduler', {
+  providedIn: 'root',
+  factory: () => asyncScheduler,
+});
+
+/**
+ * Random numbers in [0, 1) for retry jitter. Override in tests for a predictable schedule.
+ *
+ * @example
+ * { provide: SYNC_RANDOM, useValue: () => 0.5 }
+ */
+export const SYNC_RANDOM = new InjectionToken<() => number>('offline-sync-kit Random', {
+  providedIn: 'root',
+  factory: () => Math.random,
 });

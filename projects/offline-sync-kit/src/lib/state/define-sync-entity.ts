@@ -60,6 +60,8 @@ export function defineSyncEntity<T>(config: SyncEntityConfig<T>): SyncEntityDefi
   const adapter = createEntityAdapter<T>({ selectId, sortComparer: config.sortComparer ?? false });
   const actions = createSyncEntityActions<T>(config.modelType);
   const featureKey = `offlineSync:${config.modelType}`;
+  const serialize = config.serialize ?? ((record: T) => ({ ...(record as SerializedRecord) }));
+  const deserialize = config.deserialize ?? ((stored: SerializedRecord) => ({ ...stored }) as T);
   return {
     modelType: config.modelType,
     endpoint: config.endpoint,
@@ -69,11 +71,11 @@ export function defineSyncEntity<T>(config: SyncEntityConfig<T>): SyncEntityDefi
     rest: config.rest ?? {},
     featureKey,
     selectId,
-    serialize: config.serialize ?? ((record: T) => ({ ...(record as SerializedRecord) })),
-    deserialize: config.deserialize ?? ((stored: SerializedRecord) => ({ ...stored }) as T),
+    serialize,
+    deserialize,
     adapter,
     actions,
-    reducer: createSyncEntityReducer(config.modelType, adapter, actions),
+    reducer: createSyncEntityReducer(config.modelType, adapter, actions, deserialize),
     selectors: createSyncEntitySelectors(featureKey, adapter),
   };
 }

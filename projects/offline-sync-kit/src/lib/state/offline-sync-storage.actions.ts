@@ -1,4 +1,5 @@
 import { createActionGroup, props } from '@ngrx/store';
+import { SerializedRecord } from '../model/mutation';
 import { SyncErrorInfo } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
 import { PersistentStorageState } from '../model/sync-status';
@@ -7,13 +8,15 @@ import { PersistentStorageState } from '../model/sync-status';
  * One write the database committed: the record's new sync metadata, or `null` once it is gone.
  *
  * @example
- * const written: CommittedWrite = { writeId: 'w1', change: 'created', modelType: 'todo', id: 't1', meta };
+ * const written: CommittedWrite = { writeId: 'w1', change: 'created', modelType: 'todo', id: 't1', record, meta };
  */
 export interface CommittedWrite {
   readonly writeId: string;
   readonly change: 'created' | 'updated' | 'removed' | 'unchanged';
   readonly modelType: string;
   readonly id: string;
+  /** The stored record after the write (serialized form), `null` once it is gone. */
+  readonly record: SerializedRecord | null;
   readonly meta: SyncMeta | null;
 }
 

@@ -6,6 +6,7 @@ import {
   SyncPhase,
   SyncStatus,
 } from '../model/sync-status';
+import { OfflineSyncEngineActions } from './offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
 
 /**
@@ -17,11 +18,15 @@ import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
  */
 export interface OfflineSyncState {
   readonly storage: 'opening' | 'open' | 'unavailable';
-  readonly syncing: boolean;
+  /** What the engine is doing with the server, if anything. */
+  readonly activity: 'pushing' | 'pulling' | null;
   readonly connection: ConnectionState;
   readonly pendingCount: number;
+  readonly failedCount: number;
   readonly lastSyncAt: number | null;
   readonly lastError: SyncErrorInfo | null;
+  readonly nextRetryAt: number | null;
+  readonly periodicSync: boolean;
   /** Per registered entity type: has it been loaded from the database into the store yet? */
   readonly hydration: Readonly<Record<string, boolean>>;
   readonly persistentStorage: PersistentStorageState;
@@ -29,16 +34,20 @@ export interface OfflineSyncState {
 
 const initialState: OfflineSyncState = {
   storage: 'opening',
-  syncing: false,
+  activity: null,
   connection: 'unknown',
   pendingCount: 0,
+  failedCount: 0,
   lastSyncAt: null,
   lastError: null,
+  nextRetryAt: null,
+  periodicSync: true,
   hydration: {},
   persistentStorage: 'not-requested',
 };
 
 const A = OfflineSyncStorageActions;
+const E = OfflineSyncEngineActions;
 
 /**
  * The `offlineSync` feature: sync status, hydration progress and the last error, with a selector
@@ -79,9 +88,50 @@ export const offlineSyncFeature = createFeature({
     on(A.persistentStorageResolved, (state, { state: persistentStorage }) => ({
       ...state,
       persistentStorage,
-    }))
+    })),
+    on(E.wentOnline, (state) => ({ ...state, connection: 'online' as const })),
+    on(E.wentOffline, (state) => ({ ...state, connection: 'offline' as const, activity: null })),
+    on(E.pushStarted, (state) => ({ ...state, activity: 'pushing' as const })),
+    on(E.pushCompleted, (state, { pendingCount, failedCount }) => ({
+      ...state,
+      activity: null,
+      pendingCount,
+      failedCount,
+      nextRetryAt: null,
+    })),
+    on(E.pushFailed, (state, { error, nextRetryAt }) => ({
+      ...state,
+      activity: null,
+      lastError: error,
+      nextRetryAt,
+    })),
+    on(E.pullStarted, (state) => ({ ...state, activity: 'pulling' as const })),
+    on(E.pullCompleted, (state) => ({ ...state, activity: null })),
+    on(E.pullFailed, (state, { error }) => ({ ...state, activity: null, lastError: error })),
+    on(E.syncCompleted, (state, { at }) => ({
+      ...state,
+      activity: null,
+      lastSyncAt: at,
+      lastError: null,
+      nextRetryAt: null,
+    })),
+    on(E.syncAuthFailed, (state, { error }) => ({ ...state, activity: null, lastError: error })),
+    on(E.outboxCounted, (state, { pendingCount, failedCount }) => ({
+      ...state,
+      pendingCount,
+      failedCount,
+    })),
+    on(E.periodicSyncStarted, (state) => ({ ...state, periodicSync: true })),
+    on(E.periodicSyncStopped, (state) => ({ ...state, periodicSync: false }))
   ),
-  extraSelectors: ({ selectStorage, selectSyncing, selectHydration, ...selectors }) => {
+  extraSelectors: ({
+    selectStorage,
+    selectActivity,
+    selectHydration,
+    selectConnection,
+    selectNextRetryAt,
+    ...selectors
+  }) => {
     const selectIsHydrated = createSelector(
       selectStorage,
       selectHydration,
@@ -90,28 +140,45 @@ export const offlineSyncFeature = createFeature({
     const selectSyncPhase = createSelector(
       selectStorage,
       selectIsHydrated,
-      selectSyncing,
-      (storage, hydrated, syncing): SyncPhase =>
-        storage === 'unavailable'
-          ? 'unavailable'
-          : !hydrated
-            ? 'starting'
-            : syncing
-              ? 'syncing'
-              : 'idle'
+      selectActivity,
+      selectConnection,
+      selectNextRetryAt,
+      (storage, hydrated, activity, connection, nextRetryAt): SyncPhase => {
+        if (storage === 'unavailable') return 'error';
+        if (!hydrated) return 'hydrating';
+        if (activity) return activity;
+        if (connection === 'offline') return 'offline';
+        return nextRetryAt === null ? 'idle' : 'error';
+      }
     );
     const selectSyncStatus = createSelector(
       selectSyncPhase,
-      selectors.selectConnection,
+      selectConnection,
+      selectActivity,
       selectors.selectPendingCount,
+      selectors.selectFailedCount,
       selectors.selectLastSyncAt,
       selectors.selectLastError,
-      (phase, connection, pendingCount, lastSyncAt, lastError): SyncStatus => ({
+      selectNextRetryAt,
+      (
         phase,
         connection,
-        pendingCount,
-        lastSyncAt,
+        activity,
+        pendingChanges,
+        failedChanges,
+        lastSyncTime,
         lastError,
+        nextRetryAt
+      ): SyncStatus => ({
+        phase,
+        connection,
+        isOnline: connection === 'online',
+        isSyncing: activity !== null,
+        pendingChanges,
+        failedChanges,
+        lastSyncTime,
+        lastError,
+        nextRetryAt,
       })
     );
     return { selectIsHydrated, selectSyncPhase, selectSyncStatus };
@@ -127,8 +194,8 @@ export const offlineSyncFeature = createFeature({
 export const selectSyncStatus = offlineSyncFeature.selectSyncStatus;
 
 /**
- * `starting` until the database is open and every registered entity type is hydrated, then
- * `idle`/`syncing`; `unavailable` without a usable IndexedDB.
+ * `hydrating` until the database is open and every registered entity type is hydrated, then
+ * `idle`, `pushing`, `pulling`, `offline`, or `error` (see {@link SyncPhase}).
  *
  * @example
  * const phase = store.selectSignal(selectSyncPhase);
@@ -184,3 +251,19 @@ export const selectLastSyncError = offlineSyncFeature.selectLastError;
  * readonly persisted = inject(Store).selectSignal(selectPersistentStorage);
  */
 export const selectPersistentStorage = offlineSyncFeature.selectPersistentStorage;
+
+/**
+ * Number of dead letters: changes the server refused for good.
+ *
+ * @example
+ * readonly failed = inject(Store).selectSignal(selectFailedCount);
+ */
+export const selectFailedCount = offlineSyncFeature.selectFailedCount;
+
+/**
+ * When the next retry of a failed push is due (ms since epoch), or `null`.
+ *
+ * @example
+ * readonly nextRetryAt = inject(Store).selectSignal(selectNextRetryAt);
+ */
+export const selectNextRetryAt = offlineSyncFeature.selectNextRetryAt;

@@ -93,13 +93,79 @@ describe('sync entity reducer', () => {
       state,
       OfflineSyncStorageActions.writesCommitted({
         writes: [
-          { writeId: 'w', change: 'created', modelType: 'todo', id: 'a', meta: committed },
-          { writeId: 'v', change: 'created', modelType: 'project', id: 'a', meta: meta('synced') },
+          {
+            writeId: 'w',
+            change: 'created',
+            modelType: 'todo',
+            id: 'a',
+            record: { ...todo('a') },
+            meta: committed,
+          },
+          {
+            writeId: 'v',
+            change: 'created',
+            modelType: 'project',
+            id: 'a',
+            record: null,
+            meta: meta('synced'),
+          },
         ],
         pendingCount: 1,
       })
     );
     expect(state.meta['a']).toEqual(committed);
+  });
+
+  it('holds a server update back while a local write of the record is in flight, then takes the stored result', () => {
+    let state = reducer(
+      initial,
+      actions.hydrated({ records: [todo('a', 'v1')], metas: { a: meta('synced', 1) } })
+    );
+    state = reducer(state, actions.updated({ id: 'a', changes: { done: true } })); // in flight
+    state = reducer(
+      state,
+      actions.upsertedFromServer({
+        records: [todo('a', 'v2 from server')],
+        metas: { a: meta('synced', 2) },
+      })
+    );
+    expect(state.entities['a']).toEqual({ id: 'a', title: 'v1', done: true }); // the user's edit stays visible
+    const stored = { id: 'a', title: 'v2 from server', done: true };
+    state = reducer(
+      state,
+      OfflineSyncStorageActions.writesCommitted({
+        writes: [
+          {
+            writeId: 'w',
+            change: 'updated',
+            modelType: 'todo',
+            id: 'a',
+            record: stored,
+            meta: meta('pending', 2),
+          },
+        ],
+        pendingCount: 1,
+      })
+    );
+    expect(state.entities['a']).toEqual(stored);
+    expect(state.meta['a']).toEqual(meta('pending', 2));
+    expect(state.inflight).toEqual({});
+    expect(state.staleIds).toEqual({});
+  });
+
+  it('applies server updates at once to records without local writes in flight', () => {
+    let state = reducer(
+      initial,
+      actions.hydrated({ records: [todo('a')], metas: { a: meta('synced', 1) } })
+    );
+    state = reducer(
+      state,
+      actions.upsertedFromServer({ records: [todo('a', 'new')], metas: { a: meta('synced', 2) } })
+    );
+    expect(state.entities['a']?.title).toBe('new');
+    state = reducer(state, actions.removedFromServer({ ids: ['a'] }));
+    expect(state.ids).toEqual([]);
+    expect(state.meta).toEqual({});
   });
 
   it('keeps selectAll sorted by the sortComparer', () => {

@@ -1,6 +1,7 @@
 import { EntityAdapter } from '@ngrx/entity';
 import { createSelector, MemoizedSelector } from '@ngrx/store';
 import { SyncMeta, SyncRecordState } from '../model/sync-meta';
+import { initialSyncEntityState } from './sync-entity-reducer';
 import { SyncEntityState } from './sync-entity-state';
 
 /**
@@ -12,11 +13,7 @@ import { SyncEntityState } from './sync-entity-state';
  * const todos = store.selectSignal(selectors.selectAll);
  */
 export function createSyncEntitySelectors<T>(featureKey: string, adapter: EntityAdapter<T>) {
-  const empty: SyncEntityState<T> = adapter.getInitialState({
-    meta: {},
-    hydrated: false,
-    removedBeforeHydration: [],
-  });
+  const empty = initialSyncEntityState(adapter);
   const selectState: MemoizedSelector<object, SyncEntityState<T>> = createSelector(
     (root: object) => (root as Record<string, SyncEntityState<T> | undefined>)[featureKey],
     (state) => state ?? empty

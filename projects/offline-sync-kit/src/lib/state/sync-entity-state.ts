@@ -13,4 +13,8 @@ export interface SyncEntityState<T> extends EntityState<T> {
   readonly hydrated: boolean;
   /** Ids removed before hydration finished, so the hydrated rows do not bring them back. */
   readonly removedBeforeHydration: readonly string[];
+  /** Local writes per id applied to the store but not yet committed to the database. */
+  readonly inflight: Readonly<Record<string, number>>;
+  /** Ids whose server update arrived while a local write was in flight; the commit brings it. */
+  readonly staleIds: Readonly<Record<string, true>>;
 }

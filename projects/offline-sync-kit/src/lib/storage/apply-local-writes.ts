@@ -2,7 +2,8 @@ import { coalesce, OutboxChange } from '../core/outbox-coalescing';
 import { indexKeys } from '../core/index-keys';
 import { SerializedRecord } from '../model/mutation';
 import { OfflineSyncError } from '../model/sync-error';
-import { SyncMeta, SyncRecordState } from '../model/sync-meta';
+import { SyncMeta } from '../model/sync-meta';
+import { entriesFor, stateFromEntries } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
 
@@ -66,7 +67,7 @@ async function applyOne(
     return { ...target(write), change: 'removed', record: null, meta: null };
   }
   const meta: SyncMeta = {
-    state: await recordState(db, key, existing?.meta.state),
+    state: stateFromEntries(await entriesFor(db, key), existing?.meta.state),
     version: existing?.meta.version ?? null,
     lastError: existing?.meta.lastError ?? null,
     attempts: existing?.meta.attempts ?? 0,
@@ -115,17 +116,6 @@ async function queuedEntryFor(
 ): Promise<StoredMutation | undefined> {
   const newest = await db.outbox.where('[modelType+recordId]').equals(key).last();
   return newest?.status === 'queued' ? newest : undefined;
-}
-
-async function recordState(
-  db: SyncDatabase,
-  key: [string, string],
-  previous: SyncRecordState | undefined
-): Promise<SyncRecordState> {
-  if (previous === 'conflict') return 'conflict';
-  const entries = await db.outbox.where('[modelType+recordId]').equals(key).toArray();
-  if (entries.some((entry) => entry.status !== 'failed')) return 'pending';
-  return entries.length > 0 ? 'failed' : 'synced';
 }
 
 function target(write: LocalWrite) {

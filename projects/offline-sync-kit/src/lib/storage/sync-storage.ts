@@ -8,9 +8,15 @@ import {
   StorageErrorContext,
   toStorageError,
 } from './storage-errors';
-import { StoredRecord, SyncDatabase } from './sync-database';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 import { WriteBatchResult, WriteQueue } from './write-queue';
 import { ensureIndexes } from './ensure-indexes';
+import { PullPage, ServerChange } from '../model/server-change';
+import { applyPullPage, cursorKey } from './apply-pull-page';
+import { applyPushOutcomes, PushApplyResult, PushedEntry } from './apply-push-outcomes';
+import { discardFailed, requeueFailed } from './failed-entries';
+import { StoredChange } from './stored-change';
+import { takePushBatch } from './take-push-batch';
 
 /**
  * How to reach the browser's storage and the outside world. Time and ids are passed in so tests
@@ -133,6 +139,69 @@ export class SyncStorage {
     }
   }
 
+  /** Picks the next entries to push and marks them `sending` (see `takePushBatch`). */
+  takePushBatch(limit: number, modelTypes?: readonly string[]): Promise<StoredMutation[]> {
+    return this.run('outbox read', ['outbox'], (db) => takePushBatch(db, limit, modelTypes));
+  }
+
+  /** Applies the server's answers to pushed entries (see `applyPushOutcomes`). */
+  applyPushOutcomes(pushed: readonly PushedEntry[], maxAttempts: number): Promise<PushApplyResult> {
+    return this.run('push result', ['records', 'outbox'], (db) =>
+      applyPushOutcomes(db, pushed, { ...this.serverContext(), maxAttempts })
+    );
+  }
+
+  /** Applies one pulled page with its cursor (see `applyPullPage`). */
+  applyPullPage(modelType: string, page: PullPage) {
+    return this.run(`pull of ${modelType}`, ['records', 'outbox', 'meta'], (db) =>
+      applyPullPage(db, modelType, page, this.serverContext())
+    );
+  }
+
+  /** Applies server records fetched outside a pull (no cursor moves), like a pulled page. */
+  applyServerChanges(modelType: string, items: readonly ServerChange[]) {
+    return this.run(`update of ${modelType} from the server`, ['records', 'outbox', 'meta'], (db) =>
+      applyPullPage(db, modelType, { items }, this.serverContext())
+    );
+  }
+
+  /** The pull cursor stored for a type, `null` before its first pull. */
+  async getCursor(modelType: string): Promise<string | null> {
+    const entry = await this.run('cursor read', ['meta'], (db) =>
+      db.meta.get(cursorKey(modelType))
+    );
+    return typeof entry?.value === 'string' ? entry.value : null;
+  }
+
+  /** Sends a record's dead letters again (see `requeueFailed`). */
+  requeueFailed(modelType: string, id: string): Promise<StoredChange | null> {
+    return this.run('retry of a failed change', ['records', 'outbox'], (db) =>
+      requeueFailed(db, [modelType, id])
+    );
+  }
+
+  /** Drops a record's dead letters and restores its base (see `discardFailed`). */
+  discardFailed(modelType: string, id: string): Promise<StoredChange | null> {
+    return this.run('discard of a failed change', ['records', 'outbox'], (db) =>
+      discardFailed(db, [modelType, id])
+    );
+  }
+
+  /** The dead letters in the outbox, oldest first. */
+  failedEntries(): Promise<StoredMutation[]> {
+    return this.run('outbox read', ['outbox'], (db) =>
+      db.outbox.where('status').equals('failed').sortBy('seq')
+    );
+  }
+
+  /** Entries waiting to be sent (queued or in flight) and dead letters. */
+  outboxCounts(): Promise<{ pending: number; failed: number }> {
+    return this.run('outbox count', ['outbox'], async (db) => ({
+      pending: await db.outbox.where('status').anyOf('queued', 'sending').count(),
+      failed: await db.outbox.where('status').equals('failed').count(),
+    }));
+  }
+
   /** Outbox entries still to be sent (queued or in flight, not dead letters). */
   async pendingCount(): Promise<number> {
     const context = { databaseName: this.databaseName, operation: 'outbox count' };
@@ -147,6 +216,29 @@ export class SyncStorage {
   /** Closes the connection (the app is being destroyed); the data stays. */
   close(): void {
     this.database?.close();
+  }
+
+  /** Runs `work` in one `rw` transaction over the named tables, with errors made actionable. */
+  private async run<R>(
+    operation: string,
+    tables: readonly ('records' | 'outbox' | 'meta')[],
+    work: (db: SyncDatabase) => Promise<R>
+  ): Promise<R> {
+    const context = { databaseName: this.databaseName, operation };
+    const db = await this.openFor(context);
+    try {
+      return await db.transaction(
+        'rw',
+        tables.map((name) => db.table(name)),
+        () => work(db)
+      );
+    } catch (error) {
+      throw toStorageError(error, context);
+    }
+  }
+
+  private serverContext() {
+    return { now: this.options.clock(), specFor: (modelType: string) => this.specFor(modelType) };
   }
 
   private specFor(modelType: string): EntityStorageSpec {

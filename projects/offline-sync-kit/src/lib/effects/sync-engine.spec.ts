@@ -1,0 +1,289 @@
+import { TestBed } from '@angular/core/testing';
+import { Actions, ofType } from '@ngrx/effects';
+import { provideStore, Store } from '@ngrx/store';
+import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
+import { OfflineSyncService } from '../facade/offline-sync.service';
+import { OfflineSyncError } from '../model/sync-error';
+import { provideOfflineSync } from '../providers/provide-offline-sync';
+import { SYNC_CLOCK, SYNC_RANDOM, SYNC_SCHEDULER } from '../providers/tokens';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
+import { NetworkStatus } from '../transport/network-status';
+import { SyncTransport } from '../transport/sync-transport';
+import { eventually, readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import { Todo, TodoSync } from '../../testing-support/test-entities';
+import { FakeNetworkStatus, FakeSyncBackend } from '../../testing-support/fake-sync-backend';
+
+describe('SyncEngine (unit, fake backend)', () => {
+  let db: ReturnType<typeof uniqueDatabase>;
+  let backend: FakeSyncBackend;
+  let network: FakeNetworkStatus;
+  let scheduler: VirtualTimeScheduler;
+  let now: number;
+
+  function start() {
+    TestBed.configureTestingModule({
+      providers: [
+        provideStore(),
+        provideOfflineSync({
+          databaseName: db.name,
+          entities: [TodoSync],
+          sync: {
+            serverUrl: 'http://backend.test',
+            syncInterval: 0,
+            pushDebounce: 0,
+            batchSize: 10,
+            retry: { initialDelay: 1000, maxDelay: 8000, multiplier: 2, maxAttempts: 4 },
+          },
+        }),
+        { provide: SyncTransport, useValue: backend },
+        { provide: NetworkStatus, useValue: network },
+        { provide: SYNC_SCHEDULER, useValue: scheduler },
+        { provide: SYNC_RANDOM, useValue: () => 0.5 },
+        { provide: SYNC_CLOCK, useValue: () => now },
+      ],
+    });
+    return { sync: TestBed.inject(OfflineSyncService), store: TestBed.inject(Store) };
+  }
+
+  const status = () => TestBed.inject(OfflineSyncService).currentStatus();
+  const meta = (id: string) =>
+    TestBed.inject(Store).selectSignal(TodoSync.selectors.selectMetaById(id))();
+
+  beforeEach(() => {
+    db = uniqueDatabase('engine');
+    backend = new FakeSyncBackend();
+    network = new FakeNetworkStatus();
+    scheduler = new VirtualTimeScheduler();
+    now = 1_000_000;
+  });
+
+  afterEach(async () => {
+    TestBed.resetTestingModule();
+    await db.cleanup();
+  });
+
+  it('keeps writes made offline, then pushes them all once online; every record synced', async () => {
+    network.state.next(false);
+    const { sync } = start();
+    await sync.whenHydrated();
+    const todos = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        sync.saveModel<Todo>('todo', { title: `#${i}`, done: false })
+      )
+    );
+    await sync.syncAll();
+    expect(backend.pushes.length).toBe(0);
+    expect(status().phase).toBe('offline');
+
+    network.state.next(true);
+    await eventually(
+      () => status().pendingChanges === 0 && status().lastSyncTime !== null,
+      'the sync'
+    );
+    expect(backend.records.size).toBe(12);
+    expect(backend.pushes.map((batch) => batch.length)).toEqual([10, 2]);
+    for (const todo of todos)
+      expect(meta(todo.id)).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
+    expect((await readRaw(db.name)).outbox).toEqual([]);
+  });
+
+  it('retries a 5xx with exponential backoff and full jitter, with the same idempotency key', async () => {
+    let failing = true;
+    backend.script = (m) =>
+      failing
+        ? {
+            mutationId: m.mutationId,
+            status: 'retry',
+            error: new OfflineSyncError('server', 'HTTP 503'),
+          }
+        : undefined;
+    network.state.next(false); // set up offline, so the first push is the one this spec starts
+    const { sync } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'A', done: false });
+    const attempts = async () => (await readRaw(db.name)).outbox[0]?.attempts ?? -1;
+    scheduler.flush(); // the write's debounced push trigger fires while offline: nothing happens
+
+    network.state.next(true); // going online triggers the push
+    await eventually(() => status().nextRetryAt !== null, 'the first failure');
+    expect(await attempts()).toBe(1);
+    expect(status().nextRetryAt).toBe(now + 500); // random 0.5 × initialDelay 1000
+    expect(status().phase).toBe('error');
+    expect(scheduler.actions.map((a) => a.delay)).toContain(500);
+
+    const before = backend.pushes.length;
+    scheduler.flush(); // the retry timer fires, without real waiting
+    await eventually(
+      async () => backend.pushes.length > before && (await attempts()) === 2 && !status().isSyncing,
+      'retry 1'
+    );
+    expect(status().nextRetryAt).toBe(now + 1000); // 0.5 × 2000: the delay doubled
+
+    failing = false;
+    scheduler.flush();
+    await eventually(
+      () => status().pendingChanges === 0 && status().nextRetryAt === null,
+      'the final push'
+    );
+    expect(new Set(backend.pushes.map((batch) => batch[0]?.mutationId)).size).toBe(1); // one idempotency key
+    expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
+  });
+
+  it('parks a permanently rejected change as failed while the others sync; retry and discard', async () => {
+    let reject = true;
+    backend.script = (m) =>
+      m.recordId === 'bad' && reject
+        ? {
+            mutationId: m.mutationId,
+            status: 'rejected',
+            error: new OfflineSyncError('rejected', 'title too long'),
+          }
+        : undefined;
+    const { sync } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'bad', title: 'x'.repeat(500), done: false });
+    for (let i = 0; i < 20; i++)
+      await sync.saveModel<Todo>('todo', { id: `ok${i}`, title: `${i}`, done: false });
+    await sync.syncAll();
+    expect(backend.records.size).toBe(20);
+    expect(meta('bad')).toEqual(jasmine.objectContaining({ state: 'failed' }));
+    expect(meta('bad')?.lastError?.message).toContain('title too long');
+    expect(status().failedChanges).toBe(1);
+    expect((await sync.failedChanges()).map((m) => m.recordId)).toEqual(['bad']);
+
+    // A later edit of the failed record waits behind the dead letter.
+    await sync.updateModel<Todo>('todo', 'bad', { done: true });
+    await sync.syncAll();
+    expect(backend.records.has('bad')).toBeFalse();
+
+    reject = false;
+    await sync.retryFailed('todo', 'bad');
+    await eventually(
+      () => backend.records.has('bad') && status().pendingChanges === 0,
+      'the retried push'
+    );
+    expect(backend.records.get('bad')).toEqual(jasmine.objectContaining({ deleted: false }));
+    expect(status().failedChanges).toBe(0);
+  });
+
+  it('discardFailed restores the record as it was before the refused change', async () => {
+    backend.script = (m) =>
+      m.op === 'update'
+        ? {
+            mutationId: m.mutationId,
+            status: 'rejected',
+            error: new OfflineSyncError('rejected', 'no'),
+          }
+        : undefined;
+    const { sync, store } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'Before', done: false });
+    await sync.syncAll();
+    await sync.updateModel<Todo>('todo', 'a', { title: 'Refused' });
+    await sync.syncAll();
+    expect(meta('a')?.state).toBe('failed');
+    await sync.discardFailed('todo', 'a');
+    expect(store.selectSignal(TodoSync.selectors.selectById('a'))()?.title).toBe('Before');
+    expect(meta('a')?.state).toBe('synced');
+    expect(status().failedChanges).toBe(0);
+  });
+
+  it('pushes an edit made while its record was in flight afterwards, on the new version', async () => {
+    network.state.next(false);
+    const { sync, store } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'First', done: false });
+    backend.beforeAnswer = async () => {
+      backend.beforeAnswer = null;
+      await sync.updateModel<Todo>('todo', 'a', { done: true }); // committed before the answer lands
+    };
+    network.state.next(true);
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'both pushes');
+    expect(backend.pushes.map((batch) => batch.map((m) => [m.op, m.baseVersion]))).toEqual([
+      [['create', null]],
+      [['update', 1]],
+    ]);
+    expect(backend.records.get('a')).toEqual(jasmine.objectContaining({ version: 2 }));
+    expect(store.selectSignal(TodoSync.selectors.selectById('a'))()).toEqual(
+      jasmine.objectContaining({ title: 'First', done: true })
+    );
+    expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'synced', version: 2 }));
+  });
+
+  it('lets the server win a push conflict for now, and reports the local value it replaced', async () => {
+    const { sync, store } = start();
+    const conflict = firstValueFrom(
+      TestBed.inject(Actions).pipe(ofType(OfflineSyncEngineActions.conflictDetected))
+    );
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'Mine', done: false });
+    await sync.syncAll();
+    backend.serverWrite('a', { title: 'Theirs', done: false }); // version 2 on the server
+    await sync.updateModel<Todo>('todo', 'a', { title: 'Mine, edited' }); // base version 1
+    await sync.syncAll();
+    const detected = await conflict;
+    expect(detected.local).toEqual(jasmine.objectContaining({ title: 'Mine, edited' }));
+    expect(detected.server).toEqual(jasmine.objectContaining({ title: 'Theirs' }));
+    expect(store.selectSignal(TodoSync.selectors.selectById('a'))()?.title).toBe('Theirs');
+  });
+
+  it('keeps pending local edits when pulling, and takes the untouched server fields', async () => {
+    const { sync, store } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'Old title', done: false });
+    await sync.syncAll();
+    network.state.next(false); // so no automatic push runs before the pull
+    await sync.updateModel<Todo>('todo', 'a', { done: true }); // pending
+    backend.serverWrite('a', { title: 'New title from elsewhere', done: false });
+    await sync.pullFromServer('todo');
+    expect(store.selectSignal(TodoSync.selectors.selectById('a'))()).toEqual(
+      jasmine.objectContaining({ title: 'New title from elsewhere', done: true })
+    );
+    expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'pending', version: 2 }));
+    network.state.next(true);
+    await sync.syncAll();
+    expect(backend.records.get('a')).toEqual(
+      jasmine.objectContaining({
+        version: 3,
+        data: jasmine.objectContaining({ title: 'New title from elsewhere', done: true }),
+      })
+    );
+  });
+
+  it('resumes an interrupted pull at the page after the last stored one', async () => {
+    for (let i = 0; i < 10; i++)
+      backend.serverWrite(`s${i}`, { title: `server ${i}`, done: false });
+    backend.failPullAtPage = 3;
+    network.state.next(false); // no automatic sync: this spec pulls by hand
+    const { sync, store } = start();
+    await sync.whenHydrated();
+    await expectAsync(sync.pullFromServer('todo')).toBeRejected();
+    expect(store.selectSignal(TodoSync.selectors.selectTotal)()).toBe(4); // pages 1 and 2 stored
+    backend.pulls.length = 0;
+    await sync.pullFromServer('todo');
+    expect(backend.pulls[0]?.cursor).toBe('4'); // resumed at page 3
+    expect(store.selectSignal(TodoSync.selectors.selectTotal)()).toBe(10);
+  });
+
+  it('reports an auth failure without counting an attempt', async () => {
+    backend.script = (m) => ({
+      mutationId: m.mutationId,
+      status: 'auth',
+      error: new OfflineSyncError('auth', 'HTTP 401'),
+    });
+    const { sync } = start();
+    const authFailed = firstValueFrom(
+      TestBed.inject(Actions).pipe(ofType(OfflineSyncEngineActions.syncAuthFailed))
+    );
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'A', done: false });
+    await sync.syncAll();
+    expect((await authFailed).error.kind).toBe('auth');
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.map((m) => m.attempts)).toEqual([0]);
+    expect(TestBed.inject(Store).selectSignal(offlineSyncFeature.selectLastError)()?.kind).toBe(
+      'auth'
+    );
+  });
+});

@@ -1,0 +1,253 @@
+import { inject, Injectable, Injector } from '@angular/core';
+import { Store } from '@ngrx/store';
+import { firstValueFrom, Subscription } from 'rxjs';
+import { retryDelay } from '../core/backoff';
+import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { OFFLINE_SYNC_CONFIG, SYNC_CLOCK, SYNC_RANDOM, SYNC_SCHEDULER } from '../providers/tokens';
+import { SyncLock } from '../providers/sync-lock';
+import { SyncOptionsRef } from '../providers/sync-options-ref';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
+import { ConflictReport, StoredChange } from '../storage/stored-change';
+import { SyncStorage } from '../storage/sync-storage';
+import { NetworkStatus } from '../transport/network-status';
+import { SyncTransport, TransportContext } from '../transport/sync-transport';
+import { toTransportEntity } from './transport-entity';
+import { applyStoredChanges } from './apply-stored-changes';
+import { CrossTabChannel } from './cross-tab-channel';
+import { SyncEntityRegistry } from './sync-entity-registry';
+
+const A = OfflineSyncEngineActions;
+
+/**
+ * Runs sync cycles: push the outbox (one tab at a time, across tabs), then pull every type's
+ * changes. Requests that arrive while a cycle runs are merged into one more cycle after it, so
+ * nothing asked for is skipped and cycles never overlap. A push that must be retried arms a
+ * timer with the retry policy's backoff; any new request runs at once and re-arms it.
+ *
+ * @example
+ * await inject(SyncEngine).sync(); // what OfflineSyncService.syncAll() does
+ */
+@Injectable()
+export class SyncEngine {
+  private readonly store = inject(Store);
+  private readonly storage = inject(SyncStorage);
+  private readonly registry = inject(SyncEntityRegistry);
+  private readonly injector = inject(Injector);
+  // Resolved on first use: an app without a serverUrl never needs HttpClient.
+  private get transport(): SyncTransport {
+    return this.injector.get(SyncTransport);
+  }
+  private readonly network = inject(NetworkStatus);
+  private readonly lock = inject(SyncLock);
+  private readonly options = inject(SyncOptionsRef);
+  private readonly databaseName = inject(OFFLINE_SYNC_CONFIG).databaseName;
+  private readonly scheduler = inject(SYNC_SCHEDULER);
+  private readonly clock = inject(SYNC_CLOCK);
+  private readonly random = inject(SYNC_RANDOM);
+  private readonly tabs = inject(CrossTabChannel);
+
+  private running: Promise<void> | null = null;
+  private queued: { modelTypes: Set<string> | 'all'; done: Promise<void> } | null = null;
+  private retryTimer: Subscription | null = null;
+
+  /**
+   * Syncs now, or right after the cycle that is running; resolves when a cycle that covers the
+   * request has finished. Without `modelTypes`, every registered type.
+   */
+  sync(modelTypes?: readonly string[]): Promise<void> {
+    if (!this.running) {
+      this.running = this.cycle(modelTypes ? new Set(modelTypes) : 'all').finally(() =>
+        this.next()
+      );
+      return this.running;
+    }
+    if (!this.queued) {
+      const running = this.running;
+      this.queued = { modelTypes: new Set(), done: running.then(() => this.running ?? undefined) };
+    }
+    const queued = this.queued;
+    queued.modelTypes =
+      queued.modelTypes === 'all' || !modelTypes
+        ? 'all'
+        : new Set([...queued.modelTypes, ...modelTypes]);
+    return queued.done;
+  }
+
+  /** Pulls one type's changes since its stored cursor; resolves with the number of changes. */
+  async pull(modelType: string): Promise<number> {
+    const def = this.registry.get(modelType);
+    this.store.dispatch(A.pullStarted({ modelType }));
+    try {
+      const { pullPageSize } = this.options.current();
+      let cursor = await this.storage.getCursor(modelType);
+      let count = 0;
+      for (;;) {
+        const page = await this.transport.pull(
+          this.context(),
+          toTransportEntity(def),
+          cursor,
+          pullPageSize
+        );
+        const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
+        this.publish(changes, conflicts);
+        count += page.items.length;
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      this.store.dispatch(A.pullCompleted({ modelType, count }));
+      return count;
+    } catch (error) {
+      this.store.dispatch(
+        A.pullFailed({
+          modelType,
+          error: toSyncErrorInfo(error, 'network', `Pulling ${modelType} failed`),
+        })
+      );
+      if (isKind(error, 'network', 'timeout')) void this.network.check();
+      throw error;
+    }
+  }
+
+  /** Stops the retry timer (the app is being destroyed). */
+  stop(): void {
+    this.retryTimer?.unsubscribe();
+    this.retryTimer = null;
+  }
+
+  private next(): void {
+    this.running = null;
+    const queued = this.queued;
+    this.queued = null;
+    if (queued) this.running = this.cycle(queued.modelTypes).finally(() => this.next());
+  }
+
+  private async cycle(modelTypes: Set<string> | 'all'): Promise<void> {
+    const { serverUrl, bidirectionalSync } = this.options.current();
+    if (!serverUrl || !(await this.ready())) return;
+    this.stop(); // every trigger re-arms the retry: this run is the retry
+    const types = modelTypes === 'all' ? undefined : [...modelTypes];
+    const pushed = await this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:push`, () =>
+      this.push(types)
+    );
+    // null: another tab holds the lock and pushes; our entries are in its outbox too.
+    if (pushed === 'stopped') return;
+    if (bidirectionalSync) {
+      const pullTypes = types ?? this.registry.all().map((def) => def.modelType);
+      for (const modelType of pullTypes) {
+        try {
+          await this.pull(modelType);
+        } catch {
+          return; // reported by pull(); the next trigger tries again
+        }
+      }
+    }
+    this.store.dispatch(A.syncCompleted({ at: this.clock() }));
+  }
+
+  /** Pushes batches until the outbox is drained; 'stopped' when a retry or new credentials are needed. */
+  private async push(modelTypes?: readonly string[]): Promise<'drained' | 'stopped'> {
+    const { batchSize, retry } = this.options.current();
+    this.store.dispatch(A.pushStarted());
+    let applied = 0;
+    try {
+      for (;;) {
+        const batch = await this.storage.takePushBatch(batchSize, modelTypes);
+        if (batch.length === 0) break;
+        const entries = batch.map((mutation) => ({
+          entity: toTransportEntity(this.registry.get(mutation.modelType)),
+          mutation,
+        }));
+        const outcomes = await this.transport.push(this.context(), entries);
+        if (outcomes.length !== batch.length) {
+          throw new OfflineSyncError(
+            'invalid-response',
+            `The transport answered ${outcomes.length} outcomes for ${batch.length} pushed changes; ` +
+              `a SyncTransport must answer one per change, in order.`
+          );
+        }
+        const result = await this.storage.applyPushOutcomes(
+          batch.map((mutation, i) => ({
+            mutation,
+            outcome: outcomes[i] as (typeof outcomes)[number],
+          })),
+          retry.maxAttempts
+        );
+        applied += result.applied;
+        this.publish(result.changes, result.conflicts);
+        if (result.auth) {
+          this.store.dispatch(A.syncAuthFailed({ error: result.auth.toInfo() }));
+          await this.countOutbox();
+          return 'stopped';
+        }
+        if (result.retry) {
+          const attempt = Math.max(...batch.map((m) => m.attempts + 1));
+          this.scheduleRetry(
+            result.retry.error,
+            retryDelay(attempt, retry, this.random(), result.retry.retryAfterMs)
+          );
+          await this.countOutbox();
+          return 'stopped';
+        }
+      }
+      const counts = await this.storage.outboxCounts();
+      this.store.dispatch(
+        A.pushCompleted({ applied, pendingCount: counts.pending, failedCount: counts.failed })
+      );
+      return 'drained';
+    } catch (error) {
+      const info = toSyncErrorInfo(error, 'storage', 'Pushing local changes failed');
+      this.scheduleRetry(
+        error instanceof OfflineSyncError ? error : new OfflineSyncError(info.kind, info.message),
+        retry.initialDelay
+      );
+      return 'stopped';
+    }
+  }
+
+  private scheduleRetry(error: OfflineSyncError, delay: number): void {
+    this.stop();
+    const nextRetryAt = this.clock() + delay;
+    this.store.dispatch(A.pushFailed({ error: error.toInfo(), nextRetryAt }));
+    if (isKind(error, 'network', 'timeout')) void this.network.check();
+    this.retryTimer = this.scheduler.schedule(() => {
+      this.retryTimer = null;
+      void this.sync();
+    }, delay) as Subscription;
+  }
+
+  private async countOutbox(): Promise<void> {
+    const counts = await this.storage.outboxCounts();
+    this.store.dispatch(
+      A.outboxCounted({ pendingCount: counts.pending, failedCount: counts.failed })
+    );
+  }
+
+  private publish(changes: readonly StoredChange[], conflicts: readonly ConflictReport[]): void {
+    applyStoredChanges(this.store, this.registry, changes);
+    this.tabs.announce(changes.map(({ modelType, id }) => ({ modelType, id })));
+    for (const conflict of conflicts)
+      this.store.dispatch(A.conflictDetected({ ...conflict, resolution: 'server' }));
+  }
+
+  /** Hydrated and online; syncing before hydration could let a pull overwrite unseen local rows. */
+  private async ready(): Promise<boolean> {
+    const hydrated = this.store.selectSignal(offlineSyncFeature.selectIsHydrated)();
+    const online = await firstValueFrom(this.network.online$);
+    return hydrated && online;
+  }
+
+  private context(): TransportContext {
+    const { serverUrl, requestTimeout, useBatchEndpoint, useDeltaSync } = this.options.current();
+    return {
+      serverUrl: serverUrl ?? '',
+      timeoutMs: requestTimeout,
+      useBatchEndpoint,
+      useDeltaSync,
+    };
+  }
+}
+
+function isKind(error: unknown, ...kinds: string[]): boolean {
+  return error instanceof OfflineSyncError && kinds.includes(error.kind);
+}

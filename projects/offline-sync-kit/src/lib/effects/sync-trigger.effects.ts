@@ -1,0 +1,86 @@
+import { inject, Injectable } from '@angular/core';
+import { Actions, createEffect, ofType } from '@ngrx/effects';
+import { Store } from '@ngrx/store';
+import { combineLatest, debounce, EMPTY, filter, interval, map, switchMap, tap, timer } from 'rxjs';
+import { SyncOptionsRef } from '../providers/sync-options-ref';
+import { SYNC_SCHEDULER } from '../providers/tokens';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
+import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
+import { NetworkStatus } from '../transport/network-status';
+import { SyncEngine } from './sync-engine';
+
+/**
+ * When to sync: after local writes (debounced, so a burst goes in one push), when the server
+ * becomes reachable, once the store is hydrated, and on the sync interval while periodic sync is
+ * on. The engine merges overlapping requests, so these triggers never run two cycles at once.
+ *
+ * @example
+ * // registered by provideOfflineSync(); turn the interval off with:
+ * inject(OfflineSyncService).stopPeriodicSync();
+ */
+@Injectable()
+export class SyncTriggerEffects {
+  private readonly actions$ = inject(Actions);
+  private readonly store = inject(Store);
+  private readonly engine = inject(SyncEngine);
+  private readonly network = inject(NetworkStatus);
+  private readonly options = inject(SyncOptionsRef);
+  private readonly scheduler = inject(SYNC_SCHEDULER);
+
+  readonly connectivity$ = createEffect(() =>
+    this.network.online$.pipe(
+      map((online) =>
+        online ? OfflineSyncEngineActions.wentOnline() : OfflineSyncEngineActions.wentOffline()
+      )
+    )
+  );
+
+  readonly syncAfterLocalWrites$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        ofType(OfflineSyncStorageActions.writesCommitted),
+        filter(({ writes }) => writes.some((write) => write.change !== 'unchanged')),
+        debounce(() => timer(this.options.current().pushDebounce, this.scheduler)),
+        tap(() => void this.engine.sync())
+      ),
+    { dispatch: false }
+  );
+
+  readonly syncWhenOnline$ = createEffect(
+    () =>
+      this.actions$.pipe(
+        ofType(OfflineSyncEngineActions.wentOnline),
+        tap(() => void this.engine.sync())
+      ),
+    { dispatch: false }
+  );
+
+  readonly syncWhenHydrated$ = createEffect(
+    () =>
+      this.store.select(offlineSyncFeature.selectIsHydrated).pipe(
+        filter(Boolean),
+        tap(() => void this.engine.sync())
+      ),
+    { dispatch: false }
+  );
+
+  readonly periodicSync$ = createEffect(
+    () =>
+      combineLatest([
+        this.options.changes$,
+        this.store.select(offlineSyncFeature.selectPeriodicSync),
+      ]).pipe(
+        switchMap(([{ syncInterval }, enabled]) =>
+          enabled && syncInterval > 0 ? interval(syncInterval, this.scheduler) : EMPTY
+        ),
+        tap(() => {
+          // Offline, the interval re-checks reachability instead (navigator.onLine may lie).
+          const offline =
+            this.store.selectSignal(offlineSyncFeature.selectConnection)() === 'offline';
+          void (offline ? this.network.check() : this.engine.sync());
+        })
+      ),
+    { dispatch: false }
+  );
+}

@@ -1,0 +1,62 @@
+import { PullPage } from '../model/server-change';
+import { takeServerVersion, PushApplyContext } from './apply-push-outcomes';
+import { ConflictReport, entriesFor, StoredChange } from './stored-change';
+import { SyncDatabase } from './sync-database';
+
+/** The `meta` key under which a type's pull cursor is kept. */
+export function cursorKey(modelType: string): string {
+  return `cursor:${modelType}`;
+}
+
+/**
+ * Applies one pulled page and its cursor in one `rw` transaction over `records`, `outbox` and
+ * `meta` (the caller opens it), so an interrupted pull resumes after the last applied page.
+ * - a record with no pending local changes takes the server's version (an older version than
+ *   the local one, e.g. a page that crossed a push answer, is ignored);
+ * - a record with pending changes keeps them, rebased on the server's version;
+ * - a tombstone removes the record; if local changes are pending, it is a conflict, settled for
+ *   now by the server's version (the record goes) and reported.
+ *
+ * @example
+ * await db.transaction('rw', db.records, db.outbox, db.meta, () => applyPullPage(db, 'todo', page, context));
+ */
+export async function applyPullPage(
+  db: SyncDatabase,
+  modelType: string,
+  page: Pick<PullPage, 'items'> & { readonly cursor?: string | null },
+  context: Pick<PushApplyContext, 'now' | 'specFor'>
+): Promise<{ changes: StoredChange[]; conflicts: ConflictReport[] }> {
+  const changes: StoredChange[] = [];
+  const conflicts: ConflictReport[] = [];
+  for (const item of page.items) {
+    const key: [string, string] = [modelType, item.id];
+    const existing = await db.records.get(key);
+    const pending = await entriesFor(db, key);
+    const stale =
+      !item.deleted &&
+      pending.length === 0 &&
+      item.version !== null &&
+      existing?.meta.version != null &&
+      existing.meta.version > item.version;
+    if (stale) continue;
+    if (item.deleted && pending.some((entry) => entry.op !== 'delete')) {
+      conflicts.push({
+        modelType,
+        id: item.id,
+        base: pending[0]?.base ?? null,
+        local: existing?.data ?? null,
+        server: null,
+      });
+      await db.outbox.where('[modelType+recordId]').equals(key).delete();
+    } else if (item.deleted) {
+      // Deleted on both sides: the local delete has nothing left to do.
+      await db.outbox.where('[modelType+recordId]').equals(key).delete();
+    }
+    const change = await takeServerVersion(db, key, item, context);
+    if (change) changes.push(change);
+  }
+  // A page without a cursor (one record fetched by id) leaves the pull position alone.
+  if (page.cursor !== undefined)
+    await db.meta.put({ key: cursorKey(modelType), value: page.cursor });
+  return { changes, conflicts };
+}

@@ -1,0 +1,184 @@
+import { rebase } from '../core/merge-patch';
+import { indexKeys } from '../core/index-keys';
+import { PushOutcome } from '../model/push-outcome';
+import { OfflineSyncError } from '../model/sync-error';
+import { ServerChange } from '../model/server-change';
+import { EntityStorageSpec } from './local-write';
+import { ConflictReport, entriesFor, stateFromEntries, StoredChange } from './stored-change';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
+
+/** A pushed outbox entry with what the server said of it. */
+export interface PushedEntry {
+  readonly mutation: StoredMutation;
+  readonly outcome: PushOutcome;
+}
+
+/**
+ * What applying a push round's outcomes did: records the store must follow, conflicts settled
+ * by the server's version, and whether the round must stop (retry later, or renew credentials).
+ *
+ * @example
+ * if (result.retry) scheduleRetry(result.retry.retryAfterMs);
+ */
+export interface PushApplyResult {
+  readonly changes: StoredChange[];
+  readonly conflicts: ConflictReport[];
+  readonly applied: number;
+  readonly deadLettered: number;
+  readonly retry: { readonly error: OfflineSyncError; readonly retryAfterMs?: number } | null;
+  readonly auth: OfflineSyncError | null;
+}
+
+/** What `applyPushOutcomes` needs from outside. */
+export interface PushApplyContext {
+  readonly now: number;
+  readonly maxAttempts: number;
+  readonly specFor: (modelType: string) => EntityStorageSpec;
+}
+
+/**
+ * Applies the server's answers to pushed entries inside one `rw` transaction over `records` and
+ * `outbox` (the caller opens it), so a confirmed entry leaves the outbox in the same transaction
+ * in which the server's record replaces the local one.
+ * - applied: the entry goes; the record takes the server's version and data, with the record's
+ *   later pending changes re-applied on top (an edit made while the request was in flight stays
+ *   pending and is pushed next);
+ * - conflict: until conflict strategies exist, the server's version wins; the record's pending
+ *   entries go and the losing local value is reported;
+ * - rejected, or retry after the last allowed attempt: the entry becomes a dead letter (`failed`);
+ * - retry: the attempt is counted; auth: nothing is counted.
+ *
+ * @example
+ * const result = await db.transaction('rw', db.records, db.outbox, () => applyPushOutcomes(db, pushed, context));
+ */
+export async function applyPushOutcomes(
+  db: SyncDatabase,
+  pushed: readonly PushedEntry[],
+  context: PushApplyContext
+): Promise<PushApplyResult> {
+  const changes = new Map<string, StoredChange>();
+  const conflicts: ConflictReport[] = [];
+  let applied = 0;
+  let deadLettered = 0;
+  let retry: PushApplyResult['retry'] = null;
+  let auth: OfflineSyncError | null = null;
+  const note = (change: StoredChange | null) => {
+    if (change) changes.set(`${change.modelType}\u0000${change.id}`, change);
+  };
+
+  for (const { mutation, outcome } of pushed) {
+    const key: [string, string] = [mutation.modelType, mutation.recordId];
+    switch (outcome.status) {
+      case 'applied':
+        applied++;
+        await db.outbox.delete(mutation.seq as number);
+        note(await takeServerVersion(db, key, outcome.record, context));
+        break;
+      case 'conflict': {
+        const local = (await db.records.get(key))?.data ?? null;
+        await db.outbox.where('[modelType+recordId]').equals(key).delete();
+        await db.records.delete(key);
+        note({ modelType: key[0], id: key[1], data: null, meta: null });
+        note(await takeServerVersion(db, key, outcome.current, context));
+        const server = outcome.current && !outcome.current.deleted ? outcome.current.data : null;
+        conflicts.push({ modelType: key[0], id: key[1], base: mutation.base, local, server });
+        break;
+      }
+      case 'rejected':
+        deadLettered++;
+        note(await recordFailure(db, mutation, outcome.error, true));
+        break;
+      case 'retry': {
+        const exhausted = mutation.attempts + 1 >= context.maxAttempts;
+        const error = exhausted
+          ? gaveUp(mutation, outcome.error, context.maxAttempts)
+          : outcome.error;
+        if (exhausted) deadLettered++;
+        else retry ??= { error: outcome.error, retryAfterMs: outcome.retryAfterMs };
+        note(await recordFailure(db, mutation, error, exhausted));
+        break;
+      }
+      case 'auth':
+        auth ??= outcome.error;
+        break;
+    }
+  }
+  return { changes: [...changes.values()], conflicts, applied, deadLettered, retry, auth };
+}
+
+/**
+ * Makes the server's version of a record the local one, re-applying the record's pending local
+ * changes on top and rebasing its queued entries on that version. `null` or a tombstone removes
+ * the record unless local changes are pending.
+ */
+export async function takeServerVersion(
+  db: SyncDatabase,
+  key: [string, string],
+  server: ServerChange | null,
+  context: Pick<PushApplyContext, 'now' | 'specFor'>
+): Promise<StoredChange | null> {
+  const [modelType, id] = key;
+  const existing = await db.records.get(key);
+  const pending = await entriesFor(db, key);
+  if (!server || server.deleted) {
+    if (pending.length > 0 || !existing) return null;
+    await db.records.delete(key);
+    return { modelType, id, data: null, meta: null };
+  }
+  const data = pending.length > 0 ? rebase(server.data, pending) : server.data;
+  for (const entry of pending.filter((e) => e.status === 'queued')) {
+    await db.outbox.update(entry.seq as number, { base: server.data, baseVersion: server.version });
+  }
+  if (data === null) return null; // a pending delete wins; the record stays gone locally
+  const meta = {
+    state: stateFromEntries(pending, existing?.meta.state),
+    version: server.version,
+    lastError: pending.length > 0 ? (existing?.meta.lastError ?? null) : null,
+    attempts: pending.length > 0 ? (existing?.meta.attempts ?? 0) : 0,
+    localUpdatedAt: existing?.meta.localUpdatedAt ?? context.now,
+  };
+  const row: StoredRecord = {
+    modelType,
+    id,
+    data,
+    meta,
+    idx: indexKeys(modelType, context.specFor(modelType).indexes, data),
+  };
+  await db.records.put(row);
+  return { modelType, id, data, meta };
+}
+
+async function recordFailure(
+  db: SyncDatabase,
+  mutation: StoredMutation,
+  error: OfflineSyncError,
+  deadLetter: boolean
+): Promise<StoredChange | null> {
+  const lastError = error.toInfo();
+  await db.outbox.update(mutation.seq as number, {
+    attempts: mutation.attempts + 1,
+    lastError,
+    ...(deadLetter ? { status: 'failed' as const } : {}),
+  });
+  const key: [string, string] = [mutation.modelType, mutation.recordId];
+  const existing = await db.records.get(key);
+  if (!existing) return null;
+  const meta = {
+    ...existing.meta,
+    state: stateFromEntries(await entriesFor(db, key), existing.meta.state),
+    lastError,
+    attempts: mutation.attempts + 1,
+  };
+  await db.records.put({ ...existing, meta });
+  return { modelType: key[0], id: key[1], data: existing.data, meta };
+}
+
+function gaveUp(mutation: StoredMutation, error: OfflineSyncError, maxAttempts: number) {
+  return new OfflineSyncError(
+    error.kind,
+    `Gave up pushing the ${mutation.op} of ${mutation.modelType} "${mutation.recordId}" after ` +
+      `${maxAttempts} attempts (last: ${error.message}). Call retryFailed() when the server is ` +
+      `reachable again, or discardFailed().`,
+    { modelType: mutation.modelType, recordId: mutation.recordId, cause: error }
+  );
+}

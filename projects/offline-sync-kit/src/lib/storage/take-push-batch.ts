@@ -1,0 +1,33 @@
+import { StoredMutation, SyncDatabase } from './sync-database';
+
+/**
+ * Picks the next outbox entries to push and marks them `sending`, in one `rw` transaction over
+ * `outbox` (the caller opens it). Order: higher priority first, then oldest first, which keeps
+ * FIFO per record (all entries of a record share its type's priority). A record whose oldest
+ * entry is a dead letter (`failed`) sends nothing more until the app retries or discards it.
+ * Entries left `sending` by a push that never finished (a closed tab) are picked again and sent
+ * unchanged: their idempotency key makes that safe.
+ *
+ * @example
+ * const batch = await db.transaction('rw', db.outbox, () => takePushBatch(db, 50));
+ */
+export async function takePushBatch(
+  db: SyncDatabase,
+  limit: number,
+  modelTypes?: readonly string[]
+): Promise<StoredMutation[]> {
+  const blocked = new Set<string>();
+  const candidates: StoredMutation[] = [];
+  await db.outbox.orderBy('seq').each((entry) => {
+    const key = `${entry.modelType}\u0000${entry.recordId}`;
+    if (entry.status === 'failed') blocked.add(key);
+    else if (!blocked.has(key) && (!modelTypes || modelTypes.includes(entry.modelType))) {
+      candidates.push(entry);
+    }
+  });
+  // A stable sort keeps seq order within one priority.
+  const batch = candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
+  const marked = batch.map((entry): StoredMutation => ({ ...entry, status: 'sending' }));
+  await db.outbox.bulkPut(marked.filter((entry, i) => batch[i]?.status !== 'sending'));
+  return marked;
+}
