@@ -1,4 +1,4 @@
-import { Injectable } from '@angular/core';
+import { inject, Injectable } from '@angular/core';
 import { Mutation } from '../model/mutation';
 import { PushOutcome } from '../model/push-outcome';
 import { RestMapping } from '../model/rest-mapping';
@@ -74,9 +74,10 @@ export interface FetchQuery {
  * @Injectable() class GraphQlTransport extends SyncTransport { ... }
  * providers: [{ provide: SyncTransport, useClass: GraphQlTransport }]
  */
-// `useExisting` keeps one instance per injector; `RestSyncTransport` implements rather than extends
-// this class, so the two files do not need each other at load time (no import cycle).
-@Injectable({ providedIn: 'root', useExisting: RestSyncTransport })
+// A factory, not `useExisting`: the decorator runs when this file loads, and `RestSyncTransport`
+// (which implements rather than extends this class) may not be defined yet in every bundle order.
+// The factory looks it up when the token is first injected, and keeps one instance per injector.
+@Injectable({ providedIn: 'root', useFactory: () => inject(RestSyncTransport) })
 export abstract class SyncTransport {
   /**
    * Sends outbox entries and answers one outcome per entry, in the same order. Never throws for a

@@ -1,0 +1,281 @@
+import { provideHttpClient } from '@angular/common/http';
+import { Provider } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideStore, Store } from '@ngrx/store';
+import { VirtualTimeScheduler } from 'rxjs';
+import { OfflineSyncService } from '../facade/offline-sync.service';
+import { SyncOptions } from '../model/sync-options';
+import { provideOfflineSync } from '../providers/provide-offline-sync';
+import { SYNC_RANDOM, SYNC_SCHEDULER } from '../providers/tokens';
+import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
+import { NetworkStatus } from '../transport/network-status';
+import { FakeNetworkStatus } from '../../testing-support/fake-sync-backend';
+import { eventually, readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import {
+  clearFaults,
+  faultLog,
+  setFaults,
+  syncServer,
+  uniqueCollection,
+} from '../../testing-support/sync-server-under-test';
+
+interface Task {
+  id: string;
+  title: string;
+  done: boolean;
+  note?: string;
+  version?: number;
+}
+
+/** Reads a collection's live records straight from the server (not through the proxy). */
+async function serverRecords(endpoint: string): Promise<Task[]> {
+  const items: (Task & { deleted?: boolean })[] = [];
+  let cursor = '';
+  for (;;) {
+    const answer = await fetch(`${syncServer().url}/${endpoint}?limit=1000&cursor=${cursor}`);
+    const page = (await answer.json()) as {
+      items: (Task & { deleted?: boolean })[];
+      cursor: string;
+      hasMore: boolean;
+    };
+    items.push(...page.items);
+    cursor = page.cursor;
+    if (!page.hasMore) break;
+  }
+  return items.filter((item) => !item.deleted);
+}
+
+/** Writes a record on the server as another device would. */
+async function serverWrite(
+  endpoint: string,
+  record: Omit<Task, 'version'>,
+  version?: number
+): Promise<Task> {
+  const answer = await fetch(`${syncServer().url}/${endpoint}${version ? `/${record.id}` : ''}`, {
+    method: version ? 'PATCH' : 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(version ? { 'If-Match': `"${version}"` } : {}),
+    },
+    body: JSON.stringify(record),
+  });
+  expect(answer.ok)
+    .withContext(await answer.clone().text())
+    .toBeTrue();
+  return (await answer.json()) as Task;
+}
+
+describe('sync engine against the reference server', () => {
+  let db: ReturnType<typeof uniqueDatabase>;
+  let TaskSync: SyncEntityDefinition<Task>;
+  let network: FakeNetworkStatus;
+
+  function start(options: SyncOptions = {}, ...overrides: Provider[]) {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideStore(),
+        provideOfflineSync({
+          databaseName: db.name,
+          entities: [TaskSync],
+          sync: { serverUrl: syncServer().proxyUrl, syncInterval: 0, pushDebounce: 0, ...options },
+        }),
+        { provide: NetworkStatus, useValue: network },
+        ...overrides,
+      ],
+    });
+    return { sync: TestBed.inject(OfflineSyncService), store: TestBed.inject(Store) };
+  }
+
+  const status = () => TestBed.inject(OfflineSyncService).currentStatus();
+  const meta = (id: string) =>
+    TestBed.inject(Store).selectSignal(TaskSync.selectors.selectMetaById(id))();
+  const local = (id: string) =>
+    TestBed.inject(Store).selectSignal(TaskSync.selectors.selectById(id))();
+
+  beforeEach(async () => {
+    db = uniqueDatabase('integration');
+    TaskSync = defineSyncEntity<Task>({ modelType: 'task', endpoint: uniqueCollection('tasks') });
+    network = new FakeNetworkStatus();
+    network.state.next(false); // each spec decides when the app goes online
+    await clearFaults();
+  });
+
+  afterEach(async () => {
+    TestBed.resetTestingModule();
+    await clearFaults();
+    await db.cleanup();
+  });
+
+  it('pushes 50 writes made offline once online: all on the server, outbox empty, all synced', async () => {
+    const { sync } = start({ batchSize: 20 });
+    await sync.whenHydrated();
+    const saved = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        sync.saveModel<Task>('task', { title: `Task ${i}`, done: i % 2 === 0 })
+      )
+    );
+    expect(status().pendingChanges).toBe(50);
+
+    network.state.next(true);
+    await eventually(
+      () => status().pendingChanges === 0 && status().lastSyncTime !== null,
+      'the sync',
+      1000
+    );
+    const onServer = await serverRecords(TaskSync.endpoint);
+    expect(onServer.map((t) => t.id).sort()).toEqual(saved.map((t) => t.id).sort());
+    expect((await readRaw(db.name)).outbox).toEqual([]);
+    for (const task of saved) {
+      const server = onServer.find((t) => t.id === task.id);
+      expect(meta(task.id)).toEqual(
+        jasmine.objectContaining({ state: 'synced', version: server?.version })
+      );
+    }
+  });
+
+  it('applies a create once when its response is lost after the server committed it', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', { title: 'Lost answer', done: false });
+    await setFaults([
+      { match: { method: 'POST', pathPrefix: `/${TaskSync.endpoint}` }, dropResponse: true },
+    ]);
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'the failed push');
+    expect(meta(task.id)?.state).toBe('pending');
+
+    await sync.syncAll(); // any trigger retries at once
+    expect(status().pendingChanges).toBe(0);
+    const onServer = await serverRecords(TaskSync.endpoint);
+    expect(onServer.length).toBe(1);
+    expect(onServer[0]).toEqual(jasmine.objectContaining({ id: task.id, version: 1 }));
+    const posts = (await faultLog()).filter((entry) => entry.method === 'POST');
+    expect(posts.length).toBe(2);
+    expect(posts[1]?.status).toBe(201); // the replayed first answer
+  });
+
+  it('retries 503s on the policy schedule (virtual time), then succeeds', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const { sync } = start(
+      { retry: { initialDelay: 2000, multiplier: 3, maxDelay: 60_000, maxAttempts: 5 } },
+      { provide: SYNC_SCHEDULER, useValue: scheduler },
+      { provide: SYNC_RANDOM, useValue: () => 0.25 }
+    );
+    await sync.whenHydrated();
+    await sync.saveModel<Task>('task', { id: 'r1', title: 'Retry me', done: false });
+    scheduler.flush(); // the debounced trigger, while offline
+    await setFaults([
+      {
+        match: { method: 'POST' },
+        times: 2,
+        failWith: { status: 503, body: { error: { code: 'busy', message: 'try later' } } },
+      },
+    ]);
+
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'failure 1');
+    expect(scheduler.actions.map((a) => a.delay)).toEqual([500]); // 0.25 × 2000
+    scheduler.flush();
+    await eventually(() => scheduler.actions.length === 1 && !status().isSyncing, 'failure 2');
+    expect(scheduler.actions[0]?.delay).toBe(500 + 1500); // 0.25 × 6000, after the first 500
+    scheduler.flush();
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the success');
+    expect((await serverRecords(TaskSync.endpoint)).map((t) => t.id)).toEqual(['r1']);
+    expect((await faultLog()).map((e) => e.status)).toContain(201);
+  });
+
+  it('parks a change the server refuses for good as failed; the other 20 records sync', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Task>('task', {
+      id: 'x'.repeat(300),
+      title: 'id too long for the server',
+      done: false,
+    });
+    for (let i = 0; i < 20; i++)
+      await sync.saveModel<Task>('task', { id: `ok-${i}`, title: `${i}`, done: false });
+    network.state.next(true);
+    await eventually(
+      () => status().pendingChanges === 0 && status().failedChanges === 1 && !status().isSyncing,
+      'the push'
+    );
+    expect((await serverRecords(TaskSync.endpoint)).length).toBe(20);
+    const [failed] = await sync.failedChanges();
+    expect(failed?.recordId.length).toBe(300);
+    expect(failed?.lastError?.kind).toBe('rejected');
+    expect(failed?.lastError?.message).toMatch(/HTTP 4\d\d/);
+    expect(meta('x'.repeat(300))?.state).toBe('failed');
+  });
+
+  it('pushes an edit made during an in-flight push right after it, losing nothing', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', { title: 'Draft', done: false });
+    await setFaults([{ match: { method: 'POST' }, delay: { ms: 300 } }]);
+    network.state.next(true);
+    await eventually(() => status().isSyncing, 'the push to start');
+    await sync.updateModel<Task>('task', task.id, { done: true, note: 'edited in flight' });
+    await eventually(
+      () => status().pendingChanges === 0 && !status().isSyncing,
+      'both pushes',
+      1000
+    );
+    const [onServer] = await serverRecords(TaskSync.endpoint);
+    expect(onServer).toEqual(
+      jasmine.objectContaining({ id: task.id, done: true, note: 'edited in flight', version: 2 })
+    );
+    expect(local(task.id)).toEqual(
+      jasmine.objectContaining({ done: true, note: 'edited in flight', version: 2 })
+    );
+  });
+
+  it('keeps pending local edits through a pull and takes the fields the server changed', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', { title: 'Original', done: false });
+    network.state.next(true);
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the first sync');
+    network.state.next(false);
+    await sync.updateModel<Task>('task', task.id, { done: true });
+    await serverWrite(
+      TaskSync.endpoint,
+      { id: task.id, title: 'Renamed elsewhere', done: false },
+      1
+    );
+
+    await sync.pullFromServer('task');
+    expect(local(task.id)).toEqual(
+      jasmine.objectContaining({ title: 'Renamed elsewhere', done: true })
+    );
+    expect(meta(task.id)).toEqual(jasmine.objectContaining({ state: 'pending', version: 2 }));
+
+    network.state.next(true);
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the push');
+    const [onServer] = await serverRecords(TaskSync.endpoint);
+    expect(onServer).toEqual(
+      jasmine.objectContaining({ title: 'Renamed elsewhere', done: true, version: 3 })
+    );
+  });
+
+  it('resumes an interrupted pull at the page after the last stored one', async () => {
+    for (let i = 0; i < 10; i++)
+      await serverWrite(TaskSync.endpoint, { id: `p${i}`, title: `${i}`, done: false });
+    const { sync, store } = start({ pullPageSize: 2 });
+    await sync.whenHydrated();
+    // Pages 1 and 2 go through; the connection drops on page 3 (of 5).
+    await setFaults([
+      { match: { method: 'GET', pathPrefix: `/${TaskSync.endpoint}` }, times: 2, delay: { ms: 0 } },
+      { match: { method: 'GET', pathPrefix: `/${TaskSync.endpoint}` }, resetConnection: true },
+    ]);
+    await expectAsync(sync.pullFromServer('task')).toBeRejected();
+    expect(store.selectSignal(TaskSync.selectors.selectTotal)()).toBe(4);
+    const cursorAfterPage2 = (await faultLog()).filter((e) => e.method === 'GET')[2]?.path;
+
+    await sync.pullFromServer('task');
+    expect(store.selectSignal(TaskSync.selectors.selectTotal)()).toBe(10);
+    const gets = (await faultLog()).filter((e) => e.method === 'GET');
+    expect(gets.length).toBe(6); // 3 (the 3rd cut) + pages 3, 4, 5
+    expect(gets[3]?.path).toBe(cursorAfterPage2 as string); // asked again for page 3, not page 1
+  });
+});
