@@ -20,10 +20,14 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
     </header>
     <section class="status" role="status" aria-live="polite" data-testid="sync-status">
       <span class="pill" [attr.data-phase]="status().phase">{{ status().phase }}</span>
+      <span>{{ status().isOnline ? 'online' : 'offline' }}</span>
       <span
         >{{ status().pendingChanges }} change{{ status().pendingChanges === 1 ? '' : 's' }} waiting
         for the server</span
       >
+      @if (status().failedChanges) {
+        <span class="error">{{ status().failedChanges }} refused by the server</span>
+      }
       <span>storage: {{ persistent() }}</span>
       @if (status().lastSyncTime; as at) {
         <span>last sync {{ at | date: 'shortTime' }}</span>

@@ -10,7 +10,12 @@ import { SYNC_RANDOM, SYNC_SCHEDULER } from '../providers/tokens';
 import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
 import { NetworkStatus } from '../transport/network-status';
 import { FakeNetworkStatus } from '../../testing-support/fake-sync-backend';
-import { eventually, readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import {
+  eventually,
+  rawDatabase,
+  readRaw,
+  uniqueDatabase,
+} from '../../testing-support/test-database';
 import {
   clearFaults,
   faultLog,
@@ -256,6 +261,38 @@ describe('sync engine against the reference server', () => {
     expect(onServer).toEqual(
       jasmine.objectContaining({ title: 'Renamed elsewhere', done: true, version: 3 })
     );
+  });
+
+  it('finishes the push of a tab that closed mid-push, applying it once', async () => {
+    let { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', {
+      title: 'Sent, then the tab closed',
+      done: false,
+    });
+    // The closed tab had marked the entry as being sent and the server had committed it; the
+    // answer never arrived.
+    const raw = await rawDatabase(db.name);
+    const [entry] = await raw.outbox.toArray();
+    await raw.outbox.update(entry?.seq as number, { status: 'sending' });
+    raw.close();
+    await fetch(`${syncServer().url}/${TaskSync.endpoint}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': entry?.mutationId ?? '' },
+      body: JSON.stringify(entry?.patch),
+    });
+
+    TestBed.resetTestingModule(); // a new tab opens the app
+    ({ sync } = start());
+    await sync.whenHydrated();
+    network.state.next(true);
+    await eventually(
+      () => status().pendingChanges === 0 && status().lastSyncTime !== null,
+      'the sync'
+    );
+    const onServer = await serverRecords(TaskSync.endpoint);
+    expect(onServer.map((t) => [t.id, t.version])).toEqual([[task.id, 1]]);
+    expect(meta(task.id)).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
   });
 
   it('resumes an interrupted pull at the page after the last stored one', async () => {
