@@ -43,7 +43,7 @@ export function createApp(engine: SyncEngine, options: ResolvedOptions): Hono<Ap
       allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
       // Browsers hide all but a few answer headers from scripts unless they are listed here;
       // the client needs ETag for versions and Date for its clock offset.
-      exposeHeaders: ['ETag', 'Date', 'Idempotent-Replayed', 'WWW-Authenticate'],
+      exposeHeaders: ['ETag', 'Date', 'Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'],
       maxAge: 600,
     })
   );
