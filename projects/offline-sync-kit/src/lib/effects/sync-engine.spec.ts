@@ -130,6 +130,26 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
   });
 
+  it('counts an attempt only for the entry that was sent when a failure stops the round', async () => {
+    // One by one, a transport stops at the first retryable failure and answers the entries it
+    // never sent with the same error object.
+    const unreachable = new OfflineSyncError('network', 'connection refused');
+    backend.script = (m) => ({ mutationId: m.mutationId, status: 'retry', error: unreachable });
+    network.state.next(false);
+    const { sync } = start();
+    await sync.whenHydrated();
+    for (const id of ['a', 'b', 'c'])
+      await sync.saveModel<Todo>('todo', { id, title: id, done: false });
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'the failed push');
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.map((m) => [m.recordId, m.attempts])).toEqual([
+      ['a', 1],
+      ['b', 0],
+      ['c', 0],
+    ]);
+  });
+
   it('parks a permanently rejected change as failed while the others sync; retry and discard', async () => {
     let reject = true;
     backend.script = (m) =>

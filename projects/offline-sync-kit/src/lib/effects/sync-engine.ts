@@ -8,7 +8,10 @@ import { SyncLock } from '../providers/sync-lock';
 import { SyncOptionsRef } from '../providers/sync-options-ref';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
+import { PushOutcome } from '../model/push-outcome';
+import { PushedEntry } from '../storage/apply-push-outcomes';
 import { ConflictReport, StoredChange } from '../storage/stored-change';
+import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
 import { SyncTransport, TransportContext } from '../transport/sync-transport';
@@ -57,7 +60,7 @@ export class SyncEngine {
    */
   sync(modelTypes?: readonly string[]): Promise<void> {
     if (!this.running) {
-      this.running = this.cycle(modelTypes ? new Set(modelTypes) : 'all').finally(() =>
+      this.running = this.safeCycle(modelTypes ? new Set(modelTypes) : 'all').finally(() =>
         this.next()
       );
       return this.running;
@@ -115,11 +118,21 @@ export class SyncEngine {
     this.retryTimer = null;
   }
 
+  /** A cycle never rejects: its failures are actions and state, and triggers fire and forget. */
+  private async safeCycle(modelTypes: Set<string> | 'all'): Promise<void> {
+    try {
+      await this.cycle(modelTypes);
+    } catch (error) {
+      const info = toSyncErrorInfo(error, 'storage', 'Syncing failed');
+      this.store.dispatch(A.pushFailed({ error: info, nextRetryAt: null }));
+    }
+  }
+
   private next(): void {
     this.running = null;
     const queued = this.queued;
     this.queued = null;
-    if (queued) this.running = this.cycle(queued.modelTypes).finally(() => this.next());
+    if (queued) this.running = this.safeCycle(queued.modelTypes).finally(() => this.next());
   }
 
   private async cycle(modelTypes: Set<string> | 'all'): Promise<void> {
@@ -167,10 +180,7 @@ export class SyncEngine {
           );
         }
         const result = await this.storage.applyPushOutcomes(
-          batch.map((mutation, i) => ({
-            mutation,
-            outcome: outcomes[i] as (typeof outcomes)[number],
-          })),
+          sentEntries(batch, outcomes),
           retry.maxAttempts
         );
         applied += result.applied;
@@ -246,6 +256,28 @@ export class SyncEngine {
       useDeltaSync,
     };
   }
+}
+
+/**
+ * Pairs pushed entries with their outcomes, leaving out entries the transport never sent: after a
+ * failure that stops the round, it answers the rest with the same error object. Those keep their
+ * attempt count and stay in line, unchanged.
+ */
+function sentEntries(
+  batch: readonly StoredMutation[],
+  outcomes: readonly PushOutcome[]
+): PushedEntry[] {
+  const stoppers = new Set<unknown>();
+  const sent: PushedEntry[] = [];
+  batch.forEach((mutation, i) => {
+    const outcome = outcomes[i];
+    if (!outcome) return;
+    const stops = outcome.status === 'retry' || outcome.status === 'auth';
+    if (stops && stoppers.has(outcome.error)) return;
+    if (stops) stoppers.add(outcome.error);
+    sent.push({ mutation, outcome });
+  });
+  return sent;
 }
 
 function isKind(error: unknown, ...kinds: string[]): boolean {
