@@ -271,6 +271,46 @@ describe('SyncEngine (unit, fake backend)', () => {
     );
   });
 
+  it('removes records the server deleted, and reports a conflict when local changes were pending', async () => {
+    network.state.next(false);
+    const { sync, store } = start();
+    await sync.whenHydrated();
+    backend.serverWrite('gone', { title: 'Deleted elsewhere', done: false });
+    backend.serverWrite('edited', { title: 'Edited here, deleted elsewhere', done: false });
+    await sync.pullFromServer('todo');
+    await sync.updateModel<Todo>('todo', 'edited', { done: true }); // pending
+    backend.serverWrite('gone', null);
+    backend.serverWrite('edited', null);
+    const conflict = firstValueFrom(
+      TestBed.inject(Actions).pipe(ofType(OfflineSyncEngineActions.conflictDetected))
+    );
+
+    await sync.pullFromServer('todo');
+    expect(store.selectSignal(TodoSync.selectors.selectIds)()).toEqual([]);
+    const detected = await conflict;
+    expect(detected).toEqual(
+      jasmine.objectContaining({ id: 'edited', server: null, resolution: 'server' })
+    );
+    expect(detected.local).toEqual(jasmine.objectContaining({ done: true }));
+    expect((await readRaw(db.name)).outbox).toEqual([]);
+  });
+
+  it('reads server records without storing them, and pulls one record by id', async () => {
+    network.state.next(false);
+    const { sync, store } = start();
+    await sync.whenHydrated();
+    backend.serverWrite('s1', { title: 'On the server', done: false });
+    const listed = await sync.fetchItems<Todo>('todo', { limit: 10 });
+    expect(listed.map((t) => t.id)).toEqual(['s1']);
+    expect(store.selectSignal(TodoSync.selectors.selectTotal)()).toBe(0); // nothing stored
+
+    const pulled = await sync.pullModelById<Todo>('todo', 's1');
+    expect(pulled).toEqual(jasmine.objectContaining({ id: 's1', title: 'On the server' }));
+    expect(meta('s1')).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
+    expect((await readRaw(db.name)).meta.some((m) => m.key === 'cursor:todo')).toBeFalse(); // no cursor moved
+    expect(await sync.pullModelById<Todo>('todo', 'missing')).toBeUndefined();
+  });
+
   it('resumes an interrupted pull at the page after the last stored one', async () => {
     for (let i = 0; i < 10; i++)
       backend.serverWrite(`s${i}`, { title: `server ${i}`, done: false });
