@@ -1,9 +1,9 @@
 import { DestroyRef, inject, Injectable } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { OFFLINE_SYNC_CONFIG } from '../providers/tokens';
-import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { SyncStorage } from '../storage/sync-storage';
 import { applyStoredChanges } from './apply-stored-changes';
+import { reportOutboxCounts } from './report-outbox-counts';
 import { SyncEntityRegistry } from './sync-entity-registry';
 
 interface ChangedRecords {
@@ -56,13 +56,7 @@ export class CrossTabChannel {
           return { modelType, id, data: row?.data ?? null, meta: row?.meta ?? null };
         })
       );
-      const counts = await this.storage.outboxCounts();
-      this.store.dispatch(
-        OfflineSyncEngineActions.outboxCounted({
-          pendingCount: counts.pending,
-          failedCount: counts.failed,
-        })
-      );
+      await reportOutboxCounts(this.store, this.storage);
     } catch {
       // The database is unusable here; this tab already reports that through its own writes.
     }

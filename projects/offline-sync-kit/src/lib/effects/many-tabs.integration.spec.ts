@@ -4,7 +4,7 @@ import { createApplication } from '@angular/platform-browser';
 import { provideStore, Store } from '@ngrx/store';
 import { OfflineSyncService } from '../facade/offline-sync.service';
 import { provideOfflineSync } from '../providers/provide-offline-sync';
-import { defineSyncEntity } from '../state/define-sync-entity';
+import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
 import { eventually, uniqueDatabase } from '../../testing-support/test-database';
 import {
   clearFaults,
@@ -22,10 +22,7 @@ interface Note {
 describe('two app instances on one database (as two tabs)', () => {
   let db: ReturnType<typeof uniqueDatabase>;
   let apps: ApplicationRef[];
-  const NoteSync = defineSyncEntity<Note>({
-    modelType: 'note',
-    endpoint: uniqueCollection('notes'),
-  });
+  let NoteSync: SyncEntityDefinition<Note>;
 
   /** A whole application with its own store, as a second tab would have; only the database is shared. */
   async function startApp() {
@@ -51,6 +48,8 @@ describe('two app instances on one database (as two tabs)', () => {
 
   beforeEach(async () => {
     db = uniqueDatabase('tabs');
+    // A collection per spec: records another spec pushed must not be pulled into this one.
+    NoteSync = defineSyncEntity<Note>({ modelType: 'note', endpoint: uniqueCollection('notes') });
     apps = [];
     await clearFaults();
   });

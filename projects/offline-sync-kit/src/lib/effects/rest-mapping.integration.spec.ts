@@ -141,8 +141,8 @@ describe('the kit against a legacy-shaped REST API (rest mapping)', () => {
   });
 
   it('sends a create as a POST of the whole record and an update as a PUT with If-Match from the ETag', async () => {
-    // Pushes only: the list carries no versions, and a pull that brings these records back
-    // currently leaves them without the version their ETag gave (pulls are the next spec's).
+    // Pushes only; pulls are the next spec's. (A pulled record without a version that matches the
+    // stored one keeps its ETag version: see the SyncStorage pull specs.)
     const { sync } = start({ bidirectionalSync: false });
     await sync.whenHydrated();
     await sync.saveModel<Task>('task', { id: 'l1', title: 'Milk', done: false });

@@ -17,6 +17,7 @@ import { NetworkStatus } from '../transport/network-status';
 import { SyncTransport, TransportContext } from '../transport/sync-transport';
 import { toTransportEntity } from './transport-entity';
 import { applyStoredChanges } from './apply-stored-changes';
+import { reportOutboxCounts } from './report-outbox-counts';
 import { CrossTabChannel } from './cross-tab-channel';
 import { SyncEntityRegistry } from './sync-entity-registry';
 
@@ -187,7 +188,7 @@ export class SyncEngine {
         this.publish(result.changes, result.conflicts);
         if (result.auth) {
           this.store.dispatch(A.syncAuthFailed({ error: result.auth.toInfo() }));
-          await this.countOutbox();
+          await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
         if (result.retry) {
@@ -196,7 +197,7 @@ export class SyncEngine {
             result.retry.error,
             retryDelay(attempt, retry, this.random(), result.retry.retryAfterMs)
           );
-          await this.countOutbox();
+          await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
       }
@@ -224,13 +225,6 @@ export class SyncEngine {
       this.retryTimer = null;
       void this.sync();
     }, delay) as Subscription;
-  }
-
-  private async countOutbox(): Promise<void> {
-    const counts = await this.storage.outboxCounts();
-    this.store.dispatch(
-      A.outboxCounted({ pendingCount: counts.pending, failedCount: counts.failed })
-    );
   }
 
   private publish(changes: readonly StoredChange[], conflicts: readonly ConflictReport[]): void {

@@ -4,6 +4,7 @@ import { Action, Store } from '@ngrx/store';
 import { combineLatest, filter, firstValueFrom, mergeMap, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { applyStoredChanges } from '../effects/apply-stored-changes';
+import { reportOutboxCounts } from '../effects/report-outbox-counts';
 import { SyncEngine } from '../effects/sync-engine';
 import { Mutation } from '../model/mutation';
 import { SyncOptions } from '../model/sync-options';
@@ -325,7 +326,7 @@ export class OfflineSyncService {
       this.registry,
       compact([await this.storage.requeueFailed(modelType, id)])
     );
-    await this.refreshCounts();
+    await reportOutboxCounts(this.store, this.storage);
     void this.engine.sync([modelType]);
   }
 
@@ -341,7 +342,7 @@ export class OfflineSyncService {
       this.registry,
       compact([await this.storage.discardFailed(modelType, id)])
     );
-    await this.refreshCounts();
+    await reportOutboxCounts(this.store, this.storage);
   }
 
   /**
@@ -374,16 +375,6 @@ export class OfflineSyncService {
   updateSyncOptions(options: SyncOptions): void {
     this.syncOptions.update(options);
     this.store.dispatch(OfflineSyncEngineActions.syncOptionsUpdated({ options }));
-  }
-
-  private async refreshCounts(): Promise<void> {
-    const counts = await this.storage.outboxCounts();
-    this.store.dispatch(
-      OfflineSyncEngineActions.outboxCounted({
-        pendingCount: counts.pending,
-        failedCount: counts.failed,
-      })
-    );
   }
 
   private transport(): SyncTransport {

@@ -1,7 +1,27 @@
-import { PullPage } from '../model/server-change';
+import { sameValue } from '../core/changed-fields';
+import { PullPage, ServerChange } from '../model/server-change';
 import { takeServerVersion, PushApplyContext } from './apply-push-outcomes';
 import { ConflictReport, entriesFor, StoredChange } from './stored-change';
-import { SyncDatabase } from './sync-database';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
+
+/**
+ * APIs that version through the `ETag` header send no version in list answers. A pulled record
+ * without a version that is exactly the server state this device already holds (the record, or
+ * the base of its pending changes) keeps the version known for it, so the next update still
+ * carries `If-Match` instead of silently overwriting the server.
+ */
+function withKnownVersion(
+  item: ServerChange,
+  existing: StoredRecord | undefined,
+  pending: readonly StoredMutation[]
+): ServerChange {
+  const known = existing?.meta.version ?? null;
+  if (item.deleted || item.version !== null || known === null || !existing) return item;
+  const sameState =
+    sameValue(item.data, existing.data) ||
+    pending.some((entry) => sameValue(entry.base, item.data));
+  return sameState ? { ...item, version: known } : item;
+}
 
 /** The `meta` key under which a type's pull cursor is kept. */
 export function cursorKey(modelType: string): string {
@@ -52,7 +72,12 @@ export async function applyPullPage(
       // Deleted on both sides: the local delete has nothing left to do.
       await db.outbox.where('[modelType+recordId]').equals(key).delete();
     }
-    const change = await takeServerVersion(db, key, item, context);
+    const change = await takeServerVersion(
+      db,
+      key,
+      withKnownVersion(item, existing, pending),
+      context
+    );
     if (change) changes.push(change);
   }
   // A page without a cursor (one record fetched by id) leaves the pull position alone.

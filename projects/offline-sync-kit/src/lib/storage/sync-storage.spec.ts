@@ -226,3 +226,42 @@ describe('SyncStorage on real IndexedDB', () => {
     await expectAsync(opening).toBeResolved();
   });
 });
+
+describe('SyncStorage pulls', () => {
+  let db: ReturnType<typeof uniqueDatabase>;
+  let storage: SyncStorage;
+
+  beforeEach(() => {
+    db = uniqueDatabase('pull');
+    storage = testStorage(db.name, [plainSpec('todo')]);
+  });
+
+  afterEach(async () => {
+    storage.close();
+    await db.cleanup();
+  });
+
+  it('keeps the known version when a pulled record without one is the state already held', async () => {
+    const data = { id: 't1', title: 'Same', updatedAt: '2026-01-01T00:00:00.000Z' };
+    await storage.applyServerChanges('todo', [
+      { id: 't1', deleted: false, version: 7, updatedAt: data.updatedAt, data },
+    ]);
+    const { changes } = await storage.applyPullPage('todo', {
+      items: [
+        { id: 't1', deleted: false, version: null, updatedAt: data.updatedAt, data: { ...data } },
+      ],
+      cursor: 'c1',
+      hasMore: false,
+    });
+    expect(changes[0]?.meta?.version).toBe(7);
+
+    const changed = { ...data, title: 'Changed on the server' };
+    const next = await storage.applyPullPage('todo', {
+      items: [{ id: 't1', deleted: false, version: null, updatedAt: null, data: changed }],
+      cursor: 'c2',
+      hasMore: false,
+    });
+    expect(next.changes[0]?.meta?.version).toBeNull(); // a new server state: the old version is stale
+    expect(await storage.getCursor('todo')).toBe('c2');
+  });
+});
