@@ -1,4 +1,4 @@
-import { changedFields, pickFields, sameValue } from './changed-fields';
+import { changedFields, mergePatchBetween, sameValue } from './changed-fields';
 import { indexKeys } from './index-keys';
 
 describe('changedFields', () => {
@@ -13,8 +13,15 @@ describe('changedFields', () => {
     expect(sameValue({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toBeTrue();
   });
 
-  it('picks fields as a merge patch, with null for removed ones', () => {
-    expect(pickFields({ a: 1, b: 2 }, ['a', 'z'])).toEqual({ a: 1, z: null });
+  it('builds a merge patch: null for removed fields, nested patches for changed objects', () => {
+    const before = { a: 1, gone: 2, nested: { x: 1, y: 2, deep: { k: 1 } }, list: [1, 2] };
+    const after = { a: 3, nested: { x: 1, deep: { k: 2 } }, list: [1] };
+    expect(mergePatchBetween(before, after, changedFields(before, after))).toEqual({
+      a: 3,
+      gone: null,
+      nested: { y: null, deep: { k: 2 } },
+      list: [1],
+    });
   });
 });
 

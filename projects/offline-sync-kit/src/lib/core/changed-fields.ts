@@ -31,14 +31,31 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Picks the given fields of a record as a JSON merge patch (RFC 7396): a field the record no
- * longer has becomes `null`, which is how a merge patch removes it on the server.
+ * The JSON merge patch (RFC 7396) that turns `before` into `after`, for the given top-level
+ * fields: a removed field becomes `null`, and a nested object that changed becomes a nested
+ * patch, so a key removed inside it is removed on the server too (sending the whole nested object
+ * would be merged into the server's, keeping the key). Arrays and other values go whole.
+ * A merge patch cannot carry a `null` value: `null` always means "remove".
  *
  * @example
- * pickFields({ a: 1, b: 2 }, ['b', 'gone']); // { b: 2, gone: null }
+ * mergePatchBetween({ a: { x: 1, y: 2 }, b: 1 }, { a: { x: 1 }, b: 2 }, ['a', 'b']); // { a: { y: null }, b: 2 }
  */
-export function pickFields(record: SerializedRecord, fields: readonly string[]): SerializedRecord {
-  const picked: SerializedRecord = {};
-  for (const field of fields) picked[field] = field in record ? record[field] : null;
-  return picked;
+export function mergePatchBetween(
+  before: SerializedRecord,
+  after: SerializedRecord,
+  fields: readonly string[]
+): SerializedRecord {
+  const patch: SerializedRecord = {};
+  for (const field of fields) {
+    const [old, now] = [before[field], after[field]];
+    if (!(field in after)) patch[field] = null;
+    else if (isPlainObject(old) && isPlainObject(now)) {
+      patch[field] = mergePatchBetween(old, now, changedFields(old, now));
+    } else patch[field] = now;
+  }
+  return patch;
+}
+
+function isPlainObject(value: unknown): value is SerializedRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import { Mutation, SerializedRecord } from '../model/mutation';
-import { changedFields, pickFields } from './changed-fields';
+import { changedFields, mergePatchBetween } from './changed-fields';
 
 /**
  * A local change about to enter the outbox, before coalescing.
@@ -72,7 +72,11 @@ export function coalesce(queued: Mutation | undefined, change: OutboxChange): Co
   if (fields.length === 0) return { kind: 'drop', mutationId: queued.mutationId };
   return {
     kind: 'replace',
-    mutation: { ...queued, changedFields: fields, patch: pickFields(after, fields) },
+    mutation: {
+      ...queued,
+      changedFields: fields,
+      patch: mergePatchBetween(queued.base ?? {}, after, fields),
+    },
   };
 }
 
@@ -90,7 +94,7 @@ function newEntry(change: OutboxChange): Mutation {
     recordId: change.recordId,
     op: change.op,
     changedFields: fields,
-    patch: change.op === 'create' ? after : pickFields(after, fields),
+    patch: change.op === 'create' ? after : mergePatchBetween(change.before ?? {}, after, fields),
     base: change.before,
     baseVersion: change.baseVersion,
     priority: change.priority,

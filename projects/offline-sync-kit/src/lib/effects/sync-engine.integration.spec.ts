@@ -29,6 +29,7 @@ interface Task {
   title: string;
   done: boolean;
   note?: string;
+  details?: Record<string, unknown>;
   version?: number;
 }
 
@@ -294,6 +295,23 @@ describe('sync engine against the reference server', () => {
     const onServer = await serverRecords(TaskSync.endpoint);
     expect(onServer.map((t) => [t.id, t.version])).toEqual([[task.id, 1]]);
     expect(meta(task.id)).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
+  });
+
+  it('removes a key inside a nested object on the server too (delta sync sends a nested merge patch)', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', {
+      title: 'Nested',
+      done: false,
+      details: { colour: 'red', size: 'L', tags: ['a', 'b'] },
+    });
+    network.state.next(true);
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the create');
+    await sync.updateModel<Task>('task', task.id, { details: { colour: 'red', tags: ['a'] } });
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the update');
+    const [onServer] = await serverRecords(TaskSync.endpoint);
+    expect(onServer?.details).toEqual({ colour: 'red', tags: ['a'] });
+    expect(local(task.id)?.details).toEqual({ colour: 'red', tags: ['a'] });
   });
 
   it('resumes an interrupted pull at the page after the last stored one', async () => {

@@ -4,6 +4,7 @@ import { resolveRestMapping } from './resolved-rest-mapping';
 import { collectionUrl, recordUrl } from './rest-urls';
 import { TransportRequest } from './send-request';
 import type { PushEntry, TransportContext } from './sync-transport';
+import { applyMergePatch } from '../core/merge-patch';
 
 /**
  * The four writes of the protocol: an outbox `update` goes out as `update` (PATCH, the changed
@@ -54,9 +55,8 @@ export function wireData(entry: PushEntry, op: WireOp): SerializedRecord | undef
 }
 
 /**
- * The whole record after an update: the base with the patch laid over it, field by field, and
- * the fields the patch removes (`null` in a merge patch) left out. Patch values are the new
- * values of whole top-level fields, so nothing merges deeper.
+ * The whole record after an update: the merge patch applied to the base (`null` removes a field,
+ * nested objects merge), which is the record as it is on this device.
  *
  * @example
  * replaceBody({ id: 't1', title: 'Milk', note: 'x' }, { title: 'Oat milk', note: null }); // { id: 't1', title: 'Oat milk' }
@@ -65,9 +65,7 @@ export function replaceBody(
   base: SerializedRecord | null,
   patch: SerializedRecord
 ): SerializedRecord {
-  const record: SerializedRecord = { ...base, ...patch };
-  for (const [field, value] of Object.entries(patch)) if (value === null) delete record[field];
-  return record;
+  return applyMergePatch(base ?? {}, patch);
 }
 
 /**
