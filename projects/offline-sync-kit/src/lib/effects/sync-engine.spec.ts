@@ -10,7 +10,13 @@ import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { NetworkStatus } from '../transport/network-status';
 import { SyncTransport } from '../transport/sync-transport';
-import { eventually, readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import {
+  eventually,
+  rawDatabase,
+  readRaw,
+  uniqueDatabase,
+} from '../../testing-support/test-database';
+import { Mutation } from '../model/mutation';
 import { Todo, TodoSync } from '../../testing-support/test-entities';
 import { FakeNetworkStatus, FakeSyncBackend } from '../../testing-support/fake-sync-backend';
 
@@ -148,6 +154,30 @@ describe('SyncEngine (unit, fake backend)', () => {
       ['b', 0],
       ['c', 0],
     ]);
+  });
+
+  it('leaves entries of a type this app has not registered waiting, and syncs the rest', async () => {
+    network.state.next(false);
+    const { sync } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'a', title: 'A', done: false });
+    // An entry written by a version of the app that registered "invoice" (a lazy route).
+    const raw = await rawDatabase(db.name);
+    const [todoEntry] = await raw.outbox.toArray();
+    await raw.outbox.add({
+      ...(todoEntry as Mutation),
+      seq: undefined,
+      mutationId: 'm-invoice',
+      modelType: 'invoice',
+      recordId: 'i1',
+    } as never);
+    raw.close();
+    network.state.next(true);
+    await eventually(() => status().lastSyncTime !== null && !status().isSyncing, 'the sync');
+    expect(backend.records.has('a')).toBeTrue();
+    expect(backend.pushes.flat().map((m) => m.modelType)).toEqual(['todo']);
+    expect(status().lastError).toBeNull();
+    expect((await readRaw(db.name)).outbox.map((m) => m.modelType)).toEqual(['invoice']);
   });
 
   it('parks a permanently rejected change as failed while the others sync; retry and discard', async () => {

@@ -54,6 +54,7 @@ export class SyncEngine {
   private running: Promise<void> | null = null;
   private queued: { modelTypes: Set<string> | 'all'; done: Promise<void> } | null = null;
   private retryTimer: Subscription | null = null;
+  private unexpectedFailures = 0;
 
   /**
    * Syncs now, or right after the cycle that is running; resolves when a cycle that covers the
@@ -96,6 +97,14 @@ export class SyncEngine {
         const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
         this.publish(changes, conflicts);
         count += page.items.length;
+        if (page.hasMore && page.cursor === cursor) {
+          throw new OfflineSyncError(
+            'invalid-response',
+            `The server said more ${modelType} changes follow but gave the same cursor again; ` +
+              `pulling stopped instead of asking for the same page forever. Check the server's paging.`,
+            { modelType }
+          );
+        }
         cursor = page.cursor;
         if (!page.hasMore) break;
       }
@@ -140,15 +149,17 @@ export class SyncEngine {
     const { serverUrl, bidirectionalSync } = this.options.current();
     if (!serverUrl || !(await this.ready())) return;
     this.stop(); // every trigger re-arms the retry: this run is the retry
-    const types = modelTypes === 'all' ? undefined : [...modelTypes];
+    // Only registered types: an entry of a type this app has not registered (yet: a lazy route)
+    // waits in the outbox instead of failing every push.
+    const types =
+      modelTypes === 'all' ? this.registry.all().map((def) => def.modelType) : [...modelTypes];
+    // Waits while another tab pushes (its push may end just before our entries were committed).
     const pushed = await this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:push`, () =>
       this.push(types)
     );
-    // null: another tab holds the lock and pushes; our entries are in its outbox too.
     if (pushed === 'stopped') return;
     if (bidirectionalSync) {
-      const pullTypes = types ?? this.registry.all().map((def) => def.modelType);
-      for (const modelType of pullTypes) {
+      for (const modelType of types) {
         try {
           await this.pull(modelType);
         } catch {
@@ -160,7 +171,7 @@ export class SyncEngine {
   }
 
   /** Pushes batches until the outbox is drained; 'stopped' when a retry or new credentials are needed. */
-  private async push(modelTypes?: readonly string[]): Promise<'drained' | 'stopped'> {
+  private async push(modelTypes: readonly string[]): Promise<'drained' | 'stopped'> {
     const { batchSize, retry } = this.options.current();
     this.store.dispatch(A.pushStarted());
     let applied = 0;
@@ -201,16 +212,20 @@ export class SyncEngine {
           return 'stopped';
         }
       }
+      this.unexpectedFailures = 0;
       const counts = await this.storage.outboxCounts();
       this.store.dispatch(
         A.pushCompleted({ applied, pendingCount: counts.pending, failedCount: counts.failed })
       );
       return 'drained';
     } catch (error) {
+      // Not an answer about one entry (the database, a transport that broke its contract): back
+      // off like a retryable failure, growing with each one in a row.
       const info = toSyncErrorInfo(error, 'storage', 'Pushing local changes failed');
+      this.unexpectedFailures++;
       this.scheduleRetry(
         error instanceof OfflineSyncError ? error : new OfflineSyncError(info.kind, info.message),
-        retry.initialDelay
+        retryDelay(this.unexpectedFailures, retry, this.random())
       );
       return 'stopped';
     }
@@ -227,7 +242,11 @@ export class SyncEngine {
     }, delay) as Subscription;
   }
 
-  private publish(changes: readonly StoredChange[], conflicts: readonly ConflictReport[]): void {
+  /**
+   * Brings this tab's store and the other tabs in line with records a storage operation changed,
+   * and reports the conflicts it settled.
+   */
+  publish(changes: readonly StoredChange[], conflicts: readonly ConflictReport[] = []): void {
     applyStoredChanges(this.store, this.registry, changes);
     this.tabs.announce(changes.map(({ modelType, id }) => ({ modelType, id })));
     for (const conflict of conflicts)

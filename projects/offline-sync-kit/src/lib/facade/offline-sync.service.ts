@@ -3,7 +3,6 @@ import { Actions, ofType } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
 import { combineLatest, filter, firstValueFrom, mergeMap, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
-import { applyStoredChanges } from '../effects/apply-stored-changes';
 import { reportOutboxCounts } from '../effects/report-outbox-counts';
 import { SyncEngine } from '../effects/sync-engine';
 import { Mutation } from '../model/mutation';
@@ -297,10 +296,10 @@ export class OfflineSyncService {
       toTransportEntity(def),
       id
     );
-    const { changes } = await this.storage.applyServerChanges(modelType, [
+    const { changes, conflicts } = await this.storage.applyServerChanges(modelType, [
       item ?? { id, deleted: true, version: null, updatedAt: null },
     ]);
-    applyStoredChanges(this.store, this.registry, changes);
+    this.engine.publish(changes, conflicts);
     return firstValueFrom(this.store.select(def.selectors.selectById(id)));
   }
 
@@ -321,28 +320,25 @@ export class OfflineSyncService {
    * await sync.retryFailed('todo', id);
    */
   async retryFailed(modelType: string, id: string): Promise<void> {
-    applyStoredChanges(
-      this.store,
-      this.registry,
-      compact([await this.storage.requeueFailed(modelType, id)])
-    );
+    this.engine.publish(compact([await this.storage.requeueFailed(modelType, id)]));
     await reportOutboxCounts(this.store, this.storage);
     void this.engine.sync([modelType]);
   }
 
   /**
-   * Drops a record's refused changes and restores the record as it was before them.
+   * Drops a record's refused changes and restores the record as it was before them, with its
+   * later pending changes kept. When a server is configured, the record is then fetched again,
+   * so it catches up with changes the server made meanwhile.
    *
    * @example
    * await sync.discardFailed('todo', id);
    */
   async discardFailed(modelType: string, id: string): Promise<void> {
-    applyStoredChanges(
-      this.store,
-      this.registry,
-      compact([await this.storage.discardFailed(modelType, id)])
-    );
+    this.engine.publish(compact([await this.storage.discardFailed(modelType, id)]));
     await reportOutboxCounts(this.store, this.storage);
+    if (this.syncOptions.current().serverUrl && this.currentStatus().isOnline) {
+      await this.pullModelById(modelType, id).catch(() => undefined); // offline: the next pull heals it
+    }
   }
 
   /**

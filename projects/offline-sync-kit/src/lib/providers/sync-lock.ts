@@ -6,36 +6,32 @@ import { Injectable } from '@angular/core';
  * its locks) and falls back to an in-page lock where that API is missing.
  *
  * @example
- * const ran = await inject(SyncLock).runExclusive('push:app', () => pushOutbox());
- * if (ran === null) console.log('another tab is pushing');
+ * const result = await inject(SyncLock).runExclusive('push:app', () => pushOutbox());
  */
 @Injectable({ providedIn: 'root', useFactory: () => new WebSyncLock() })
 export abstract class SyncLock {
-  /** Runs `work` if the lock is free and returns its result; returns `null` at once if it is held. */
-  abstract runExclusive<T>(name: string, work: () => Promise<T>): Promise<T | null>;
+  /** Waits for the lock, runs `work` holding it, and returns its result. */
+  abstract runExclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 /**
- * The default {@link SyncLock}: `navigator.locks` with `ifAvailable`, or an in-page set of held
- * names when the Web Locks API is missing (one tab then cannot see another's lock).
+ * The default {@link SyncLock}: `navigator.locks`, or an in-page queue per name when the Web Locks
+ * API is missing (tabs then cannot see each other's locks).
  *
  * @example
  * providers: [{ provide: SyncLock, useClass: WebSyncLock }]
  */
 export class WebSyncLock extends SyncLock {
-  private readonly heldHere = new Set<string>();
+  private readonly tails = new Map<string, Promise<unknown>>();
 
-  async runExclusive<T>(name: string, work: () => Promise<T>): Promise<T | null> {
+  runExclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
     const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-    if (locks) {
-      return locks.request(name, { ifAvailable: true }, (lock) => (lock ? work() : null));
-    }
-    if (this.heldHere.has(name)) return null;
-    this.heldHere.add(name);
-    try {
-      return await work();
-    } finally {
-      this.heldHere.delete(name);
-    }
+    if (locks) return locks.request(name, () => work()) as Promise<T>;
+    const run = (this.tails.get(name) ?? Promise.resolve()).then(work, work);
+    this.tails.set(
+      name,
+      run.catch(() => undefined)
+    );
+    return run;
   }
 }

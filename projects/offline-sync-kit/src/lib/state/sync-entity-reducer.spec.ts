@@ -153,6 +153,33 @@ describe('sync entity reducer', () => {
     expect(state.staleIds).toEqual({});
   });
 
+  it('takes the stored record of a write committed before hydration loaded it', () => {
+    let state = reducer(initial, actions.updated({ id: 'a', changes: { done: true } })); // not loaded yet
+    const stored = { id: 'a', title: 'a', done: true };
+    state = reducer(
+      state,
+      OfflineSyncStorageActions.writesCommitted({
+        writes: [
+          {
+            writeId: 'w',
+            change: 'updated',
+            modelType: 'todo',
+            id: 'a',
+            record: stored,
+            meta: meta('pending'),
+          },
+        ],
+        pendingCount: 1,
+      })
+    );
+    state = reducer(
+      state,
+      actions.hydrated({ records: [todo('a')], metas: { a: meta('synced', 1) } })
+    );
+    expect(state.entities['a']).toEqual(stored);
+    expect(state.meta['a']?.state).toBe('pending');
+  });
+
   it('applies server updates at once to records without local writes in flight', () => {
     let state = reducer(
       initial,

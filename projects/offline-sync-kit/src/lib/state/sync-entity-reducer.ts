@@ -116,6 +116,10 @@ export function createSyncEntityReducer<T>(
           next = { ...next, staleIds: withoutId(next.staleIds, write.id) };
         } else if (present) {
           next = { ...next, meta: withMeta(next.meta, write.id, write.meta) };
+        } else if (!next.hydrated && write.record && !next.inflight[write.id]) {
+          // A write to a record the store had not loaded yet (an update before hydration):
+          // take the stored result, which the coming hydration will then leave alone.
+          next = replaceWith(next, write.id, deserialize(write.record), write.meta);
         }
       }
       return next;

@@ -32,10 +32,11 @@ export function cursorKey(modelType: string): string {
  * Applies one pulled page and its cursor in one `rw` transaction over `records`, `outbox` and
  * `meta` (the caller opens it), so an interrupted pull resumes after the last applied page.
  * - a record with no pending local changes takes the server's version (an older version than
- *   the local one, e.g. a page that crossed a push answer, is ignored);
+ *   the local one, e.g. a page that crossed a push answer, is ignored, pending changes or not);
  * - a record with pending changes keeps them, rebased on the server's version;
  * - a tombstone removes the record; if local changes are pending, it is a conflict, settled for
- *   now by the server's version (the record goes) and reported.
+ *   now by the server's version (the record goes) and reported. A record created (or re-created)
+ *   on this device and not pushed yet is a new life of the id: a tombstone leaves it alone.
  *
  * @example
  * await db.transaction('rw', db.records, db.outbox, db.meta, () => applyPullPage(db, 'todo', page, context));
@@ -52,24 +53,29 @@ export async function applyPullPage(
     const key: [string, string] = [modelType, item.id];
     const existing = await db.records.get(key);
     const pending = await entriesFor(db, key);
+    // An older version than the one held (a page that crossed a push answer, a slow fetch) is news
+    // of the past, whether or not local changes are pending.
     const stale =
-      !item.deleted &&
-      pending.length === 0 &&
       item.version !== null &&
       existing?.meta.version != null &&
       existing.meta.version > item.version;
     if (stale) continue;
-    if (item.deleted && pending.some((entry) => entry.op !== 'delete')) {
-      conflicts.push({
-        modelType,
-        id: item.id,
-        base: pending[0]?.base ?? null,
-        local: existing?.data ?? null,
-        server: null,
-      });
-      await db.outbox.where('[modelType+recordId]').equals(key).delete();
-    } else if (item.deleted) {
-      // Deleted on both sides: the local delete has nothing left to do.
+    if (item.deleted) {
+      if (pending.some((entry) => entry.op === 'create')) {
+        // The record was (re)created here, never pushed or after the server deleted it: a new
+        // life of the id, which the tombstone does not concern.
+        continue;
+      }
+      if (pending.some((entry) => entry.op !== 'delete')) {
+        conflicts.push({
+          modelType,
+          id: item.id,
+          base: pending[0]?.base ?? null,
+          local: existing?.data ?? null,
+          server: null,
+        });
+      }
+      // Deleted on the server: pending changes of the record have nothing left to apply to.
       await db.outbox.where('[modelType+recordId]').equals(key).delete();
     }
     const change = await takeServerVersion(

@@ -2,6 +2,7 @@ import { rebase } from '../core/merge-patch';
 import { indexKeys } from '../core/index-keys';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
+import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
 import { EntityStorageSpec } from './local-write';
 import { ConflictReport, entriesFor, stateFromEntries, StoredChange } from './stored-change';
@@ -126,8 +127,14 @@ export async function takeServerVersion(
     return { modelType, id, data: null, meta: null };
   }
   const data = pending.length > 0 ? rebase(server.data, pending) : server.data;
-  for (const entry of pending.filter((e) => e.status === 'queued')) {
-    await db.outbox.update(entry.seq as number, { base: server.data, baseVersion: server.version });
+  // Each queued entry is rebased on the server's version with the entries before it applied, so
+  // its base is what the device held when it follows them (coalescing diffs against that base).
+  let before: SerializedRecord | null = server.data;
+  for (const entry of pending) {
+    if (entry.status === 'queued') {
+      await db.outbox.update(entry.seq as number, { base: before, baseVersion: server.version });
+    }
+    before = rebase(before ?? {}, [entry]);
   }
   if (data === null) return null; // a pending delete wins; the record stays gone locally
   const meta = {

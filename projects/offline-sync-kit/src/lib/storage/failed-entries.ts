@@ -1,9 +1,15 @@
+import { indexKeys } from '../core/index-keys';
+import { rebase } from '../core/merge-patch';
+import { SerializedRecord } from '../model/mutation';
+import { SyncMeta } from '../model/sync-meta';
+import { EntityStorageSpec } from './local-write';
 import { entriesFor, stateFromEntries, StoredChange } from './stored-change';
-import { StoredMutation, SyncDatabase } from './sync-database';
+import { SyncDatabase } from './sync-database';
 
 /**
- * Puts a record's dead letters back in line to be pushed again (their ids are kept: the server
- * never applied them). Runs inside a `rw` transaction over `records` and `outbox`.
+ * Puts a record's dead letters back in line to be pushed again, unchanged and under the same
+ * idempotency keys (an entry that gave up after timeouts may have reached the server: resending
+ * it under its key cannot apply it twice). Runs inside a `rw` transaction over `records` and `outbox`.
  *
  * @example
  * await db.transaction('rw', db.records, db.outbox, () => requeueFailed(db, ['todo', 't1']));
@@ -24,32 +30,53 @@ export async function requeueFailed(
 }
 
 /**
- * Drops a record's dead letters and puts the record back as it was before the first dropped
- * change (its base), or removes it if that change created it. Runs inside a `rw` transaction
- * over `records` and `outbox`.
+ * Drops a record's dead letters and puts the record back as it was before the first of them (its
+ * base, at the base version), with the record's later pending changes re-applied on top and
+ * rebased on it. If the first dropped change created the record, the server never had it: the
+ * record and every change of it go. Runs inside a `rw` transaction over `records` and `outbox`.
  *
  * @example
- * await db.transaction('rw', db.records, db.outbox, () => discardFailed(db, ['todo', 't1']));
+ * await db.transaction('rw', db.records, db.outbox, () => discardFailed(db, ['todo', 't1'], context));
  */
 export async function discardFailed(
   db: SyncDatabase,
-  key: [string, string]
+  key: [string, string],
+  context: { readonly specFor: (modelType: string) => EntityStorageSpec; readonly now: number }
 ): Promise<StoredChange | null> {
+  const [modelType, id] = key;
   const entries = await entriesFor(db, key);
-  const failed = entries.filter((entry) => entry.status === 'failed');
-  const first: StoredMutation | undefined = failed[0];
+  const first = entries.find((entry) => entry.status === 'failed');
   if (!first) return null;
-  await db.outbox.bulkDelete(failed.map((entry) => entry.seq as number));
-  const remaining = entries.filter((entry) => entry.status !== 'failed');
-  const existing = await db.records.get(key);
-  if (remaining.length === 0 && first.base === null) {
+  const base = first.base;
+  const dropped = base === null ? entries : entries.filter((entry) => entry.status === 'failed');
+  await db.outbox.bulkDelete(dropped.map((entry) => entry.seq as number));
+  if (base === null) {
     await db.records.delete(key);
-    return { modelType: key[0], id: key[1], data: null, meta: null };
+    return { modelType, id, data: null, meta: null };
   }
-  if (existing && remaining.length === 0 && first.base) {
-    await db.records.put({ ...existing, data: first.base });
+  const later = entries.filter((entry) => !dropped.includes(entry));
+  let data: SerializedRecord | null = base;
+  for (const entry of later) {
+    if (entry.status === 'queued') {
+      await db.outbox.update(entry.seq as number, { base: data, baseVersion: first.baseVersion });
+    }
+    data = rebase(data ?? {}, [entry]);
   }
-  return refreshState(db, key, { lastError: null, attempts: 0 });
+  if (data === null) {
+    await db.records.delete(key); // a later pending delete still stands
+    return { modelType, id, data: null, meta: null };
+  }
+  const existing = await db.records.get(key);
+  const meta: SyncMeta = {
+    state: stateFromEntries(later),
+    version: first.baseVersion,
+    lastError: null,
+    attempts: 0,
+    localUpdatedAt: existing?.meta.localUpdatedAt ?? context.now,
+  };
+  const idx = indexKeys(modelType, context.specFor(modelType).indexes, data);
+  await db.records.put({ modelType, id, data, meta, idx });
+  return { modelType, id, data, meta };
 }
 
 async function refreshState(

@@ -265,3 +265,87 @@ describe('SyncStorage pulls', () => {
     expect(await storage.getCursor('todo')).toBe('c2');
   });
 });
+
+describe('SyncStorage push and pull rules', () => {
+  let db: ReturnType<typeof uniqueDatabase>;
+  let storage: SyncStorage;
+  const live = (id: string, version: number, data: Record<string, unknown>) => ({
+    id,
+    deleted: false as const,
+    version,
+    updatedAt: null,
+    data: { id, ...data },
+  });
+
+  beforeEach(() => {
+    db = uniqueDatabase('rules');
+    storage = testStorage(db.name, [plainSpec('todo')]);
+  });
+
+  afterEach(async () => {
+    storage.close();
+    await db.cleanup();
+  });
+
+  it('takes at most one entry per record into a push batch, the oldest', async () => {
+    await storage.write(save('todo', { id: 'a', title: 'A' }));
+    const [first] = await storage.takePushBatch(10);
+    await storage.write(update('todo', 'a', { title: 'A2' })); // queued behind the one in flight
+    await storage.write(save('todo', { id: 'b', title: 'B' }));
+    const batch = await storage.takePushBatch(10);
+    expect(batch.map((m) => [m.recordId, m.op])).toEqual([
+      ['a', 'create'],
+      ['b', 'create'],
+    ]);
+    expect(batch[0]?.mutationId).toBe(first?.mutationId as string);
+  });
+
+  it('leaves a record created here alone when a tombstone of its id arrives', async () => {
+    await storage.write(save('todo', { id: 'a', title: 'Created offline' }));
+    const { changes, conflicts } = await storage.applyServerChanges('todo', [
+      { id: 'a', deleted: true, version: null, updatedAt: null },
+    ]);
+    expect(changes).toEqual([]);
+    expect(conflicts).toEqual([]);
+    const { records, outbox } = await readRaw(db.name);
+    expect(records.map((r) => r.id)).toEqual(['a']);
+    expect(outbox.map((m) => m.op)).toEqual(['create']);
+  });
+
+  it('ignores a pulled version older than the one held, even with changes pending', async () => {
+    await storage.applyServerChanges('todo', [live('a', 3, { title: 'v3' })]);
+    await storage.write(update('todo', 'a', { done: true }));
+    await storage.applyServerChanges('todo', [live('a', 1, { title: 'v1' })]);
+    const { records, outbox } = await readRaw(db.name);
+    expect(records[0]?.data).toEqual({ id: 'a', title: 'v3', done: true });
+    expect(records[0]?.meta.version).toBe(3);
+    expect(outbox[0]?.baseVersion).toBe(3);
+  });
+
+  it('discarding a refused delete brings the record back as it was', async () => {
+    await storage.applyServerChanges('todo', [live('a', 2, { title: 'Keep me' })]);
+    await storage.write(remove('todo', 'a'));
+    const [entry] = await storage.takePushBatch(10);
+    await storage.applyPushOutcomes(
+      [
+        {
+          mutation: entry as never,
+          outcome: {
+            mutationId: entry?.mutationId ?? '',
+            status: 'rejected',
+            error: new OfflineSyncError('rejected', 'not allowed'),
+          },
+        },
+      ],
+      5
+    );
+    const restored = await storage.discardFailed('todo', 'a');
+    expect(restored).toEqual(
+      jasmine.objectContaining({
+        data: { id: 'a', title: 'Keep me' },
+        meta: jasmine.objectContaining({ version: 2, state: 'synced' }),
+      })
+    );
+    expect((await readRaw(db.name)).outbox).toEqual([]);
+  });
+});

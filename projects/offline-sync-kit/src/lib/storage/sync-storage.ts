@@ -183,7 +183,7 @@ export class SyncStorage {
   /** Drops a record's dead letters and restores its base (see `discardFailed`). */
   discardFailed(modelType: string, id: string): Promise<StoredChange | null> {
     return this.run('discard of a failed change', ['records', 'outbox'], (db) =>
-      discardFailed(db, [modelType, id])
+      discardFailed(db, [modelType, id], this.serverContext())
     );
   }
 

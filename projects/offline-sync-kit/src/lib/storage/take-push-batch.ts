@@ -3,8 +3,9 @@ import { StoredMutation, SyncDatabase } from './sync-database';
 /**
  * Picks the next outbox entries to push and marks them `sending`, in one `rw` transaction over
  * `outbox` (the caller opens it). Order: higher priority first, then oldest first, which keeps
- * FIFO per record (all entries of a record share its type's priority). A record whose oldest
- * entry is a dead letter (`failed`) sends nothing more until the app retries or discards it.
+ * FIFO per record (all entries of a record share its type's priority), and at most one entry per
+ * record. A record whose oldest entry is a dead letter (`failed`) sends nothing more until the app
+ * retries or discards it.
  * Entries left `sending` by a push that never finished (a closed tab) are picked again and sent
  * unchanged: their idempotency key makes that safe.
  *
@@ -20,10 +21,11 @@ export async function takePushBatch(
   const candidates: StoredMutation[] = [];
   await db.outbox.orderBy('seq').each((entry) => {
     const key = `${entry.modelType}\u0000${entry.recordId}`;
-    if (entry.status === 'failed') blocked.add(key);
-    else if (!blocked.has(key) && (!modelTypes || modelTypes.includes(entry.modelType))) {
-      candidates.push(entry);
-    }
+    const wanted = !modelTypes || modelTypes.includes(entry.modelType);
+    if (entry.status !== 'failed' && !blocked.has(key) && wanted) candidates.push(entry);
+    // One entry per record per batch: the next one must wait for this one's answer, which
+    // rebases it on the version the server gives (or it would be sent on a stale version).
+    blocked.add(key);
   });
   // A stable sort keeps seq order within one priority.
   const batch = candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
