@@ -300,6 +300,25 @@ describe('SyncStorage push and pull rules', () => {
     expect(batch[0]?.mutationId).toBe(first?.mutationId as string);
   });
 
+  it('puts higher priorities first, even when they were written last', async () => {
+    const prioritized = testStorage(db.name, [
+      plainSpec('todo'),
+      plainSpec('urgent', { priority: 9 }),
+    ]);
+    for (let i = 0; i < 5; i++) await prioritized.write(save('todo', { id: `t${i}` }));
+    await prioritized.write(save('urgent', { id: 'u1' }));
+    await prioritized.write(save('urgent', { id: 'u2' }));
+    expect((await prioritized.takePushBatch(2)).map((m) => m.recordId)).toEqual(['u1', 'u2']);
+    // Entries already being sent are taken again (a push that never finished is resent as is).
+    expect((await prioritized.takePushBatch(4)).map((m) => m.recordId)).toEqual([
+      'u1',
+      'u2',
+      't0',
+      't1',
+    ]);
+    prioritized.close();
+  });
+
   it('leaves a record created here alone when a tombstone of its id arrives', async () => {
     await storage.write(save('todo', { id: 'a', title: 'Created offline' }));
     const { changes, conflicts } = await storage.applyServerChanges('todo', [

@@ -141,7 +141,13 @@ export class SyncStorage {
 
   /** Picks the next entries to push and marks them `sending` (see `takePushBatch`). */
   takePushBatch(limit: number, modelTypes?: readonly string[]): Promise<StoredMutation[]> {
-    return this.run('outbox read', ['outbox'], (db) => takePushBatch(db, limit, modelTypes));
+    const types = modelTypes ?? [...this.specs.keys()];
+    const topPriority = Math.max(
+      ...types.map((type) => this.specs.get(type)?.priority ?? -Infinity)
+    );
+    return this.run('outbox read', ['outbox'], (db) =>
+      takePushBatch(db, limit, modelTypes, Number.isFinite(topPriority) ? topPriority : undefined)
+    );
   }
 
   /** Applies the server's answers to pushed entries (see `applyPushOutcomes`). */

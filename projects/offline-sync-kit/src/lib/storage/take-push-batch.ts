@@ -15,18 +15,29 @@ import { StoredMutation, SyncDatabase } from './sync-database';
 export async function takePushBatch(
   db: SyncDatabase,
   limit: number,
-  modelTypes?: readonly string[]
+  modelTypes?: readonly string[],
+  topPriority?: number
 ): Promise<StoredMutation[]> {
   const blocked = new Set<string>();
   const candidates: StoredMutation[] = [];
-  await db.outbox.orderBy('seq').each((entry) => {
-    const key = `${entry.modelType}\u0000${entry.recordId}`;
-    const wanted = !modelTypes || modelTypes.includes(entry.modelType);
-    if (entry.status !== 'failed' && !blocked.has(key) && wanted) candidates.push(entry);
-    // One entry per record per batch: the next one must wait for this one's answer, which
-    // rebases it on the version the server gives (or it would be sent on a stale version).
-    blocked.add(key);
-  });
+  let topCandidates = 0;
+  // Once `limit` entries of the highest priority any type has are found, no later entry can
+  // make the batch: stop reading, so a large outbox is not read whole for every batch.
+  const full = () => topPriority !== undefined && topCandidates >= limit;
+  await db.outbox
+    .orderBy('seq')
+    .until(full)
+    .each((entry) => {
+      const key = `${entry.modelType}\u0000${entry.recordId}`;
+      const wanted = !modelTypes || modelTypes.includes(entry.modelType);
+      if (entry.status !== 'failed' && !blocked.has(key) && wanted) {
+        candidates.push(entry);
+        if (topPriority !== undefined && entry.priority >= topPriority) topCandidates++;
+      }
+      // One entry per record per batch: the next one must wait for this one's answer, which
+      // rebases it on the version the server gives (or it would be sent on a stale version).
+      blocked.add(key);
+    });
   // A stable sort keeps seq order within one priority.
   const batch = candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
   const marked = batch.map((entry): StoredMutation => ({ ...entry, status: 'sending' }));
