@@ -17,7 +17,8 @@ import {
   uniqueDatabase,
 } from '../../testing-support/test-database';
 import { Mutation } from '../model/mutation';
-import { Todo, TodoSync } from '../../testing-support/test-entities';
+import { Project, ProjectSync, Todo, TodoSync } from '../../testing-support/test-entities';
+import { provideSyncEntities } from '../providers/provide-sync-entities';
 import { FakeNetworkStatus, FakeSyncBackend } from '../../testing-support/fake-sync-backend';
 
 describe('SyncEngine (unit, fake backend)', () => {
@@ -178,6 +179,24 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(backend.pushes.flat().map((m) => m.modelType)).toEqual(['todo']);
     expect(status().lastError).toBeNull();
     expect((await readRaw(db.name)).outbox.map((m) => m.modelType)).toEqual(['invoice']);
+  });
+
+  it('syncs one entity type on request, leaving the others pending', async () => {
+    network.state.next(false);
+    TestBed.configureTestingModule({ providers: [provideSyncEntities(ProjectSync)] });
+    const { sync } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 't', title: 'Todo', done: false });
+    await sync.saveModel<Project>('project', { id: 'p', name: 'Project' });
+    network.state.next(true);
+    await sync.syncAll(); // the going-online sync, if it started, ends first
+    backend.pushes.length = 0;
+    backend.records.clear();
+    await sync.saveModel<Todo>('todo', { id: 't2', title: 'Todo 2', done: false });
+    await sync.saveModel<Project>('project', { id: 'p2', name: 'Project 2' });
+    await sync.syncByModelType('project');
+    expect(backend.pushes.flat().map((m) => m.recordId)).toEqual(['p2']);
+    expect(meta('t2')?.state).toBe('pending');
   });
 
   it('parks a permanently rejected change as failed while the others sync; retry and discard', async () => {
