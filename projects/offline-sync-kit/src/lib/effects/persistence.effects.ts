@@ -5,9 +5,8 @@ import { concatMap, tap } from 'rxjs';
 import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
 import { SyncIdGenerator } from '../providers/tokens';
 import { OfflineSyncStorageActions, RestoredRecord } from '../state/offline-sync-storage.actions';
-import { LocalWrite, WriteOutcome } from '../storage/local-write';
-import { SyncStorage } from '../storage/sync-storage';
-import { WriteBatchResult } from '../storage/write-queue';
+import { LocalWrite } from '../storage/local-write';
+import { SettledWrites, SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { WriteReceipts } from './write-receipts';
 import { CrossTabChannel } from './cross-tab-channel';
@@ -57,9 +56,8 @@ export class PersistenceEffects {
     { dispatch: false }
   );
 
-  private async report(batch: WriteBatchResult<LocalWrite, WriteOutcome>): Promise<void> {
+  private async report(batch: SettledWrites): Promise<void> {
     if (batch.committed.length > 0) {
-      const pendingCount = await this.storage.pendingCount().catch(() => null);
       this.store.dispatch(
         OfflineSyncStorageActions.writesCommitted({
           writes: batch.committed.map(({ writeId, change, modelType, recordId, record, meta }) => ({
@@ -70,7 +68,7 @@ export class PersistenceEffects {
             record,
             meta,
           })),
-          pendingCount: pendingCount ?? 0,
+          pendingCount: batch.pendingCount,
         })
       );
       this.tabs.announce(

@@ -71,8 +71,10 @@ export class SyncBootstrap {
   private async open(): Promise<void> {
     try {
       await this.storage.open();
-      const pendingCount = await this.storage.pendingCount();
-      this.store.dispatch(OfflineSyncStorageActions.databaseOpened({ pendingCount }));
+      const { pending, failed } = await this.storage.outboxCounts();
+      this.store.dispatch(
+        OfflineSyncStorageActions.databaseOpened({ pendingCount: pending, failedCount: failed })
+      );
     } catch (error) {
       const info = toSyncErrorInfo(error, 'storage', `Opening the local database failed`);
       this.store.dispatch(OfflineSyncStorageActions.databaseUnavailable({ error: info }));

@@ -236,6 +236,31 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(status().failedChanges).toBe(0);
   });
 
+  it('counts the dead letters and pending changes it finds in the database at start', async () => {
+    backend.script = (m) =>
+      m.recordId === 'bad'
+        ? {
+            mutationId: m.mutationId,
+            status: 'rejected',
+            error: new OfflineSyncError('rejected', 'no'),
+          }
+        : undefined;
+    let { sync } = start();
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'bad', title: 'Refused', done: false });
+    await sync.syncAll();
+    expect(status().failedChanges).toBe(1);
+
+    TestBed.resetTestingModule(); // a reload, offline this time
+    network = new FakeNetworkStatus();
+    network.state.next(false);
+    ({ sync } = start());
+    await sync.whenHydrated();
+    await sync.saveModel<Todo>('todo', { id: 'new', title: 'Pending', done: false });
+    expect(status().failedChanges).toBe(1);
+    expect(status().pendingChanges).toBe(1);
+  });
+
   it('discardFailed restores the record as it was before the refused change', async () => {
     backend.script = (m) =>
       m.op === 'update'

@@ -14,7 +14,8 @@ import { ConflictReport, StoredChange } from '../storage/stored-change';
 import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
-import { SyncTransport, TransportContext } from '../transport/sync-transport';
+import { ServerChange } from '../model/server-change';
+import { FetchQuery, SyncTransport } from '../transport/sync-transport';
 import { toTransportEntity } from './transport-entity';
 import { applyStoredChanges } from './apply-stored-changes';
 import { reportOutboxCounts } from './report-outbox-counts';
@@ -89,7 +90,7 @@ export class SyncEngine {
       let count = 0;
       for (;;) {
         const page = await this.transport.pull(
-          this.context(),
+          this.options.transportContext(),
           toTransportEntity(def),
           cursor,
           pullPageSize
@@ -120,6 +121,24 @@ export class SyncEngine {
       if (isKind(error, 'network', 'timeout')) void this.network.check();
       throw error;
     }
+  }
+
+  /** Reads records from the server without storing them. */
+  fetchItems(modelType: string, query: FetchQuery): Promise<ServerChange[]> {
+    const entity = toTransportEntity(this.registry.get(modelType));
+    return this.transport.fetchItems(this.options.transportContext(), entity, query);
+  }
+
+  /**
+   * Fetches one record and stores it like a pulled one (pending local changes stay on top; a
+   * record the server does not have is removed unless it was created here and not pushed yet).
+   */
+  async pullOne(modelType: string, id: string): Promise<void> {
+    const entity = toTransportEntity(this.registry.get(modelType));
+    const item = await this.transport.fetchOne(this.options.transportContext(), entity, id);
+    const gone: ServerChange = { id, deleted: true, version: null, updatedAt: null };
+    const { changes, conflicts } = await this.storage.applyServerChanges(modelType, [item ?? gone]);
+    this.publish(changes, conflicts);
   }
 
   /** Stops the retry timer (the app is being destroyed). */
@@ -183,7 +202,7 @@ export class SyncEngine {
           entity: toTransportEntity(this.registry.get(mutation.modelType)),
           mutation,
         }));
-        const outcomes = await this.transport.push(this.context(), entries);
+        const outcomes = await this.transport.push(this.options.transportContext(), entries);
         if (outcomes.length !== batch.length) {
           throw new OfflineSyncError(
             'invalid-response',
@@ -258,16 +277,6 @@ export class SyncEngine {
     const hydrated = this.store.selectSignal(offlineSyncFeature.selectIsHydrated)();
     const online = await firstValueFrom(this.network.online$);
     return hydrated && online;
-  }
-
-  private context(): TransportContext {
-    const { serverUrl, requestTimeout, useBatchEndpoint, useDeltaSync } = this.options.current();
-    return {
-      serverUrl: serverUrl ?? '',
-      timeoutMs: requestTimeout,
-      useBatchEndpoint,
-      useDeltaSync,
-    };
   }
 }
 

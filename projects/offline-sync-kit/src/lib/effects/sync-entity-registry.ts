@@ -1,6 +1,6 @@
 import { inject, Injectable } from '@angular/core';
 import { Action, ReducerManager, Store } from '@ngrx/store';
-import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { OfflineSyncError } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
 import { SyncEntityDefinition } from '../state/define-sync-entity';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
@@ -140,7 +140,14 @@ export class SyncEntityRegistry {
         })
       );
     } catch (error) {
-      const info = toSyncErrorInfo(error, 'storage', `Loading ${def.modelType} records failed`);
+      const info = {
+        kind: 'storage' as const,
+        modelType: def.modelType,
+        message:
+          `The ${def.modelType} records stored on this device could not be loaded ` +
+          `(${error instanceof Error ? error.message : String(error)}). Nothing in the database ` +
+          `was changed; check the type's \`deserialize\` function, or reload if the database was busy.`,
+      };
       this.store.dispatch(
         OfflineSyncStorageActions.hydrationFailed({ modelType: def.modelType, error: info })
       );

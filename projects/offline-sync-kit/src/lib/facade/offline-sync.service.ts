@@ -1,7 +1,7 @@
-import { inject, Injectable, Injector, Signal } from '@angular/core';
+import { inject, Injectable, Signal } from '@angular/core';
 import { Actions, ofType } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
-import { combineLatest, filter, firstValueFrom, mergeMap, Observable } from 'rxjs';
+import { combineLatest, filter, firstValueFrom, map, mergeMap, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { reportOutboxCounts } from '../effects/report-outbox-counts';
 import { SyncEngine } from '../effects/sync-engine';
@@ -9,8 +9,7 @@ import { Mutation } from '../model/mutation';
 import { SyncOptions } from '../model/sync-options';
 import { SyncOptionsRef } from '../providers/sync-options-ref';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
-import { FetchQuery, SyncTransport } from '../transport/sync-transport';
-import { toTransportEntity } from '../effects/transport-entity';
+import { FetchQuery } from '../transport/sync-transport';
 import { SyncBootstrap } from '../effects/sync-bootstrap';
 import { WriteReceipts } from '../effects/write-receipts';
 import { OfflineSyncError } from '../model/sync-error';
@@ -45,7 +44,6 @@ export class OfflineSyncService {
   private readonly bootstrap = inject(SyncBootstrap);
   private readonly engine = inject(SyncEngine);
   private readonly syncOptions = inject(SyncOptionsRef);
-  private readonly injector = inject(Injector);
 
   /** The sync status as a signal. */
   readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(
@@ -156,7 +154,7 @@ export class OfflineSyncService {
    */
   async getModel<T>(modelType: string, id: string): Promise<T | undefined> {
     const def = this.registry.get<T>(modelType);
-    await this.whenTypeHydrated(def.selectors.selectIsHydrated, modelType);
+    await this.waitFor(this.store.select(def.selectors.selectIsHydrated), modelType);
     return firstValueFrom(this.store.select(def.selectors.selectById(id)));
   }
 
@@ -168,7 +166,7 @@ export class OfflineSyncService {
    */
   async getAllModels<T>(modelType: string): Promise<T[]> {
     const def = this.registry.get<T>(modelType);
-    await this.whenTypeHydrated(def.selectors.selectIsHydrated, modelType);
+    await this.waitFor(this.store.select(def.selectors.selectIsHydrated), modelType);
     return firstValueFrom(this.store.select(def.selectors.selectAll));
   }
 
@@ -213,13 +211,14 @@ export class OfflineSyncService {
   }
 
   /**
-   * Resolves once every registered entity type is hydrated; rejects if the database is unusable.
+   * Resolves once every registered entity type is hydrated; rejects if the database is unusable
+   * or a type's stored records cannot be loaded.
    *
    * @example
    * await sync.whenHydrated();
    */
   whenHydrated(): Promise<void> {
-    return this.waitFor(this.store.select(offlineSyncFeature.selectIsHydrated), 'the store');
+    return this.waitFor(this.store.select(offlineSyncFeature.selectIsHydrated));
   }
 
   /**
@@ -274,11 +273,7 @@ export class OfflineSyncService {
    */
   async fetchItems<T>(modelType: string, query: FetchQuery = {}): Promise<T[]> {
     const def = this.registry.get<T>(modelType);
-    const items = await this.transport().fetchItems(
-      this.transportContext(),
-      toTransportEntity(def),
-      query
-    );
+    const items = await this.engine.fetchItems(modelType, query);
     return items.flatMap((item) => (item.deleted ? [] : [def.deserialize(item.data)]));
   }
 
@@ -291,15 +286,7 @@ export class OfflineSyncService {
    */
   async pullModelById<T>(modelType: string, id: string): Promise<T | undefined> {
     const def = this.registry.get<T>(modelType);
-    const item = await this.transport().fetchOne(
-      this.transportContext(),
-      toTransportEntity(def),
-      id
-    );
-    const { changes, conflicts } = await this.storage.applyServerChanges(modelType, [
-      item ?? { id, deleted: true, version: null, updatedAt: null },
-    ]);
-    this.engine.publish(changes, conflicts);
+    await this.engine.pullOne(modelType, id);
     return firstValueFrom(this.store.select(def.selectors.selectById(id)));
   }
 
@@ -373,22 +360,6 @@ export class OfflineSyncService {
     this.store.dispatch(OfflineSyncEngineActions.syncOptionsUpdated({ options }));
   }
 
-  private transport(): SyncTransport {
-    return this.injector.get(SyncTransport);
-  }
-
-  private transportContext() {
-    const { serverUrl, requestTimeout, useBatchEndpoint, useDeltaSync } =
-      this.syncOptions.current();
-    if (!serverUrl) {
-      throw new OfflineSyncError(
-        'config',
-        'No server is configured: set `sync.serverUrl` in provideOfflineSync().'
-      );
-    }
-    return { serverUrl, timeoutMs: requestTimeout, useBatchEndpoint, useDeltaSync };
-  }
-
   private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
@@ -396,27 +367,28 @@ export class OfflineSyncService {
     await done;
   }
 
-  private whenTypeHydrated(
-    selectIsHydrated: (state: object) => boolean,
-    modelType: string
-  ): Promise<void> {
-    return this.waitFor(this.store.select(selectIsHydrated), `${modelType} records`);
-  }
-
-  private async waitFor(hydrated$: Observable<boolean>, what: string): Promise<void> {
-    const storage$ = this.store.select(offlineSyncFeature.selectStorage);
-    const [hydrated] = await firstValueFrom(
-      combineLatest([hydrated$, storage$]).pipe(
-        filter(([done, storage]) => done || storage === 'unavailable')
-      )
+  /**
+   * Waits for hydration (of one type, or of all); rejects instead of waiting for ever when the
+   * database is unusable or the records concerned could not be loaded.
+   */
+  private async waitFor(hydrated$: Observable<boolean>, modelType?: string): Promise<void> {
+    const what = modelType ? `${modelType} records` : 'the store';
+    const failure$ = this.store.select(offlineSyncFeature.selectOfflineSyncState).pipe(
+      map((state) => {
+        if (state.storage === 'unavailable') {
+          return `Loading ${what} failed: ${state.lastError?.message ?? 'the local database is unavailable.'}`;
+        }
+        const failed = modelType
+          ? state.hydrationErrors[modelType]
+          : Object.values(state.hydrationErrors)[0];
+        return failed?.message ?? null;
+      })
     );
-    if (!hydrated) {
-      const reason = this.store.selectSignal(offlineSyncFeature.selectLastError)()?.message;
-      throw new OfflineSyncError(
-        'storage',
-        `Loading ${what} failed: ${reason ?? 'the local database is unavailable.'}`
-      );
-    }
+    const [hydrated, failure] = await firstValueFrom(
+      combineLatest([hydrated$, failure$]).pipe(filter(([done, reason]) => done || reason !== null))
+    );
+    if (!hydrated)
+      throw new OfflineSyncError('storage', failure ?? `Loading ${what} failed.`, { modelType });
   }
 }
 

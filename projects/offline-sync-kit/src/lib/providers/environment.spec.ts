@@ -9,6 +9,7 @@ import { eventually, openRawIndexedDb, uniqueDatabase } from '../../testing-supp
 import { Todo, TodoSync } from '../../testing-support/test-entities';
 import { OfflineSyncConfig } from './offline-sync-config';
 import { provideOfflineSync } from './provide-offline-sync';
+import { defineSyncEntity } from '../state/define-sync-entity';
 import { INDEXED_DB, STORAGE_MANAGER } from './tokens';
 
 describe('offline-sync-kit in its environment', () => {
@@ -41,6 +42,34 @@ describe('offline-sync-kit in its environment', () => {
       jasmine.objectContaining({ kind: 'storage' })
     );
     expect(store.selectSignal(TodoSync.selectors.selectTotal)()).toBe(0); // rolled back
+  });
+
+  it('rejects instead of waiting for ever when stored records of a type cannot be loaded', async () => {
+    startKit({ databaseName: db.name, entities: [TodoSync] });
+    await TestBed.inject(OfflineSyncService).saveModel<Todo>('todo', {
+      title: 'stored',
+      done: false,
+    });
+    TestBed.resetTestingModule();
+    const Broken = defineSyncEntity<Todo>({
+      modelType: 'todo',
+      endpoint: 'todos',
+      serialize: (todo) => ({ ...todo }),
+      deserialize: () => {
+        throw new Error('bad shape');
+      },
+    });
+    startKit({ databaseName: db.name, entities: [Broken] });
+    const sync = TestBed.inject(OfflineSyncService);
+    await expectAsync(sync.whenHydrated()).toBeRejectedWith(
+      jasmine.objectContaining({
+        kind: 'storage',
+        message: jasmine.stringMatching(/todo records .*bad shape.*deserialize/),
+      })
+    );
+    await expectAsync(sync.getAllModels('todo')).toBeRejectedWith(
+      jasmine.objectContaining({ modelType: 'todo' })
+    );
   });
 
   it('asks for persistent storage when configured and puts the outcome in state', async () => {

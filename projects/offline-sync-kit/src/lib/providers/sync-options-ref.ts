@@ -1,6 +1,8 @@
 import { inject, Injectable } from '@angular/core';
 import { BehaviorSubject, Observable } from 'rxjs';
+import { OfflineSyncError } from '../model/sync-error';
 import { SyncOptions } from '../model/sync-options';
+import { TransportContext } from '../transport/sync-transport';
 import { ResolvedSyncOptions, resolveSyncOptions } from './resolve-sync-options';
 import { OFFLINE_SYNC_CONFIG } from './tokens';
 
@@ -23,6 +25,21 @@ export class SyncOptionsRef {
   /** The options in force now. */
   current(): ResolvedSyncOptions {
     return this.options.value;
+  }
+
+  /**
+   * What the transport needs for a call, from the options in force. Throws a `config` error when
+   * no server is configured.
+   */
+  transportContext(): TransportContext {
+    const { serverUrl, requestTimeout, useBatchEndpoint, useDeltaSync } = this.options.value;
+    if (!serverUrl) {
+      throw new OfflineSyncError(
+        'config',
+        'No server is configured: set `sync.serverUrl` in provideOfflineSync() or updateSyncOptions().'
+      );
+    }
+    return { serverUrl, timeoutMs: requestTimeout, useBatchEndpoint, useDeltaSync };
   }
 
   /** Merges changes over the options in force; throws a `config` error for a bad value. */

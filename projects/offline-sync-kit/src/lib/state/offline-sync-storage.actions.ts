@@ -44,13 +44,17 @@ export interface RestoredRecord {
 export const OfflineSyncStorageActions = createActionGroup({
   source: 'Offline Sync Storage',
   events: {
-    'Database Opened': props<{ pendingCount: number }>(),
+    'Database Opened': props<{ pendingCount: number; failedCount: number }>(),
     'Database Unavailable': props<{ error: SyncErrorInfo }>(),
     'Database Blocked': props<{ error: SyncErrorInfo }>(),
     'Entity Types Registered': props<{ modelTypes: string[] }>(),
     'Entity Type Hydrated': props<{ modelType: string; count: number }>(),
     'Hydration Failed': props<{ modelType: string; error: SyncErrorInfo }>(),
-    'Writes Committed': props<{ writes: CommittedWrite[]; pendingCount: number }>(),
+    'Writes Committed': props<{
+      writes: CommittedWrite[];
+      /** Outbox entries still to be sent after the commit; `null` if not counted. */
+      pendingCount: number | null;
+    }>(),
     'Writes Failed': props<{
       writes: { writeId: string; modelType: string; id: string }[];
       error: SyncErrorInfo;

@@ -29,6 +29,8 @@ export interface OfflineSyncState {
   readonly periodicSync: boolean;
   /** Per registered entity type: has it been loaded from the database into the store yet? */
   readonly hydration: Readonly<Record<string, boolean>>;
+  /** Entity types whose stored records could not be loaded, with the reason. */
+  readonly hydrationErrors: Readonly<Record<string, SyncErrorInfo>>;
   readonly persistentStorage: PersistentStorageState;
 }
 
@@ -43,6 +45,7 @@ const initialState: OfflineSyncState = {
   nextRetryAt: null,
   periodicSync: true,
   hydration: {},
+  hydrationErrors: {},
   persistentStorage: 'not-requested',
 };
 
@@ -60,10 +63,11 @@ export const offlineSyncFeature = createFeature({
   name: 'offlineSync',
   reducer: createReducer(
     initialState,
-    on(A.databaseOpened, (state, { pendingCount }) => ({
+    on(A.databaseOpened, (state, { pendingCount, failedCount }) => ({
       ...state,
       storage: 'open' as const,
       pendingCount,
+      failedCount,
     })),
     on(A.databaseUnavailable, (state, { error }) => ({
       ...state,
@@ -82,8 +86,15 @@ export const offlineSyncFeature = createFeature({
       ...state,
       hydration: { ...state.hydration, [modelType]: true },
     })),
-    on(A.hydrationFailed, (state, { error }) => ({ ...state, lastError: error })),
-    on(A.writesCommitted, (state, { pendingCount }) => ({ ...state, pendingCount })),
+    on(A.hydrationFailed, (state, { modelType, error }) => ({
+      ...state,
+      lastError: error,
+      hydrationErrors: { ...state.hydrationErrors, [modelType]: error },
+    })),
+    on(A.writesCommitted, (state, { pendingCount }) => ({
+      ...state,
+      pendingCount: pendingCount ?? state.pendingCount,
+    })),
     on(A.writesFailed, (state, { error }) => ({ ...state, lastError: error })),
     on(A.persistentStorageResolved, (state, { state: persistentStorage }) => ({
       ...state,

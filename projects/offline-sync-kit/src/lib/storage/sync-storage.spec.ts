@@ -109,7 +109,7 @@ describe('SyncStorage on real IndexedDB', () => {
     const after = await readRaw(db.name);
     expect(after.outbox).toEqual([]);
     expect(after.records).toEqual([]);
-    expect(await storage.pendingCount()).toBe(0);
+    expect((await storage.outboxCounts()).pending).toBe(0);
   });
 
   it('never folds a change into an entry that is already being sent', async () => {
@@ -191,7 +191,7 @@ describe('SyncStorage on real IndexedDB', () => {
     expect((await next.findByIndex('todo', 'projectId', 'p2')).map((r) => r.id)).toEqual(['t2']);
     expect(await next.hydrate('note')).toEqual([]);
     await next.write(save('note', { id: 'n1' }));
-    expect(await next.pendingCount()).toBe(3);
+    expect((await next.outboxCounts()).pending).toBe(3);
     next.close();
   });
 

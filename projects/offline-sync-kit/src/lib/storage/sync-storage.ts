@@ -59,20 +59,22 @@ export interface StorageProblem {
  * const outcome = await storage.write({ writeId: 'w1', modelType: 'todo', recordId: 't1', kind: 'save', record: todo });
  */
 export class SyncStorage {
-  /** Every group of writes once it settled, committed or failed. */
-  readonly settled$ = new Subject<WriteBatchResult<LocalWrite, WriteOutcome>>();
+  /** Every group of writes once it settled, with the outbox's pending count after it. */
+  readonly settled$ = new Subject<SettledWrites>();
   /** Blocked opens and connections closed by another tab. */
   readonly problems$ = new Subject<StorageProblem>();
 
   private readonly specs = new Map<string, EntityStorageSpec>();
   private readonly queue = new WriteQueue<LocalWrite, WriteOutcome>(
     (writes) => this.commit(writes),
-    (result) => this.settled$.next(result),
+    (result) => this.settled$.next({ ...result, pendingCount: this.pendingAfterCommit }),
     (error) => !affectsWholeDatabase(error)
   );
   private database: SyncDatabase | null = null;
   private opening: Promise<SyncDatabase> | null = null;
   private noIndexedDb = false;
+  /** Pending outbox entries counted in the last commit's own transaction (`null`: none yet). */
+  private pendingAfterCommit: number | null = null;
 
   constructor(private readonly options: SyncStorageOptions) {}
 
@@ -92,18 +94,16 @@ export class SyncStorage {
   }
 
   /** Reads every stored record of one type, after bringing its index entries up to date. */
-  async hydrate(modelType: string): Promise<StoredRecord[]> {
-    const context = { databaseName: this.databaseName, modelType, operation: 'hydration' };
-    const db = await this.openFor(context);
-    const spec = this.specFor(modelType);
-    try {
-      return await db.transaction('rw', db.records, db.meta, async () => {
-        await ensureIndexes(db, spec);
+  hydrate(modelType: string): Promise<StoredRecord[]> {
+    return this.run(
+      'hydration',
+      ['records', 'meta'],
+      async (db) => {
+        await ensureIndexes(db, this.specFor(modelType));
         return db.records.where('modelType').equals(modelType).toArray();
-      });
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
+      },
+      { modelType }
+    );
   }
 
   /** Stores one local change with its outbox entry; resolves once the transaction committed. */
@@ -115,28 +115,19 @@ export class SyncStorage {
   async readRecords(keys: readonly [string, string][]): Promise<(StoredRecord | undefined)[]> {
     // Without IndexedDB nothing was ever stored: that is a definite answer, not a failure.
     if (this.noIndexedDb) return keys.map(() => undefined);
-    const context = { databaseName: this.databaseName, operation: 'read' };
-    const db = await this.openFor(context);
-    try {
-      return await db.records.bulkGet(keys as [string, string][]);
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
+    return this.run('read', ['records'], (db) => db.records.bulkGet(keys as [string, string][]), {
+      mode: 'r',
+    });
   }
 
   /** Records of a type whose indexed `field` equals `value` (see `SyncEntityConfig.indexes`). */
-  async findByIndex(
-    modelType: string,
-    field: string,
-    value: string | number
-  ): Promise<StoredRecord[]> {
-    const context = { databaseName: this.databaseName, modelType, operation: 'query' };
-    const db = await this.openFor(context);
-    try {
-      return await db.records.where('idx').equals([modelType, field, value]).toArray();
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
+  findByIndex(modelType: string, field: string, value: string | number): Promise<StoredRecord[]> {
+    return this.run(
+      'query',
+      ['records'],
+      (db) => db.records.where('idx').equals([modelType, field, value]).toArray(),
+      { mode: 'r', modelType }
+    );
   }
 
   /** Picks the next entries to push and marks them `sending` (see `takePushBatch`). */
@@ -173,8 +164,13 @@ export class SyncStorage {
 
   /** The pull cursor stored for a type, `null` before its first pull. */
   async getCursor(modelType: string): Promise<string | null> {
-    const entry = await this.run('cursor read', ['meta'], (db) =>
-      db.meta.get(cursorKey(modelType))
+    const entry = await this.run(
+      'cursor read',
+      ['meta'],
+      (db) => db.meta.get(cursorKey(modelType)),
+      {
+        mode: 'r',
+      }
     );
     return typeof entry?.value === 'string' ? entry.value : null;
   }
@@ -195,28 +191,24 @@ export class SyncStorage {
 
   /** The dead letters in the outbox, oldest first. */
   failedEntries(): Promise<StoredMutation[]> {
-    return this.run('outbox read', ['outbox'], (db) =>
-      db.outbox.where('status').equals('failed').sortBy('seq')
+    return this.run(
+      'outbox read',
+      ['outbox'],
+      (db) => db.outbox.where('status').equals('failed').sortBy('seq'),
+      {
+        mode: 'r',
+      }
     );
   }
 
   /** Entries waiting to be sent (queued or in flight) and dead letters. */
   outboxCounts(): Promise<{ pending: number; failed: number }> {
-    return this.run('outbox count', ['outbox'], async (db) => ({
-      pending: await db.outbox.where('status').anyOf('queued', 'sending').count(),
-      failed: await db.outbox.where('status').equals('failed').count(),
-    }));
-  }
-
-  /** Outbox entries still to be sent (queued or in flight, not dead letters). */
-  async pendingCount(): Promise<number> {
-    const context = { databaseName: this.databaseName, operation: 'outbox count' };
-    const db = await this.openFor(context);
-    try {
-      return await db.outbox.where('status').anyOf('queued', 'sending').count();
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
+    return this.run(
+      'outbox count',
+      ['outbox'],
+      async (db) => ({ pending: await countPending(db), failed: await countFailed(db) }),
+      { mode: 'r' }
+    );
   }
 
   /** Closes the connection (the app is being destroyed); the data stays. */
@@ -224,17 +216,22 @@ export class SyncStorage {
     this.database?.close();
   }
 
-  /** Runs `work` in one `rw` transaction over the named tables, with errors made actionable. */
+  /**
+   * Runs `work` in one transaction over the named tables (read-write unless `mode: 'r'`), with
+   * failures turned into errors that say what failed and what to do.
+   */
   private async run<R>(
     operation: string,
     tables: readonly ('records' | 'outbox' | 'meta')[],
-    work: (db: SyncDatabase) => Promise<R>
+    work: (db: SyncDatabase) => Promise<R>,
+    options: { mode?: 'r' | 'rw' } & Omit<StorageErrorContext, 'databaseName' | 'operation'> = {}
   ): Promise<R> {
-    const context = { databaseName: this.databaseName, operation };
+    const { mode = 'rw', ...target } = options;
+    const context: StorageErrorContext = { databaseName: this.databaseName, operation, ...target };
     const db = await this.openFor(context);
     try {
       return await db.transaction(
-        'rw',
+        mode,
         tables.map((name) => db.table(name)),
         () => work(db)
       );
@@ -262,26 +259,24 @@ export class SyncStorage {
 
   private async commit(writes: readonly LocalWrite[]): Promise<WriteOutcome[]> {
     const first = writes[0];
-    const context: StorageErrorContext = {
-      databaseName: this.databaseName,
-      operation: writes.length === 1 ? (first?.kind ?? 'write') : `${writes.length} writes`,
-      ...(writes.length === 1 && first
-        ? { modelType: first.modelType, recordId: first.recordId }
-        : {}),
+    const one = writes.length === 1 && first;
+    const localContext = {
+      now: this.options.clock(),
+      newMutationId: this.options.newId,
+      specFor: (t: string) => this.specFor(t),
     };
-    const db = await this.openFor(context);
-    try {
-      const localContext = {
-        now: this.options.clock(),
-        newMutationId: this.options.newId,
-        specFor: (t: string) => this.specFor(t),
-      };
-      return await db.transaction('rw', db.records, db.outbox, () =>
-        applyLocalWrites(db, writes, localContext)
-      );
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
+    const { outcomes, pending } = await this.run(
+      one ? first.kind : `${writes.length} writes`,
+      ['records', 'outbox'],
+      async (db) => ({
+        outcomes: await applyLocalWrites(db, writes, localContext),
+        // Counted in the same transaction: no second one per commit, and never out of date.
+        pending: await countPending(db),
+      }),
+      one ? { modelType: first.modelType, recordId: first.recordId } : {}
+    );
+    this.pendingAfterCommit = pending;
+    return outcomes;
   }
 
   private async openFor(context: StorageErrorContext): Promise<SyncDatabase> {
@@ -336,6 +331,25 @@ export class SyncStorage {
     this.database = db;
     return db;
   }
+}
+
+/**
+ * A settled group of local writes, with the number of outbox entries still to be sent after it
+ * (`null` if no commit has counted yet).
+ *
+ * @example
+ * storage.settled$.subscribe(({ committed, pendingCount }) => console.log(committed.length, pendingCount));
+ */
+export type SettledWrites = WriteBatchResult<LocalWrite, WriteOutcome> & {
+  readonly pendingCount: number | null;
+};
+
+function countPending(db: SyncDatabase): Promise<number> {
+  return db.outbox.where('status').anyOf('queued', 'sending').count();
+}
+
+function countFailed(db: SyncDatabase): Promise<number> {
+  return db.outbox.where('status').equals('failed').count();
 }
 
 function blockedError(databaseName: string): OfflineSyncError {
