@@ -5,6 +5,13 @@
 // Model: plain types
 export type { Mutation, MutationOp, MutationStatus, SerializedRecord } from './lib/model/mutation';
 export type { SyncEntityConfig } from './lib/model/sync-entity-config';
+export type {
+  ConflictPolicy,
+  ConflictResolution,
+  ConflictResolutionStrategy,
+  ConflictResolverFn,
+  SyncConflict,
+} from './lib/model/sync-conflict';
 export { OfflineSyncError, isOfflineSyncError, toSyncErrorInfo } from './lib/model/sync-error';
 export type { SyncErrorInfo, SyncErrorKind } from './lib/model/sync-error';
 export type { SyncEvent, SyncEventType } from './lib/model/sync-event';
@@ -24,9 +31,15 @@ export type { SyncEntitySelectors } from './lib/state/sync-entity-selectors';
 export type { SyncEntityState } from './lib/state/sync-entity-state';
 export { OfflineSyncStorageActions } from './lib/state/offline-sync-storage.actions';
 export { OfflineSyncEngineActions } from './lib/state/offline-sync-engine.actions';
+export {
+  OfflineSyncConflictActions,
+  resolveConflict,
+} from './lib/state/offline-sync-conflict.actions';
 export type { CommittedWrite, RestoredRecord } from './lib/state/offline-sync-storage.actions';
 export {
   offlineSyncFeature,
+  selectConflictFor,
+  selectConflicts,
   selectConnectionState,
   selectFailedCount,
   selectIsHydrated,
@@ -43,6 +56,9 @@ export type { OfflineSyncState } from './lib/state/offline-sync.feature';
 // Providers: the two front doors and their tokens
 export { provideOfflineSync } from './lib/providers/provide-offline-sync';
 export { provideSyncEntities } from './lib/providers/provide-sync-entities';
+export { ConflictResolver } from './lib/providers/conflict-resolver';
+export { DEFAULT_CONFLICT_POLICY } from './lib/core/conflict-policy';
+export type { ResolvedConflictPolicy } from './lib/core/conflict-policy';
 export { OfflineSyncModule } from './lib/providers/offline-sync.module';
 export {
   DEFAULT_OFFLINE_SYNC_CONFIG,
@@ -67,6 +83,7 @@ export { SyncTransport } from './lib/transport/sync-transport';
 export type {
   FetchQuery,
   PushEntry,
+  ServerDateObserver,
   TransportContext,
   TransportEntity,
 } from './lib/transport/sync-transport';

@@ -1,26 +1,26 @@
-import { resolveConflict } from './conflict-resolution';
+import { resolveByStrategy } from './conflict-resolution';
 
-describe('resolveConflict (built-in strategies)', () => {
+describe('resolveByStrategy (built-in strategies)', () => {
   const base = { id: 't1', title: 'Milk', done: false, note: 'a' };
   const local = { ...base, done: true };
   const server = { ...base, title: 'Oat milk' };
 
   it('serverWins and clientWins take one side whole, deletions included', () => {
-    expect(resolveConflict('serverWins', { base, local, server })).toEqual({
+    expect(resolveByStrategy('serverWins', { base, local, server })).toEqual({
       record: server,
       winner: 'server',
     });
-    expect(resolveConflict('clientWins', { base, local, server })).toEqual({
+    expect(resolveByStrategy('clientWins', { base, local, server })).toEqual({
       record: local,
       winner: 'local',
     });
-    expect(resolveConflict('serverWins', { base, local, server: null }).record).toBeNull();
-    expect(resolveConflict('clientWins', { base, local: null, server }).record).toBeNull();
+    expect(resolveByStrategy('serverWins', { base, local, server: null }).record).toBeNull();
+    expect(resolveByStrategy('clientWins', { base, local: null, server }).record).toBeNull();
   });
 
   it('lastUpdateWins takes the side changed last on the server clock; ties go to the server', () => {
     const at = (localUpdatedAt: number | null, serverUpdatedAt: number | null) =>
-      resolveConflict('lastUpdateWins', { base, local, server, localUpdatedAt, serverUpdatedAt })
+      resolveByStrategy('lastUpdateWins', { base, local, server, localUpdatedAt, serverUpdatedAt })
         .winner;
     expect(at(2000, 1000)).toBe('local');
     expect(at(1000, 2000)).toBe('server');
@@ -30,7 +30,7 @@ describe('resolveConflict (built-in strategies)', () => {
   });
 
   it('mergeFields merges fields changed on one side only', () => {
-    expect(resolveConflict('mergeFields', { base, local, server })).toEqual({
+    expect(resolveByStrategy('mergeFields', { base, local, server })).toEqual({
       record: { id: 't1', title: 'Oat milk', done: true, note: 'a' },
       winner: 'merged',
     });
@@ -38,42 +38,42 @@ describe('resolveConflict (built-in strategies)', () => {
 
   it('mergeFields settles a field changed on both sides by the same-field rule', () => {
     const mine = { ...base, title: 'Soy milk' };
-    expect(resolveConflict('mergeFields', { base, local: mine, server }).record?.['title']).toBe(
+    expect(resolveByStrategy('mergeFields', { base, local: mine, server }).record?.['title']).toBe(
       'Oat milk'
     );
     const clientRule = { sameField: 'clientWins' as const, deleteVsUpdate: 'updateWins' as const };
     expect(
-      resolveConflict('mergeFields', { base, local: mine, server }, clientRule).record?.['title']
+      resolveByStrategy('mergeFields', { base, local: mine, server }, clientRule).record?.['title']
     ).toBe('Soy milk');
   });
 
   it('mergeFields keeps removals from either side and agrees when both made the same change', () => {
     const { note: _n, ...withoutNote } = base;
     const same = { ...base, done: true };
-    const outcome = resolveConflict('mergeFields', { base, local: withoutNote, server: same });
+    const outcome = resolveByStrategy('mergeFields', { base, local: withoutNote, server: same });
     expect(outcome.record).toEqual({ id: 't1', title: 'Milk', done: true });
-    expect(resolveConflict('mergeFields', { base, local: same, server: same })).toEqual({
+    expect(resolveByStrategy('mergeFields', { base, local: same, server: same })).toEqual({
       record: same,
       winner: 'server',
     });
   });
 
   it('lets an update win over a delete by default, either way round, and the delete win if asked', () => {
-    expect(resolveConflict('mergeFields', { base, local: null, server })).toEqual({
+    expect(resolveByStrategy('mergeFields', { base, local: null, server })).toEqual({
       record: server,
       winner: 'server',
     });
-    expect(resolveConflict('lastUpdateWins', { base, local, server: null })).toEqual({
+    expect(resolveByStrategy('lastUpdateWins', { base, local, server: null })).toEqual({
       record: local,
       winner: 'local',
     });
     const deleteWins = { sameField: 'serverWins' as const, deleteVsUpdate: 'deleteWins' as const };
     expect(
-      resolveConflict('mergeFields', { base, local: null, server }, deleteWins).record
+      resolveByStrategy('mergeFields', { base, local: null, server }, deleteWins).record
     ).toBeNull();
     expect(
-      resolveConflict('mergeFields', { base, local, server: null }, deleteWins).record
+      resolveByStrategy('mergeFields', { base, local, server: null }, deleteWins).record
     ).toBeNull();
-    expect(resolveConflict('mergeFields', { base, local: null, server: null }).record).toBeNull();
+    expect(resolveByStrategy('mergeFields', { base, local: null, server: null }).record).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { SerializedRecord } from '../model/mutation';
+import { ConflictResolutionStrategy } from '../model/sync-conflict';
 import { sameValue } from './changed-fields';
 
 /**
@@ -8,8 +9,19 @@ import { sameValue } from './changed-fields';
  * @example
  * const strategy: BuiltInConflictStrategy = 'mergeFields';
  */
-export type BuiltInConflictStrategy =
-  'serverWins' | 'clientWins' | 'lastUpdateWins' | 'mergeFields';
+export type BuiltInConflictStrategy = Exclude<ConflictResolutionStrategy, 'custom' | 'manual'>;
+
+/**
+ * Whether a strategy is settled by the kit alone, at once (not by the app or its resolver).
+ *
+ * @example
+ * if (isBuiltInStrategy(policy.strategy)) resolveByStrategy(policy.strategy, sides, policy);
+ */
+export function isBuiltInStrategy(
+  strategy: ConflictResolutionStrategy
+): strategy is BuiltInConflictStrategy {
+  return strategy !== 'custom' && strategy !== 'manual';
+}
 
 /**
  * The three versions of a conflicting record: the one the local change was made on, the local
@@ -46,7 +58,7 @@ export interface ConflictRules {
  * (nobody loses an edit to a deletion they did not see).
  *
  * @example
- * resolveConflict('mergeFields', sides, { ...DEFAULT_CONFLICT_RULES, sameField: 'clientWins' });
+ * resolveByStrategy('mergeFields', sides, { ...DEFAULT_CONFLICT_RULES, sameField: 'clientWins' });
  */
 export const DEFAULT_CONFLICT_RULES: ConflictRules = {
   sameField: 'serverWins',
@@ -75,13 +87,13 @@ export interface ConflictOutcome {
  * Delete against update follows `rules.deleteVsUpdate` for every strategy but the two "wins" ones.
  *
  * @example
- * resolveConflict('mergeFields', {
+ * resolveByStrategy('mergeFields', {
  *   base: { id: 't1', title: 'Milk', done: false },
  *   local: { id: 't1', title: 'Milk', done: true },
  *   server: { id: 't1', title: 'Oat milk', done: false },
  * }); // { record: { id: 't1', title: 'Oat milk', done: true }, winner: 'merged' }
  */
-export function resolveConflict(
+export function resolveByStrategy(
   strategy: BuiltInConflictStrategy,
   sides: ConflictSides,
   rules: ConflictRules = DEFAULT_CONFLICT_RULES

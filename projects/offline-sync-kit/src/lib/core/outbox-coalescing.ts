@@ -56,16 +56,20 @@ export function coalesce(queued: Mutation | undefined, change: OutboxChange): Co
     const empty = mutation.op === 'update' && mutation.changedFields.length === 0;
     return empty ? { kind: 'none' } : { kind: 'insert', mutation };
   }
+  const changedAt = change.createdAt;
   if (change.op === 'delete') {
     return queued.op === 'create'
       ? { kind: 'drop', mutationId: queued.mutationId }
-      : { kind: 'replace', mutation: { ...queued, op: 'delete', changedFields: [], patch: {} } };
+      : {
+          kind: 'replace',
+          mutation: { ...queued, op: 'delete', changedFields: [], patch: {}, changedAt },
+        };
   }
   const after = change.after ?? {};
   if (queued.op === 'create') {
     return {
       kind: 'replace',
-      mutation: { ...queued, changedFields: Object.keys(after), patch: after },
+      mutation: { ...queued, changedFields: Object.keys(after), patch: after, changedAt },
     };
   }
   const fields = changedFields(queued.base ?? {}, after);
@@ -76,6 +80,7 @@ export function coalesce(queued: Mutation | undefined, change: OutboxChange): Co
       ...queued,
       changedFields: fields,
       patch: mergePatchBetween(queued.base ?? {}, after, fields),
+      changedAt,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { DestroyRef, inject, Injectable } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { OFFLINE_SYNC_CONFIG } from '../providers/tokens';
+import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { SyncStorage } from '../storage/sync-storage';
 import { applyStoredChanges } from './apply-stored-changes';
 import { reportOutboxCounts } from './report-outbox-counts';
@@ -8,6 +9,8 @@ import { SyncEntityRegistry } from './sync-entity-registry';
 
 interface ChangedRecords {
   readonly keys: [modelType: string, id: string][];
+  /** A conflict opened, changed or closed: the list of open conflicts is to be read again. */
+  readonly conflicts?: boolean;
 }
 
 /**
@@ -35,15 +38,17 @@ export class CrossTabChannel {
     inject(DestroyRef).onDestroy(() => this.channel?.close());
   }
 
-  /** Tells the other tabs which records changed. */
-  announce(records: readonly { modelType: string; id: string }[]): void {
-    if (!this.channel || records.length === 0) return;
+  /** Tells the other tabs which records changed, and whether the open conflicts did. */
+  announce(records: readonly { modelType: string; id: string }[], conflicts = false): void {
+    if (!this.channel || (records.length === 0 && !conflicts)) return;
     this.channel.postMessage({
       keys: records.map(({ modelType, id }) => [modelType, id]),
+      conflicts,
     } satisfies ChangedRecords);
   }
 
   private async receive(message: ChangedRecords): Promise<void> {
+    if (message?.conflicts) await this.reloadConflicts();
     const keys = (message?.keys ?? []).filter(([modelType]) => this.registry.has(modelType));
     if (keys.length === 0) return;
     try {
@@ -59,6 +64,15 @@ export class CrossTabChannel {
       await reportOutboxCounts(this.store, this.storage);
     } catch {
       // The database is unusable here; this tab already reports that through its own writes.
+    }
+  }
+
+  private async reloadConflicts(): Promise<void> {
+    try {
+      const conflicts = await this.storage.openConflicts();
+      this.store.dispatch(OfflineSyncConflictActions.conflictsRestored({ conflicts }));
+    } catch {
+      // As above: the database problem is reported by this tab's own operations.
     }
   }
 }

@@ -11,6 +11,8 @@ import { SyncEngine } from './sync-engine';
 import { SyncTriggerEffects } from './sync-trigger.effects';
 import { SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
+import { ConflictEffects } from './conflict.effects';
+import { ServerClock } from '../providers/server-clock';
 
 /**
  * Starts the kit once per app: opens the database, reports what happens to it, registers the
@@ -32,6 +34,8 @@ export class SyncBootstrap {
   private readonly effectSources = inject(EffectSources);
   private readonly persistenceEffects = inject(PersistenceEffects);
   private readonly triggerEffects = inject(SyncTriggerEffects);
+  private readonly conflictEffects = inject(ConflictEffects);
+  private readonly serverClock = inject(ServerClock);
   private readonly engine = inject(SyncEngine);
 
   /** Adds the kit's state and effects to the store, opens the database, registers the root types. */
@@ -42,6 +46,7 @@ export class SyncBootstrap {
     if (!this.effectsRunner.isStarted) this.effectsRunner.start();
     this.effectSources.addEffects(this.persistenceEffects);
     this.effectSources.addEffects(this.triggerEffects);
+    this.effectSources.addEffects(this.conflictEffects);
 
     const problems = this.storage.problems$.subscribe(({ kind, error }) => {
       const info = error.toInfo();
@@ -71,6 +76,7 @@ export class SyncBootstrap {
   private async open(): Promise<void> {
     try {
       await this.storage.open();
+      await this.serverClock.restore();
       const { pending, failed } = await this.storage.outboxCounts();
       this.store.dispatch(
         OfflineSyncStorageActions.databaseOpened({ pendingCount: pending, failedCount: failed })

@@ -7,6 +7,7 @@ import { OfflineSyncError } from '../model/sync-error';
 import { provideOfflineSync } from '../providers/provide-offline-sync';
 import { SYNC_CLOCK, SYNC_RANDOM, SYNC_SCHEDULER } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { NetworkStatus } from '../transport/network-status';
 import { SyncTransport } from '../transport/sync-transport';
@@ -305,20 +306,22 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'synced', version: 2 }));
   });
 
-  it('lets the server win a push conflict for now, and reports the local value it replaced', async () => {
+  it('settles a push conflict by the strategy in force, and reports both versions', async () => {
     const { sync, store } = start();
     const conflict = firstValueFrom(
-      TestBed.inject(Actions).pipe(ofType(OfflineSyncEngineActions.conflictDetected))
+      TestBed.inject(Actions).pipe(ofType(OfflineSyncConflictActions.conflictDetected))
     );
     await sync.whenHydrated();
+    sync.updateSyncOptions({ conflicts: { strategy: 'serverWins' } });
     await sync.saveModel<Todo>('todo', { id: 'a', title: 'Mine', done: false });
     await sync.syncAll();
     backend.serverWrite('a', { title: 'Theirs', done: false }); // version 2 on the server
     await sync.updateModel<Todo>('todo', 'a', { title: 'Mine, edited' }); // base version 1
     await sync.syncAll();
-    const detected = await conflict;
+    const { conflict: detected } = await conflict;
     expect(detected.local).toEqual(jasmine.objectContaining({ title: 'Mine, edited' }));
     expect(detected.server).toEqual(jasmine.objectContaining({ title: 'Theirs' }));
+    expect(detected.strategy).toBe('serverWins');
     expect(store.selectSignal(TodoSync.selectors.selectById('a'))()?.title).toBe('Theirs');
   });
 
@@ -345,7 +348,7 @@ describe('SyncEngine (unit, fake backend)', () => {
     );
   });
 
-  it('removes records the server deleted, and reports a conflict when local changes were pending', async () => {
+  it('removes records the server deleted; one with pending edits is a conflict, by default restored', async () => {
     network.state.next(false);
     const { sync, store } = start();
     await sync.whenHydrated();
@@ -355,18 +358,20 @@ describe('SyncEngine (unit, fake backend)', () => {
     await sync.updateModel<Todo>('todo', 'edited', { done: true }); // pending
     backend.serverWrite('gone', null);
     backend.serverWrite('edited', null);
-    const conflict = firstValueFrom(
-      TestBed.inject(Actions).pipe(ofType(OfflineSyncEngineActions.conflictDetected))
+    const resolved = firstValueFrom(
+      TestBed.inject(Actions).pipe(ofType(OfflineSyncConflictActions.conflictResolved))
     );
 
     await sync.pullFromServer('todo');
-    expect(store.selectSignal(TodoSync.selectors.selectIds)()).toEqual([]);
-    const detected = await conflict;
-    expect(detected).toEqual(
-      jasmine.objectContaining({ id: 'edited', server: null, resolution: 'server' })
+    // The default (mergeFields, an update wins over a delete) brings the edited record back.
+    expect(store.selectSignal(TodoSync.selectors.selectIds)()).toEqual(['edited']);
+    expect(await resolved).toEqual(
+      jasmine.objectContaining({ id: 'edited', strategy: 'mergeFields', outcome: 'local' })
     );
-    expect(detected.local).toEqual(jasmine.objectContaining({ done: true }));
-    expect((await readRaw(db.name)).outbox).toEqual([]);
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.map((m) => [m.recordId, m.op, m.baseVersion])).toEqual([
+      ['edited', 'create', null],
+    ]);
   });
 
   it('reads server records without storing them, and pulls one record by id', async () => {

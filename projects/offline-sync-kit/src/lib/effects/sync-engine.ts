@@ -10,17 +10,18 @@ import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { PushOutcome } from '../model/push-outcome';
 import { PushedEntry } from '../storage/apply-push-outcomes';
-import { ConflictReport, StoredChange } from '../storage/stored-change';
+import { StoredChange } from '../storage/stored-change';
+import { ConflictEvent } from '../storage/meet-conflict';
 import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
 import { ServerChange } from '../model/server-change';
 import { FetchQuery, SyncTransport } from '../transport/sync-transport';
 import { toTransportEntity } from './transport-entity';
-import { applyStoredChanges } from './apply-stored-changes';
 import { reportOutboxCounts } from './report-outbox-counts';
-import { CrossTabChannel } from './cross-tab-channel';
 import { SyncEntityRegistry } from './sync-entity-registry';
+import { RecordPublisher } from './record-publisher';
+import { ConflictCoordinator } from './conflict-coordinator';
 
 const A = OfflineSyncEngineActions;
 
@@ -50,7 +51,8 @@ export class SyncEngine {
   private readonly scheduler = inject(SYNC_SCHEDULER);
   private readonly clock = inject(SYNC_CLOCK);
   private readonly random = inject(SYNC_RANDOM);
-  private readonly tabs = inject(CrossTabChannel);
+  private readonly publisher = inject(RecordPublisher);
+  private readonly conflicts = inject(ConflictCoordinator);
 
   private running: Promise<void> | null = null;
   private queued: { modelTypes: Set<string> | 'all'; done: Promise<void> } | null = null;
@@ -172,6 +174,14 @@ export class SyncEngine {
     // waits in the outbox instead of failing every push.
     const types =
       modelTypes === 'all' ? this.registry.all().map((def) => def.modelType) : [...modelTypes];
+    // Without versions the server cannot refuse a stale write: pulling first finds the conflicts.
+    for (const modelType of types.filter((type) => this.isUnversioned(type))) {
+      try {
+        await this.pull(modelType);
+      } catch {
+        return; // reported by pull(); pushing now could overwrite changes not seen yet
+      }
+    }
     // Waits while another tab pushes (its push may end just before our entries were committed).
     const pushed = await this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:push`, () =>
       this.push(types)
@@ -263,13 +273,15 @@ export class SyncEngine {
 
   /**
    * Brings this tab's store and the other tabs in line with records a storage operation changed,
-   * and reports the conflicts it settled.
+   * and reports the conflicts it met.
    */
-  publish(changes: readonly StoredChange[], conflicts: readonly ConflictReport[] = []): void {
-    applyStoredChanges(this.store, this.registry, changes);
-    this.tabs.announce(changes.map(({ modelType, id }) => ({ modelType, id })));
-    for (const conflict of conflicts)
-      this.store.dispatch(A.conflictDetected({ ...conflict, resolution: 'server' }));
+  publish(changes: readonly StoredChange[], conflicts: readonly ConflictEvent[] = []): void {
+    this.publisher.publish(changes, { conflictsChanged: conflicts.length > 0 });
+    this.conflicts.report(conflicts);
+  }
+
+  private isUnversioned(modelType: string): boolean {
+    return this.registry.get(modelType).rest.versionSource === 'none';
   }
 
   /** Hydrated and online; syncing before hydration could let a pull overwrite unseen local rows. */

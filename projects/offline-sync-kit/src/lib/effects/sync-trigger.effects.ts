@@ -7,11 +7,13 @@ import { SYNC_SCHEDULER } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
+import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { NetworkStatus } from '../transport/network-status';
 import { SyncEngine } from './sync-engine';
 
 /**
- * When to sync: after local writes (debounced, so a burst goes in one push), when the server
+ * When to sync: after local writes and resolved conflicts (debounced, so a burst goes in one
+ * push; a resolution may have queued its outcome for the server), when the server
  * becomes reachable, once the store is hydrated, and on the sync interval while periodic sync is
  * on. The engine merges overlapping requests, so these triggers never run two cycles at once.
  *
@@ -39,8 +41,14 @@ export class SyncTriggerEffects {
   readonly syncAfterLocalWrites$ = createEffect(
     () =>
       this.actions$.pipe(
-        ofType(OfflineSyncStorageActions.writesCommitted),
-        filter(({ writes }) => writes.some((write) => write.change !== 'unchanged')),
+        ofType(
+          OfflineSyncStorageActions.writesCommitted,
+          OfflineSyncConflictActions.conflictResolved
+        ),
+        filter(
+          (action) =>
+            !('writes' in action) || action.writes.some((write) => write.change !== 'unchanged')
+        ),
         debounce(() => timer(this.options.current().pushDebounce, this.scheduler)),
         tap(() => void this.engine.sync())
       ),

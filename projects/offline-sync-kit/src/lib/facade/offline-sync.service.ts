@@ -19,6 +19,9 @@ import { SyncIdGenerator } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
 import { SyncStorage } from '../storage/sync-storage';
+import { ConflictCoordinator } from '../effects/conflict-coordinator';
+import { ConflictResolution, SyncConflict } from '../model/sync-conflict';
+import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 
 /**
  * The kit as one injectable: save, update, delete and read records by type, and watch the sync
@@ -44,6 +47,7 @@ export class OfflineSyncService {
   private readonly bootstrap = inject(SyncBootstrap);
   private readonly engine = inject(SyncEngine);
   private readonly syncOptions = inject(SyncOptionsRef);
+  private readonly conflictCoordinator = inject(ConflictCoordinator);
 
   /** The sync status as a signal. */
   readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(
@@ -61,16 +65,32 @@ export class OfflineSyncService {
   readonly isHydrated: Signal<boolean> = this.store.selectSignal(
     offlineSyncFeature.selectIsHydrated
   );
-  /** Durable local changes, hydration and storage errors, as they happen. */
+  /** Conflicts waiting for the app (or a resolver), oldest first; see `resolveConflict`. */
+  readonly conflicts: Signal<readonly SyncConflict[]> = this.store.selectSignal(
+    offlineSyncFeature.selectConflicts
+  );
+  /** The same, as an observable. */
+  readonly conflicts$: Observable<readonly SyncConflict[]> = this.store.select(
+    offlineSyncFeature.selectConflicts
+  );
+  /** Durable local changes, conflicts, hydration and storage errors, as they happen. */
   readonly events$: Observable<SyncEvent> = this.actions$.pipe(
     ofType(
       OfflineSyncStorageActions.writesCommitted,
       OfflineSyncStorageActions.writesFailed,
       OfflineSyncStorageActions.entityTypeHydrated,
-      OfflineSyncStorageActions.databaseUnavailable
+      OfflineSyncStorageActions.databaseUnavailable,
+      OfflineSyncConflictActions.conflictDetected,
+      OfflineSyncConflictActions.conflictResolved
     ),
     mergeMap((action): SyncEvent[] => {
       switch (action.type) {
+        case OfflineSyncConflictActions.conflictDetected.type: {
+          const { modelType, id } = action.conflict;
+          return [{ type: 'conflictDetected', modelType, id, source: 'server' }];
+        }
+        case OfflineSyncConflictActions.conflictResolved.type:
+          return [{ type: 'conflictResolved', modelType: action.modelType, id: action.id }];
         case OfflineSyncStorageActions.writesCommitted.type:
           return action.writes
             .filter((write) => write.change !== 'unchanged')
@@ -358,6 +378,22 @@ export class OfflineSyncService {
   updateSyncOptions(options: SyncOptions): void {
     this.syncOptions.update(options);
     this.store.dispatch(OfflineSyncEngineActions.syncOptionsUpdated({ options }));
+  }
+
+  /**
+   * Resolves a conflict that waits for the app (see `resolveConflict` the action, which does the
+   * same): `'local'`, `'server'` or `{ merged: record }`. Resolves once the outcome is stored and
+   * queued for the server; rejects with a `not-found` error when the record has no open conflict.
+   *
+   * @example
+   * await sync.resolveConflict<Todo>('todo', 't1', { merged: { ...conflict.server, done: true } });
+   */
+  resolveConflict<T>(
+    modelType: string,
+    id: string,
+    resolution: ConflictResolution<T>
+  ): Promise<void> {
+    return this.conflictCoordinator.resolve(modelType, id, resolution);
   }
 
   private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {

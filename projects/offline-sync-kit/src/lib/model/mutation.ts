@@ -48,8 +48,10 @@ export interface Mutation {
   /** Higher drains first. */
   readonly priority: number;
   readonly attempts: number;
-  /** When the first change in this entry was made (ms since epoch). */
+  /** When the first change in this entry was made (ms since epoch, on the server's clock). */
   readonly createdAt: number;
+  /** When the last change folded into this entry was made; absent until a second one is. */
+  readonly changedAt?: number;
   readonly status: MutationStatus;
   /** Why the last push attempt failed, if it did. */
   readonly lastError?: SyncErrorInfo | null;

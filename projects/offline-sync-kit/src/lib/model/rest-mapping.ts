@@ -25,8 +25,13 @@ export interface RestMapping {
   readonly sinceParam?: string;
   readonly limitParam?: string;
   readonly offsetParam?: string;
-  /** Where a record's version comes from: a field (default `version`) or the `ETag` header. */
-  readonly versionSource?: 'field' | 'etag';
+  /**
+   * Where a record's version comes from: a field (default `version`), the `ETag` header, or
+   * nowhere (`none`: the API has no versions). Without versions no write carries `If-Match`;
+   * conflicts are found by pulling this type before pushing it and comparing each pulled record
+   * with the base of the local change (a write landing between that pull and the push goes unseen).
+   */
+  readonly versionSource?: 'field' | 'etag' | 'none';
   readonly versionField?: string;
   /** The server's last-change time field, used for `since` paging. Default `updatedAt`. */
   readonly updatedAtField?: string;

@@ -1,5 +1,6 @@
 import { SerializedRecord } from './mutation';
 import { RestMapping } from './rest-mapping';
+import { ConflictPolicy } from './sync-conflict';
 
 /**
  * How an app declares one entity type to the kit. Everything but `modelType` and `endpoint` has a
@@ -34,4 +35,6 @@ export interface SyncEntityConfig<T> {
   readonly indexes?: readonly string[];
   /** How this type's REST API looks, when it differs from the kit's protocol. */
   readonly rest?: RestMapping;
+  /** How this type's conflicts are settled; fields not given come from `sync.conflicts`. */
+  readonly conflicts?: ConflictPolicy<T>;
 }

@@ -9,7 +9,13 @@ import { SyncErrorInfo } from './sync-error';
  * sync.events$.pipe(filter((e) => e.type === 'modelDeleted')).subscribe(...)
  */
 export type SyncEventType =
-  'modelAdded' | 'modelUpdated' | 'modelDeleted' | 'hydrated' | 'storageError';
+  | 'modelAdded'
+  | 'modelUpdated'
+  | 'modelDeleted'
+  | 'hydrated'
+  | 'storageError'
+  | 'conflictDetected'
+  | 'conflictResolved';
 
 /**
  * One event of `OfflineSyncService.events$`.

@@ -1,3 +1,5 @@
+import { ConflictPolicy } from './sync-conflict';
+
 /**
  * The retry policy for pushes that failed for a reason that may pass (network, timeout, 5xx,
  * 408, 429): exponential backoff with full jitter, capped.
@@ -43,4 +45,9 @@ export interface SyncOptions {
   /** Timeout of one request in ms. Default 30 000. */
   readonly requestTimeout?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * How conflicts are settled, for every type that does not set its own (see `docs/conflicts.md`).
+   * Default `{ strategy: 'mergeFields', sameField: 'serverWins', deleteVsUpdate: 'updateWins' }`.
+   */
+  readonly conflicts?: ConflictPolicy;
 }

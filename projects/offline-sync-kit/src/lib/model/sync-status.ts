@@ -52,4 +52,6 @@ export interface SyncStatus {
   readonly lastError: SyncErrorInfo | null;
   /** When the next retry of a failed push is due (ms since epoch), `null` if none is. */
   readonly nextRetryAt: number | null;
+  /** Conflicts waiting for the app (or a resolver); see `selectConflicts`. */
+  readonly openConflicts: number;
 }

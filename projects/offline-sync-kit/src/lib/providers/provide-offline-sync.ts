@@ -2,6 +2,7 @@ import {
   EnvironmentProviders,
   inject,
   InjectionToken,
+  Injector,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
   Provider,
@@ -14,6 +15,11 @@ import { WriteReceipts } from '../effects/write-receipts';
 import { CrossTabChannel } from '../effects/cross-tab-channel';
 import { SyncEngine } from '../effects/sync-engine';
 import { SyncTriggerEffects } from '../effects/sync-trigger.effects';
+import { ConflictCoordinator } from '../effects/conflict-coordinator';
+import { ConflictEffects } from '../effects/conflict.effects';
+import { ConflictPolicies } from '../effects/conflict-policies';
+import { RecordPublisher } from '../effects/record-publisher';
+import { ServerClock } from './server-clock';
 import { NetworkStatus } from '../transport/network-status';
 import { BrowserNetworkStatus } from './browser-network-status';
 import { SyncOptionsRef } from './sync-options-ref';
@@ -21,7 +27,7 @@ import { OfflineSyncService } from '../facade/offline-sync.service';
 import { SyncStorage } from '../storage/sync-storage';
 import { OfflineSyncConfig, resolveOfflineSyncConfig } from './offline-sync-config';
 import { OfflineSyncFeature } from './offline-sync-feature';
-import { INDEXED_DB, OFFLINE_SYNC_CONFIG, SYNC_CLOCK, SyncIdGenerator } from './tokens';
+import { INDEXED_DB, OFFLINE_SYNC_CONFIG, SyncIdGenerator } from './tokens';
 
 /** One entry per root setup in an injector, to detect a second `forRoot`/`provideOfflineSync`. */
 const _OFFLINE_SYNC_ROOTS = new InjectionToken<true[]>('offline-sync-kit Roots');
@@ -43,18 +49,26 @@ export function _provideOfflineSync(
     { provide: OFFLINE_SYNC_CONFIG, useValue: resolved },
     {
       provide: SyncStorage,
-      useFactory: () =>
-        new SyncStorage({
+      useFactory: () => {
+        // Looked up when first called: both need the storage themselves.
+        const injector = inject(Injector);
+        const ids = inject(SyncIdGenerator);
+        return new SyncStorage({
           databaseName: resolved.databaseName,
-          clock: inject(SYNC_CLOCK),
-          newId: (
-            (ids) => () =>
-              ids.next()
-          )(inject(SyncIdGenerator)),
+          // Local changes are stamped on the server's clock (see ServerClock).
+          clock: () => injector.get(ServerClock).now(),
+          newId: () => ids.next(),
           durability: resolved.durability,
           indexedDB: inject(INDEXED_DB),
-        }),
+          conflictPolicyFor: (modelType) => injector.get(ConflictPolicies).forStorage(modelType),
+        });
+      },
     },
+    ServerClock,
+    ConflictPolicies,
+    ConflictCoordinator,
+    ConflictEffects,
+    RecordPublisher,
     SyncEntityRegistry,
     WriteReceipts,
     SyncBootstrap,

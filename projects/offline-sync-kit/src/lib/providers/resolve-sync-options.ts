@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY } from '../core/backoff';
+import { conflictPolicyProblem, DEFAULT_CONFLICT_POLICY } from '../core/conflict-policy';
 import { OfflineSyncError } from '../model/sync-error';
 import { RetryPolicy, SyncOptions } from '../model/sync-options';
 
@@ -29,6 +30,7 @@ export const DEFAULT_SYNC_OPTIONS: ResolvedSyncOptions = {
   pullPageSize: 100,
   requestTimeout: 30_000,
   retry: DEFAULT_RETRY_POLICY,
+  conflicts: DEFAULT_CONFLICT_POLICY,
 };
 
 /**
@@ -47,6 +49,7 @@ export function resolveSyncOptions(
     ...base,
     ...defined,
     retry: { ...base.retry, ...(options.retry ?? {}) },
+    conflicts: { ...base.conflicts, ...(options.conflicts ?? {}) },
   };
   const fail = (problem: string): never => {
     throw new OfflineSyncError('config', `sync options: ${problem}`);
@@ -75,5 +78,7 @@ export function resolveSyncOptions(
   }
   if (!Number.isFinite(retry.multiplier) || retry.multiplier < 1)
     fail('`retry.multiplier` must be ≥ 1.');
+  const conflictProblem = conflictPolicyProblem(options.conflicts, '`conflicts`');
+  if (conflictProblem) fail(conflictProblem);
   return resolved;
 }

@@ -5,6 +5,7 @@ import { SyncOptions } from '../model/sync-options';
 import { TransportContext } from '../transport/sync-transport';
 import { ResolvedSyncOptions, resolveSyncOptions } from './resolve-sync-options';
 import { OFFLINE_SYNC_CONFIG } from './tokens';
+import { ServerClock } from './server-clock';
 
 /**
  * The sync options in force: those given at setup, changed at run time by
@@ -18,6 +19,8 @@ export class SyncOptionsRef {
   private readonly options = new BehaviorSubject<ResolvedSyncOptions>(
     inject(OFFLINE_SYNC_CONFIG).sync
   );
+
+  private readonly serverClock = inject(ServerClock);
 
   /** The options in force now, then after every change. */
   readonly changes$: Observable<ResolvedSyncOptions> = this.options.asObservable();
@@ -39,7 +42,13 @@ export class SyncOptionsRef {
         'No server is configured: set `sync.serverUrl` in provideOfflineSync() or updateSyncOptions().'
       );
     }
-    return { serverUrl, timeoutMs: requestTimeout, useBatchEndpoint, useDeltaSync };
+    return {
+      serverUrl,
+      timeoutMs: requestTimeout,
+      useBatchEndpoint,
+      useDeltaSync,
+      serverDates: this.serverClock,
+    };
   }
 
   /** Merges changes over the options in force; throws a `config` error for a bad value. */

@@ -1,6 +1,8 @@
 import { createEntityAdapter, EntityAdapter } from '@ngrx/entity';
 import { ActionReducer } from '@ngrx/store';
+import { conflictPolicyProblem } from '../core/conflict-policy';
 import { SerializedRecord } from '../model/mutation';
+import { ConflictPolicy } from '../model/sync-conflict';
 import { RestMapping } from '../model/rest-mapping';
 import { SyncEntityConfig } from '../model/sync-entity-config';
 import { OfflineSyncError } from '../model/sync-error';
@@ -26,6 +28,8 @@ export interface SyncEntityDefinition<T> {
   readonly indexes: readonly string[];
   /** The REST mapping of this type (`{}`: the kit's own protocol). */
   readonly rest: RestMapping;
+  /** This type's own conflict policy (`{}`: the global one, `sync.conflicts`). */
+  readonly conflicts: ConflictPolicy<T>;
   /** The store key of this type's slice: `offlineSync:<modelType>`. */
   readonly featureKey: string;
   readonly selectId: (record: T) => string;
@@ -69,6 +73,7 @@ export function defineSyncEntity<T>(config: SyncEntityConfig<T>): SyncEntityDefi
     priority: config.priority ?? 0,
     indexes: [...(config.indexes ?? [])],
     rest: config.rest ?? {},
+    conflicts: config.conflicts ?? {},
     featureKey,
     selectId,
     serialize,
@@ -112,4 +117,6 @@ function validate<T>(config: SyncEntityConfig<T>): void {
   if ((config.serialize === undefined) !== (config.deserialize === undefined)) {
     fail('give both `serialize` and `deserialize`, or neither.');
   }
+  const conflictProblem = conflictPolicyProblem(config.conflicts, '`conflicts`');
+  if (conflictProblem) fail(conflictProblem);
 }

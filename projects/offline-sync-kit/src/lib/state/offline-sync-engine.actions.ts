@@ -1,10 +1,9 @@
 import { createActionGroup, emptyProps, props } from '@ngrx/store';
-import { SerializedRecord } from '../model/mutation';
 import { SyncErrorInfo } from '../model/sync-error';
 import { SyncOptions } from '../model/sync-options';
 
 /**
- * Events of the sync engine: connectivity, pushes, pulls, conflicts. Dispatched by the kit, so
+ * Events of the sync engine: connectivity, pushes, pulls. Dispatched by the kit, so
  * every step of a sync shows in Redux DevTools; apps listen with `ofType`.
  *
  * @example
@@ -23,15 +22,6 @@ export const OfflineSyncEngineActions = createActionGroup({
     'Pull Failed': props<{ modelType: string; error: SyncErrorInfo }>(),
     'Sync Completed': props<{ at: number }>(),
     'Sync Auth Failed': props<{ error: SyncErrorInfo }>(),
-    'Conflict Detected': props<{
-      modelType: string;
-      id: string;
-      base: SerializedRecord | null;
-      local: SerializedRecord | null;
-      server: SerializedRecord | null;
-      /** How it was settled; until conflict strategies exist, always `server`. */
-      resolution: 'server';
-    }>(),
     'Outbox Counted': props<{ pendingCount: number; failedCount: number }>(),
     'Periodic Sync Started': emptyProps(),
     'Periodic Sync Stopped': emptyProps(),

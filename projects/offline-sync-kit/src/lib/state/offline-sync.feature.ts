@@ -1,4 +1,5 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
+import { SyncConflict } from '../model/sync-conflict';
 import { SyncErrorInfo } from '../model/sync-error';
 import {
   ConnectionState,
@@ -8,6 +9,8 @@ import {
 } from '../model/sync-status';
 import { OfflineSyncEngineActions } from './offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
+import { OfflineSyncConflictActions } from './offline-sync-conflict.actions';
+import { withoutConflict, withConflict, withLocalEdits } from './open-conflicts';
 
 /**
  * The kit's own slice of the store (feature key `offlineSync`). Read it through the selectors
@@ -32,6 +35,8 @@ export interface OfflineSyncState {
   /** Entity types whose stored records could not be loaded, with the reason. */
   readonly hydrationErrors: Readonly<Record<string, SyncErrorInfo>>;
   readonly persistentStorage: PersistentStorageState;
+  /** Conflicts waiting for the app (`manual`) or for a `custom` resolver, oldest first. */
+  readonly conflicts: readonly SyncConflict[];
 }
 
 const initialState: OfflineSyncState = {
@@ -47,10 +52,12 @@ const initialState: OfflineSyncState = {
   hydration: {},
   hydrationErrors: {},
   persistentStorage: 'not-requested',
+  conflicts: [],
 };
 
 const A = OfflineSyncStorageActions;
 const E = OfflineSyncEngineActions;
+const C = OfflineSyncConflictActions;
 
 /**
  * The `offlineSync` feature: sync status, hydration progress and the last error, with a selector
@@ -91,9 +98,10 @@ export const offlineSyncFeature = createFeature({
       lastError: error,
       hydrationErrors: { ...state.hydrationErrors, [modelType]: error },
     })),
-    on(A.writesCommitted, (state, { pendingCount }) => ({
+    on(A.writesCommitted, (state, { pendingCount, writes }) => ({
       ...state,
       pendingCount: pendingCount ?? state.pendingCount,
+      conflicts: withLocalEdits(state.conflicts, writes),
     })),
     on(A.writesFailed, (state, { error }) => ({ ...state, lastError: error })),
     on(A.persistentStorageResolved, (state, { state: persistentStorage }) => ({
@@ -133,7 +141,22 @@ export const offlineSyncFeature = createFeature({
       failedCount,
     })),
     on(E.periodicSyncStarted, (state) => ({ ...state, periodicSync: true })),
-    on(E.periodicSyncStopped, (state) => ({ ...state, periodicSync: false }))
+    on(E.periodicSyncStopped, (state) => ({ ...state, periodicSync: false })),
+    on(C.conflictDetected, (state, { conflict }) => ({
+      ...state,
+      conflicts: withConflict(state.conflicts, conflict),
+    })),
+    on(C.conflictResolved, (state, target) => ({
+      ...state,
+      conflicts: withoutConflict(state.conflicts, target),
+    })),
+    on(C.conflictResolutionFailed, (state, { modelType, id, error }) => ({
+      ...state,
+      conflicts: state.conflicts.map((c) =>
+        c.modelType === modelType && c.id === id ? { ...c, strategy: 'manual' as const, error } : c
+      ),
+    })),
+    on(C.conflictsRestored, (state, { conflicts }) => ({ ...state, conflicts }))
   ),
   extraSelectors: ({
     selectStorage,
@@ -171,6 +194,7 @@ export const offlineSyncFeature = createFeature({
       selectors.selectLastSyncAt,
       selectors.selectLastError,
       selectNextRetryAt,
+      selectors.selectConflicts,
       (
         phase,
         connection,
@@ -179,7 +203,8 @@ export const offlineSyncFeature = createFeature({
         failedChanges,
         lastSyncTime,
         lastError,
-        nextRetryAt
+        nextRetryAt,
+        conflicts
       ): SyncStatus => ({
         phase,
         connection,
@@ -190,6 +215,7 @@ export const offlineSyncFeature = createFeature({
         lastSyncTime,
         lastError,
         nextRetryAt,
+        openConflicts: conflicts.length,
       })
     );
     return { selectIsHydrated, selectSyncPhase, selectSyncStatus };
@@ -278,3 +304,23 @@ export const selectFailedCount = offlineSyncFeature.selectFailedCount;
  * readonly nextRetryAt = inject(Store).selectSignal(selectNextRetryAt);
  */
 export const selectNextRetryAt = offlineSyncFeature.selectNextRetryAt;
+
+/**
+ * Conflicts waiting for the app (strategy `manual`, or a `custom` resolver that failed, with its
+ * `error`) or for a resolver, oldest first; resolve one with `resolveConflict`.
+ *
+ * @example
+ * readonly conflicts = inject(Store).selectSignal(selectConflicts);
+ */
+export const selectConflicts = offlineSyncFeature.selectConflicts;
+
+/**
+ * The open conflict of one record, or `undefined` when it has none.
+ *
+ * @example
+ * readonly conflict = inject(Store).selectSignal(selectConflictFor('todo', this.id));
+ */
+export const selectConflictFor = (modelType: string, id: string) =>
+  createSelector(selectConflicts, (conflicts) =>
+    conflicts.find((c) => c.modelType === modelType && c.id === id)
+  );

@@ -16,7 +16,7 @@ export interface LocalWriteContext {
 
 /**
  * Applies local writes to records and outbox. Must run inside one `rw` transaction over
- * `records` and `outbox` (the caller opens it), so a record and its outbox entry commit together
+ * `records`, `outbox` and `conflicts` (the caller opens it), so a record and its outbox entry commit together
  * or not at all; any throw aborts every write of the transaction.
  *
  * @example
@@ -45,6 +45,8 @@ async function applyOne(
   if (write.kind === 'remove' && !existing) {
     return { ...target(write), change: 'unchanged', record: null, meta: null };
   }
+  if (existing?.meta.state === 'conflict')
+    return editInConflict(db, write, existing, after, context);
 
   const step = coalesce(await queuedEntryFor(db, key), {
     modelType: write.modelType,
@@ -82,6 +84,30 @@ async function applyOne(
   };
   await db.records.put(row);
   return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
+}
+
+/**
+ * A record whose conflict waits for the app (or its resolver) takes local edits into the record
+ * and the conflict's local side, and queues nothing: what is pushed is decided on resolution.
+ */
+async function editInConflict(
+  db: SyncDatabase,
+  write: LocalWrite,
+  existing: StoredRecord,
+  after: SerializedRecord | null,
+  context: LocalWriteContext
+): Promise<WriteOutcome> {
+  const key: [string, string] = [write.modelType, write.recordId];
+  const localUpdatedAt = context.now;
+  await db.conflicts.where('[modelType+id]').equals(key).modify({ local: after, localUpdatedAt });
+  if (after === null) {
+    await db.records.delete(key);
+    return { ...target(write), change: 'removed', record: null, meta: null };
+  }
+  const meta = { ...existing.meta, localUpdatedAt };
+  const idx = indexKeys(write.modelType, context.specFor(write.modelType).indexes, after);
+  await db.records.put({ ...existing, data: after, meta, idx });
+  return { ...target(write), change: 'updated', record: after, meta };
 }
 
 function nextData(

@@ -1,7 +1,9 @@
 import { sameValue } from '../core/changed-fields';
 import { PullPage, ServerChange } from '../model/server-change';
-import { takeServerVersion, PushApplyContext } from './apply-push-outcomes';
-import { ConflictReport, entriesFor, StoredChange } from './stored-change';
+import { takeServerVersion } from './apply-push-outcomes';
+import { ConflictEvent, meetConflict, updateOpenConflict } from './meet-conflict';
+import { ServerApplyContext } from './server-apply-context';
+import { entriesFor, StoredChange } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
@@ -29,55 +31,60 @@ export function cursorKey(modelType: string): string {
 }
 
 /**
- * Applies one pulled page and its cursor in one `rw` transaction over `records`, `outbox` and
- * `meta` (the caller opens it), so an interrupted pull resumes after the last applied page.
- * - a record with no pending local changes takes the server's version (an older version than
- *   the local one, e.g. a page that crossed a push answer, is ignored, pending changes or not);
- * - a record with pending changes keeps them, rebased on the server's version;
- * - a tombstone removes the record; if local changes are pending, it is a conflict, settled for
- *   now by the server's version (the record goes) and reported. A record created (or re-created)
- *   on this device and not pushed yet is a new life of the id: a tombstone leaves it alone.
+ * Applies one pulled page and its cursor in one `rw` transaction over `records`, `outbox`,
+ * `conflicts` and `meta` (the caller opens it), so an interrupted pull resumes after the last
+ * applied page.
+ * - an older version than the one held (a page that crossed a push answer) is ignored;
+ * - a record with no pending local changes takes the server's version;
+ * - a record with queued local changes the server has moved past (a newer version than their base,
+ *   or, without versions, other data than their base) is a conflict, handled by the type's
+ *   strategy (see `meetConflict`); a tombstone meeting local updates is one too;
+ * - a record with a change in flight (`sending`) keeps its changes rebased on the server's
+ *   version: the push's answer tells whether they conflict;
+ * - a record whose conflict is open gets the newer server version into the conflict;
+ * - a record created (or re-created) on this device and not pushed yet is a new life of the id: a
+ *   tombstone leaves it alone.
  *
  * @example
- * await db.transaction('rw', db.records, db.outbox, db.meta, () => applyPullPage(db, 'todo', page, context));
+ * await db.transaction('rw', [db.records, db.outbox, db.conflicts, db.meta], () => applyPullPage(db, 'todo', page, context));
  */
 export async function applyPullPage(
   db: SyncDatabase,
   modelType: string,
   page: Pick<PullPage, 'items'> & { readonly cursor?: string | null },
-  context: Pick<PushApplyContext, 'now' | 'specFor'>
-): Promise<{ changes: StoredChange[]; conflicts: ConflictReport[] }> {
+  context: ServerApplyContext
+): Promise<{ changes: StoredChange[]; conflicts: ConflictEvent[] }> {
   const changes: StoredChange[] = [];
-  const conflicts: ConflictReport[] = [];
+  const conflicts: ConflictEvent[] = [];
+  // Counted once per page: most pages meet no open conflict, and then need no lookup per item.
+  const anyOpen = (await db.conflicts.count()) > 0;
   for (const item of page.items) {
     const key: [string, string] = [modelType, item.id];
     const existing = await db.records.get(key);
     const pending = await entriesFor(db, key);
-    // An older version than the one held (a page that crossed a push answer, a slow fetch) is news
-    // of the past, whether or not local changes are pending.
     const stale =
       item.version !== null &&
       existing?.meta.version != null &&
       existing.meta.version > item.version;
     if (stale) continue;
-    if (item.deleted) {
-      if (pending.some((entry) => entry.op === 'create')) {
-        // The record was (re)created here, never pushed or after the server deleted it: a new
-        // life of the id, which the tombstone does not concern.
-        continue;
-      }
-      if (pending.some((entry) => entry.op !== 'delete')) {
-        conflicts.push({
-          modelType,
-          id: item.id,
-          base: pending[0]?.base ?? null,
-          local: existing?.data ?? null,
-          server: null,
-        });
-      }
-      // Deleted on the server: pending changes of the record have nothing left to apply to.
-      await db.outbox.where('[modelType+recordId]').equals(key).delete();
+    const open = anyOpen ? await db.conflicts.get(key) : undefined;
+    if (open) {
+      const event = await updateOpenConflict(db, open, item);
+      if (event) conflicts.push(event);
+      continue;
     }
+    if (item.deleted && pending.some((entry) => entry.op === 'create')) continue;
+    const inFlight = pending.some((entry) => entry.status === 'sending');
+    const first = pending[0];
+    if (first && !inFlight && serverMovedOn(item, first)) {
+      const met = await meetConflict(db, key, first.base, item, context);
+      if (met.change) changes.push(met.change);
+      if (met.event) conflicts.push(met.event);
+      continue;
+    }
+    // Deleted on the server, and only local deletes pending: both sides agree.
+    if (item.deleted && !inFlight)
+      await db.outbox.where('[modelType+recordId]').equals(key).delete();
     const change = await takeServerVersion(
       db,
       key,
@@ -90,4 +97,16 @@ export async function applyPullPage(
   if (page.cursor !== undefined)
     await db.meta.put({ key: cursorKey(modelType), value: page.cursor });
   return { changes, conflicts };
+}
+
+/**
+ * Whether the server's version of a record is not the one its oldest pending change was made on:
+ * a tombstone against a local update, a record where a create is pending, a newer version than the
+ * change's base version, or (without versions) other data than its base.
+ */
+function serverMovedOn(item: ServerChange, first: StoredMutation): boolean {
+  if (item.deleted) return first.op !== 'delete';
+  if (first.op === 'create') return true;
+  if (item.version !== null && first.baseVersion !== null) return item.version > first.baseVersion;
+  return !sameValue(item.data, first.base);
 }

@@ -4,8 +4,9 @@ import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
 import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
-import { EntityStorageSpec } from './local-write';
-import { ConflictReport, entriesFor, stateFromEntries, StoredChange } from './stored-change';
+import { ConflictEvent, meetConflict } from './meet-conflict';
+import { ServerApplyContext } from './server-apply-context';
+import { entriesFor, stateFromEntries, StoredChange } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /** A pushed outbox entry with what the server said of it. */
@@ -15,15 +16,15 @@ export interface PushedEntry {
 }
 
 /**
- * What applying a push round's outcomes did: records the store must follow, conflicts settled
- * by the server's version, and whether the round must stop (retry later, or renew credentials).
+ * What applying a push round's outcomes did: records the store must follow, the conflicts met
+ * (settled, or waiting for the app), and whether the round must stop (retry later, or renew credentials).
  *
  * @example
  * if (result.retry) scheduleRetry(result.retry.retryAfterMs);
  */
 export interface PushApplyResult {
   readonly changes: StoredChange[];
-  readonly conflicts: ConflictReport[];
+  readonly conflicts: ConflictEvent[];
   readonly applied: number;
   readonly deadLettered: number;
   readonly retry: { readonly error: OfflineSyncError; readonly retryAfterMs?: number } | null;
@@ -31,21 +32,19 @@ export interface PushApplyResult {
 }
 
 /** What `applyPushOutcomes` needs from outside. */
-export interface PushApplyContext {
-  readonly now: number;
+export interface PushApplyContext extends ServerApplyContext {
   readonly maxAttempts: number;
-  readonly specFor: (modelType: string) => EntityStorageSpec;
 }
 
 /**
- * Applies the server's answers to pushed entries inside one `rw` transaction over `records` and
- * `outbox` (the caller opens it), so a confirmed entry leaves the outbox in the same transaction
+ * Applies the server's answers to pushed entries inside one `rw` transaction over `records`,
+ * `outbox` and `conflicts` (the caller opens it), so a confirmed entry leaves the outbox in the same transaction
  * in which the server's record replaces the local one.
  * - applied: the entry goes; the record takes the server's version and data, with the record's
  *   later pending changes re-applied on top (an edit made while the request was in flight stays
  *   pending and is pushed next);
- * - conflict: until conflict strategies exist, the server's version wins; the record's pending
- *   entries go and the losing local value is reported;
+ * - conflict: handled by the type's conflict strategy (see `meetConflict`) against the server's
+ *   current version (`null`: the server never had the record);
  * - rejected, or retry after the last allowed attempt: the entry becomes a dead letter (`failed`);
  * - retry: the attempt is counted; auth: nothing is counted.
  *
@@ -58,7 +57,7 @@ export async function applyPushOutcomes(
   context: PushApplyContext
 ): Promise<PushApplyResult> {
   const changes = new Map<string, StoredChange>();
-  const conflicts: ConflictReport[] = [];
+  const conflicts: ConflictEvent[] = [];
   let applied = 0;
   let deadLettered = 0;
   let retry: PushApplyResult['retry'] = null;
@@ -76,13 +75,9 @@ export async function applyPushOutcomes(
         note(await takeServerVersion(db, key, outcome.record, context));
         break;
       case 'conflict': {
-        const local = (await db.records.get(key))?.data ?? null;
-        await db.outbox.where('[modelType+recordId]').equals(key).delete();
-        await db.records.delete(key);
-        note({ modelType: key[0], id: key[1], data: null, meta: null });
-        note(await takeServerVersion(db, key, outcome.current, context));
-        const server = outcome.current && !outcome.current.deleted ? outcome.current.data : null;
-        conflicts.push({ modelType: key[0], id: key[1], base: mutation.base, local, server });
+        const met = await meetConflict(db, key, mutation.base, outcome.current, context);
+        note(met.change ?? { modelType: key[0], id: key[1], data: null, meta: null });
+        if (met.event) conflicts.push(met.event);
         break;
       }
       case 'rejected':
@@ -116,7 +111,7 @@ export async function takeServerVersion(
   db: SyncDatabase,
   key: [string, string],
   server: ServerChange | null,
-  context: Pick<PushApplyContext, 'now' | 'specFor'>
+  context: Pick<ServerApplyContext, 'now' | 'specFor'>
 ): Promise<StoredChange | null> {
   const [modelType, id] = key;
   const existing = await db.records.get(key);

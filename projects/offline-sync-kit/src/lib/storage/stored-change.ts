@@ -16,21 +16,6 @@ export interface StoredChange {
   readonly meta: SyncMeta | null;
 }
 
-/**
- * A conflict the storage met and settled by taking the server's version (strategies come later):
- * the base the local change was made on, the local value that lost, and the server's value.
- *
- * @example
- * console.warn(`local change to ${c.modelType} ${c.id} lost to the server`, c.local, c.server);
- */
-export interface ConflictReport {
-  readonly modelType: string;
-  readonly id: string;
-  readonly base: SerializedRecord | null;
-  readonly local: SerializedRecord | null;
-  readonly server: SerializedRecord | null;
-}
-
 /** The outbox entries of one record, oldest first. */
 export function entriesFor(db: SyncDatabase, key: [string, string]): Promise<StoredMutation[]> {
   return db.outbox.where('[modelType+recordId]').equals(key).sortBy('seq');

@@ -2,6 +2,7 @@ import { Dexie, DexieOptions, Table } from 'dexie';
 import { IndexKey } from '../core/index-keys';
 import { Mutation, SerializedRecord } from '../model/mutation';
 import { SyncMeta } from '../model/sync-meta';
+import { StoredConflict } from './stored-conflict';
 
 /**
  * One row of the generic `records` table: every entity type shares it, keyed by
@@ -53,6 +54,7 @@ export class SyncDatabase extends Dexie {
   readonly records!: Table<StoredRecord, [string, string]>;
   readonly outbox!: Table<StoredMutation, number>;
   readonly meta!: Table<MetaEntry, string>;
+  readonly conflicts!: Table<StoredConflict, [string, string]>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -61,5 +63,7 @@ export class SyncDatabase extends Dexie {
       outbox: '++seq, &mutationId, [modelType+recordId], status',
       meta: 'key',
     });
+    // Conflicts waiting for the app (`manual`) or for its resolver (`custom`).
+    this.version(2).stores({ conflicts: '[modelType+id]' });
   }
 }

@@ -17,6 +17,17 @@ import { applyPushOutcomes, PushApplyResult, PushedEntry } from './apply-push-ou
 import { discardFailed, requeueFailed } from './failed-entries';
 import { StoredChange } from './stored-change';
 import { takePushBatch } from './take-push-batch';
+import { DEFAULT_CONFLICT_POLICY } from '../core/conflict-policy';
+import { SyncConflict } from '../model/sync-conflict';
+import { SyncErrorInfo } from '../model/sync-error';
+import { ServerApplyContext, StorageConflictPolicy } from './server-apply-context';
+import {
+  markConflictManual,
+  OpenConflictResult,
+  resolveOpenConflict,
+  StoredDecision,
+} from './resolve-open-conflict';
+import { toSyncConflict } from './stored-conflict';
 
 /**
  * How to reach the browser's storage and the outside world. Time and ids are passed in so tests
@@ -33,6 +44,11 @@ export interface SyncStorageOptions {
   readonly indexedDB?: IDBFactory | null;
   readonly keyRange?: typeof IDBKeyRange | null;
   readonly durability?: 'default' | 'strict' | 'relaxed';
+  /**
+   * Each type's conflict policy, asked whenever a conflict is met (so a change of options applies
+   * at once). Default: {@link DEFAULT_CONFLICT_POLICY} with `version` and `updatedAt` server-owned.
+   */
+  readonly conflictPolicyFor?: (modelType: string) => StorageConflictPolicy;
 }
 
 /**
@@ -143,36 +159,78 @@ export class SyncStorage {
 
   /** Applies the server's answers to pushed entries (see `applyPushOutcomes`). */
   applyPushOutcomes(pushed: readonly PushedEntry[], maxAttempts: number): Promise<PushApplyResult> {
-    return this.run('push result', ['records', 'outbox'], (db) =>
+    return this.run('push result', ['records', 'outbox', 'conflicts'], (db) =>
       applyPushOutcomes(db, pushed, { ...this.serverContext(), maxAttempts })
     );
   }
 
   /** Applies one pulled page with its cursor (see `applyPullPage`). */
   applyPullPage(modelType: string, page: PullPage) {
-    return this.run(`pull of ${modelType}`, ['records', 'outbox', 'meta'], (db) =>
+    return this.run(`pull of ${modelType}`, ['records', 'outbox', 'conflicts', 'meta'], (db) =>
       applyPullPage(db, modelType, page, this.serverContext())
     );
   }
 
   /** Applies server records fetched outside a pull (no cursor moves), like a pulled page. */
   applyServerChanges(modelType: string, items: readonly ServerChange[]) {
-    return this.run(`update of ${modelType} from the server`, ['records', 'outbox', 'meta'], (db) =>
-      applyPullPage(db, modelType, { items }, this.serverContext())
+    return this.run(
+      `update of ${modelType} from the server`,
+      ['records', 'outbox', 'conflicts', 'meta'],
+      (db) => applyPullPage(db, modelType, { items }, this.serverContext())
+    );
+  }
+
+  /** Conflicts waiting for the app or a resolver, oldest first. */
+  async openConflicts(): Promise<SyncConflict[]> {
+    const rows = await this.run('conflict read', ['conflicts'], (db) => db.conflicts.toArray(), {
+      mode: 'r',
+    });
+    return rows.map(toSyncConflict).sort((a, b) => a.detectedAt - b.detectedAt);
+  }
+
+  /** Resolves an open conflict (see `resolveOpenConflict`). */
+  resolveConflict(
+    modelType: string,
+    id: string,
+    decision: StoredDecision,
+    decidedOnVersion?: number | null
+  ): Promise<OpenConflictResult> {
+    return this.run(
+      'resolution of a conflict',
+      ['records', 'outbox', 'conflicts'],
+      (db) =>
+        resolveOpenConflict(db, [modelType, id], decision, this.serverContext(), decidedOnVersion),
+      { modelType, recordId: id }
+    );
+  }
+
+  /** Leaves a conflict whose resolver failed to the app (see `markConflictManual`). */
+  markConflictManual(modelType: string, id: string, error: SyncErrorInfo) {
+    return this.run(
+      'update of a conflict',
+      ['conflicts'],
+      (db) => markConflictManual(db, [modelType, id], error),
+      { modelType, recordId: id }
     );
   }
 
   /** The pull cursor stored for a type, `null` before its first pull. */
   async getCursor(modelType: string): Promise<string | null> {
-    const entry = await this.run(
-      'cursor read',
-      ['meta'],
-      (db) => db.meta.get(cursorKey(modelType)),
-      {
-        mode: 'r',
-      }
-    );
-    return typeof entry?.value === 'string' ? entry.value : null;
+    const value = await this.readSetting(cursorKey(modelType));
+    return typeof value === 'string' ? value : null;
+  }
+
+  /** A value the kit keeps in the `meta` table (`undefined` if none). */
+  async readSetting(key: string): Promise<unknown> {
+    const entry = await this.run('settings read', ['meta'], (db) => db.meta.get(key), {
+      mode: 'r',
+    });
+    return entry?.value;
+  }
+
+  /** Keeps a value in the `meta` table. */
+  async writeSetting(key: string, value: unknown): Promise<void> {
+    await this.run('settings write', ['meta'], (db) => db.meta.put({ key, value }));
   }
 
   /** Sends a record's dead letters again (see `requeueFailed`). */
@@ -222,7 +280,7 @@ export class SyncStorage {
    */
   private async run<R>(
     operation: string,
-    tables: readonly ('records' | 'outbox' | 'meta')[],
+    tables: readonly ('records' | 'outbox' | 'conflicts' | 'meta')[],
     work: (db: SyncDatabase) => Promise<R>,
     options: { mode?: 'r' | 'rw' } & Omit<StorageErrorContext, 'databaseName' | 'operation'> = {}
   ): Promise<R> {
@@ -240,8 +298,13 @@ export class SyncStorage {
     }
   }
 
-  private serverContext() {
-    return { now: this.options.clock(), specFor: (modelType: string) => this.specFor(modelType) };
+  private serverContext(): ServerApplyContext {
+    return {
+      now: this.options.clock(),
+      specFor: (modelType) => this.specFor(modelType),
+      conflictPolicyFor: this.options.conflictPolicyFor ?? (() => DEFAULT_STORAGE_POLICY),
+      newMutationId: this.options.newId,
+    };
   }
 
   private specFor(modelType: string): EntityStorageSpec {
@@ -267,7 +330,7 @@ export class SyncStorage {
     };
     const { outcomes, pending } = await this.run(
       one ? first.kind : `${writes.length} writes`,
-      ['records', 'outbox'],
+      ['records', 'outbox', 'conflicts'],
       async (db) => ({
         outcomes: await applyLocalWrites(db, writes, localContext),
         // Counted in the same transaction: no second one per commit, and never out of date.
@@ -342,6 +405,11 @@ export class SyncStorage {
  */
 export type SettledWrites = WriteBatchResult<LocalWrite, WriteOutcome> & {
   readonly pendingCount: number | null;
+};
+
+const DEFAULT_STORAGE_POLICY: StorageConflictPolicy = {
+  ...DEFAULT_CONFLICT_POLICY,
+  serverFields: ['version', 'updatedAt'],
 };
 
 function countPending(db: SyncDatabase): Promise<number> {

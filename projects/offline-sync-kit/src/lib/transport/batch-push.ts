@@ -76,7 +76,7 @@ export async function pushBatch(
   const described = describeRequest(request);
   let text: string | null;
   try {
-    text = (await sendRequest(http, request, context.timeoutMs)).body;
+    text = (await sendRequest(http, request, context)).body;
   } catch (error) {
     return wholeBatchFailed(error, entries, described, context.timeoutMs);
   }

@@ -69,7 +69,7 @@ export function statusOutcome(
  * an interceptor by its kind, and anything else as a `network` retry (the request did not complete).
  *
  * @example
- * try { await sendRequest(http, request, 30_000); } catch (e) { return classifyFailure(e, about); }
+ * try { await sendRequest(http, request, { timeoutMs: 30_000 }); } catch (e) { return classifyFailure(e, about); }
  */
 export function classifyFailure(error: unknown, about: FailureContext): ClassifiedFailure {
   if (error instanceof HttpErrorResponse) {

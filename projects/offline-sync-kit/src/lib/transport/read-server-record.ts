@@ -69,6 +69,7 @@ function readVersion(
   reading: RecordReading,
   fail: (problem: string) => never
 ): number | null {
+  if (reading.mapping.versionSource === 'none') return null;
   // A list answer has no per-item ETag: items fall back to the version field, if they have one.
   if (reading.mapping.versionSource === 'etag' && reading.etag != null) {
     return (

@@ -79,7 +79,7 @@ async function get(
   recordId?: string
 ): Promise<{ response: HttpResponse<string> } | { failure: ClassifiedFailure }> {
   try {
-    return { response: await sendRequest(http, request, context.timeoutMs) };
+    return { response: await sendRequest(http, request, context) };
   } catch (error) {
     const about: FailureContext = {
       subject,

@@ -44,7 +44,7 @@ export async function pullPage(
   const modelType = entity.modelType;
   let text: string | null;
   try {
-    text = (await sendRequest(http, request, context.timeoutMs)).body;
+    text = (await sendRequest(http, request, context)).body;
   } catch (error) {
     const subject = `the pull of ${modelType}`;
     const about = {

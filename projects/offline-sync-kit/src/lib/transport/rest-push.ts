@@ -63,7 +63,7 @@ export async function pushOne(
     mapping: resolveRestMapping(entry.entity),
   };
   try {
-    const response = await sendRequest(http, request, context.timeoutMs);
+    const response = await sendRequest(http, request, context);
     const etag = response.headers.get('ETag');
     const parsed = parseJsonText(response.body);
     if (!parsed.ok) {

@@ -1,5 +1,12 @@
-import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
+import {
+  HttpClient,
+  HttpErrorResponse,
+  HttpHeaders,
+  HttpParams,
+  HttpResponse,
+} from '@angular/common/http';
 import { firstValueFrom, identity, timeout } from 'rxjs';
+import { TransportContext } from './sync-transport';
 
 /**
  * One HTTP request of the transport, described as data so it can be sent, logged and named in
@@ -20,15 +27,16 @@ export interface TransportRequest {
  * Sends a request through `HttpClient` (so the app's interceptors apply) and resolves with the
  * whole response, body as text. Rejects with the `HttpErrorResponse` of a non-2xx answer, or with
  * RxJS's `TimeoutError` when no answer came within `timeoutMs` (the request is then cancelled).
+ * Every answer's `Date` header, error answers included, goes to `serverDates`.
  *
  * @example
- * const response = await sendRequest(http, { method: 'GET', url }, 30_000);
+ * const response = await sendRequest(http, { method: 'GET', url }, { timeoutMs: 30_000 });
  * const text = response.body; // parse it yourself: an HTML error page must not throw in HttpClient
  */
-export function sendRequest(
+export async function sendRequest(
   http: HttpClient,
   request: TransportRequest,
-  timeoutMs: number
+  { timeoutMs, serverDates }: Pick<TransportContext, 'timeoutMs' | 'serverDates'>
 ): Promise<HttpResponse<string>> {
   // Text, not JSON: a proxy's HTML page or a truncated body must become a clear `invalid-response`
   // naming the request, not a parse error that HttpClient reports as a failed 200.
@@ -43,7 +51,19 @@ export function sendRequest(
     timeoutMs > 0 && Number.isFinite(timeoutMs)
       ? timeout<HttpResponse<string>>(timeoutMs)
       : identity;
-  return firstValueFrom(answer.pipe(limited));
+  const sentAt = serverDates?.deviceNow() ?? 0;
+  const report = (headers: HttpHeaders | undefined) => {
+    const date = headers?.get('Date');
+    if (date && serverDates) serverDates.observe(date, sentAt, serverDates.deviceNow());
+  };
+  try {
+    const response = await firstValueFrom(answer.pipe(limited));
+    report(response.headers);
+    return response;
+  } catch (error) {
+    if (error instanceof HttpErrorResponse) report(error.headers);
+    throw error;
+  }
 }
 
 /**

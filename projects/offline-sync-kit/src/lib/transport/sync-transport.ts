@@ -23,6 +23,24 @@ export interface TransportContext {
   readonly useBatchEndpoint: boolean;
   /** Send updates as PATCH with the changed fields; otherwise PUT with the whole record. */
   readonly useDeltaSync: boolean;
+  /** Told the `Date` header of every answer, so the kit can tell the server's time. */
+  readonly serverDates?: ServerDateObserver;
+}
+
+/**
+ * Learns the server's clock from the `Date` headers of its answers. A transport that can read
+ * them times each request with `deviceNow()` and reports each answer's header to `observe`.
+ *
+ * @example
+ * const sentAt = dates.deviceNow();
+ * const response = await send();
+ * dates.observe(response.headers.get('Date'), sentAt, dates.deviceNow());
+ */
+export interface ServerDateObserver {
+  /** This device's clock, to time a request. */
+  deviceNow(): number;
+  /** One answer's `Date` header, with when its request left and when it arrived (device time). */
+  observe(dateHeader: string, sentAt: number, receivedAt: number): void;
 }
 
 /**

@@ -1,0 +1,204 @@
+import { inject, Injectable, Injector } from '@angular/core';
+import { Store } from '@ngrx/store';
+import { SerializedRecord } from '../model/mutation';
+import { ConflictResolution, ConflictResolverFn, SyncConflict } from '../model/sync-conflict';
+import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { ConflictResolver } from '../providers/conflict-resolver';
+import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
+import { ConflictEvent } from '../storage/meet-conflict';
+import { OpenConflictResult, StoredDecision } from '../storage/resolve-open-conflict';
+import { SyncStorage } from '../storage/sync-storage';
+import { SyncEntityDefinition } from '../state/define-sync-entity';
+import { ConflictPolicies } from './conflict-policies';
+import { RecordPublisher } from './record-publisher';
+import { SyncEntityRegistry } from './sync-entity-registry';
+
+const A = OfflineSyncConflictActions;
+/** A resolver answered on a server version that moved meanwhile this often in a row: give up. */
+const MAX_STALE_DECISIONS = 3;
+
+/**
+ * Everything after the storage met a conflict: reports it (`conflictDetected`, and
+ * `conflictResolved` when a built-in strategy settled it), runs `custom` resolvers, applies the
+ * app's decisions for `manual` ones, and restores open conflicts at start. A resolver that throws
+ * leaves its conflict to the app (strategy `manual`, with the error): no change is ever lost.
+ *
+ * @example
+ * await inject(ConflictCoordinator).resolve('todo', 't1', 'local'); // what resolveConflict does
+ */
+@Injectable()
+export class ConflictCoordinator {
+  private readonly store = inject(Store);
+  private readonly storage = inject(SyncStorage);
+  private readonly registry = inject(SyncEntityRegistry);
+  private readonly policies = inject(ConflictPolicies);
+  private readonly publisher = inject(RecordPublisher);
+  private readonly injector = inject(Injector);
+  /** Records whose resolver is running, so one conflict never runs two at once. */
+  private readonly resolving = new Set<string>();
+
+  /** Reports conflicts a storage operation met, and starts `custom` resolvers. */
+  report(events: readonly ConflictEvent[]): void {
+    for (const { conflict, resolved } of events) {
+      this.store.dispatch(A.conflictDetected({ conflict }));
+      if (resolved) {
+        this.store.dispatch(
+          A.conflictResolved({
+            modelType: conflict.modelType,
+            id: conflict.id,
+            strategy: conflict.strategy,
+            outcome: resolved.winner,
+            record: resolved.record,
+          })
+        );
+      } else if (conflict.strategy === 'custom') void this.runResolver(conflict);
+    }
+  }
+
+  /**
+   * Applies the app's decision for an open conflict. Rejects with a `not-found` error when the
+   * record has no open conflict, a `config` error for an unregistered type.
+   */
+  async resolve(modelType: string, id: string, resolution: ConflictResolution): Promise<void> {
+    const def = this.registry.get(modelType);
+    const decision = toDecision(resolution, def, id);
+    const result = await this.storage.resolveConflict(modelType, id, decision);
+    this.finish(result, 'manual');
+  }
+
+  /** Reads the open conflicts into state, and runs the resolvers a reload interrupted. */
+  async restore(): Promise<void> {
+    const conflicts = await this.storage.openConflicts();
+    this.store.dispatch(A.conflictsRestored({ conflicts }));
+    for (const conflict of conflicts) this.resumeResolver(conflict);
+  }
+
+  /** Runs the interrupted resolvers of a type registered late (a lazy route). */
+  async resumeType(modelType: string): Promise<void> {
+    const conflicts = await this.storage.openConflicts();
+    for (const conflict of conflicts)
+      if (conflict.modelType === modelType) this.resumeResolver(conflict);
+  }
+
+  private resumeResolver(conflict: SyncConflict): void {
+    const waiting = conflict.strategy === 'custom' && conflict.error === null;
+    if (waiting && this.registry.has(conflict.modelType)) void this.runResolver(conflict);
+  }
+
+  private async runResolver(conflict: SyncConflict): Promise<void> {
+    const key = `${conflict.modelType}\u0000${conflict.id}`;
+    if (this.resolving.has(key)) return;
+    this.resolving.add(key);
+    try {
+      let current = conflict;
+      for (let round = 0; round < MAX_STALE_DECISIONS; round++) {
+        const decision = await this.decide(current);
+        const result = await this.storage.resolveConflict(
+          current.modelType,
+          current.id,
+          decision,
+          current.serverVersion
+        );
+        if (result.kind === 'resolved') return this.finish(result, 'custom');
+        current = result.conflict;
+      }
+      throw new OfflineSyncError(
+        'conflict',
+        `The server's ${conflict.modelType} "${conflict.id}" changed while its resolver decided, ` +
+          `${MAX_STALE_DECISIONS} times in a row.`,
+        { modelType: conflict.modelType, recordId: conflict.id }
+      );
+    } catch (error) {
+      // Resolved meanwhile (by the app, or in another tab): nothing is left to decide.
+      if (error instanceof OfflineSyncError && error.kind === 'not-found') return;
+      await this.leaveToApp(conflict, error);
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  private async decide(conflict: SyncConflict): Promise<StoredDecision> {
+    const def = this.registry.get(conflict.modelType);
+    const resolver = this.resolverFor(conflict.modelType);
+    const answer = await resolver({
+      ...conflict,
+      base: deserialized(conflict.base, def),
+      local: deserialized(conflict.local, def),
+      server: deserialized(conflict.server, def),
+    });
+    if (answer === 'local' || answer === 'server') return answer;
+    return { merged: answer === null ? null : def.serialize(answer) };
+  }
+
+  private resolverFor(modelType: string): ConflictResolverFn {
+    const own = this.policies.for(modelType).resolver;
+    if (own) return own;
+    const provided = this.injector.get(ConflictResolver, null);
+    if (provided) return (conflict) => provided.resolve(conflict) as ReturnType<ConflictResolverFn>;
+    throw new OfflineSyncError(
+      'config',
+      `The ${modelType} conflict strategy is "custom" but no resolver is set: give ` +
+        '`conflicts.resolver` (for the type or in `sync.conflicts`), or provide a ConflictResolver class.',
+      { modelType }
+    );
+  }
+
+  private async leaveToApp(conflict: SyncConflict, error: unknown): Promise<void> {
+    const cause = toSyncErrorInfo(error, 'conflict', 'The resolver failed');
+    const info = {
+      ...cause,
+      kind: 'conflict' as const,
+      modelType: conflict.modelType,
+      recordId: conflict.id,
+      message:
+        `Resolving the conflict of ${conflict.modelType} "${conflict.id}" failed (${cause.message}). ` +
+        'Both versions are kept; it waits for resolveConflict() as under the manual strategy.',
+    };
+    try {
+      await this.storage.markConflictManual(conflict.modelType, conflict.id, info);
+    } catch {
+      // Still open in the database as `custom`: its resolver runs again at the next start.
+    }
+    this.store.dispatch(
+      A.conflictResolutionFailed({ modelType: conflict.modelType, id: conflict.id, error: info })
+    );
+    this.publisher.publish([], { conflictsChanged: true });
+  }
+
+  private finish(result: OpenConflictResult, strategy: 'manual' | 'custom'): void {
+    if (result.kind !== 'resolved') return;
+    this.publisher.publish([result.change], { conflictsChanged: true });
+    this.store.dispatch(
+      A.conflictResolved({
+        modelType: result.conflict.modelType,
+        id: result.conflict.id,
+        strategy,
+        outcome: result.winner,
+        record: result.change.data,
+      })
+    );
+  }
+}
+
+function deserialized<T>(data: SerializedRecord | null, def: SyncEntityDefinition<T>): T | null {
+  return data === null ? null : def.deserialize(data);
+}
+
+function toDecision(
+  resolution: ConflictResolution,
+  def: SyncEntityDefinition<unknown>,
+  id: string
+): StoredDecision {
+  if (resolution === 'local' || resolution === 'server') return resolution;
+  if (typeof resolution !== 'object' || resolution === null || !('merged' in resolution)) {
+    throw new OfflineSyncError(
+      'config',
+      `A ${def.modelType} conflict resolution must be 'local', 'server' or { merged: record }, not ` +
+        `${JSON.stringify(resolution)}.`,
+      { modelType: def.modelType }
+    );
+  }
+  // The merged record is this record, whatever id the app's object carries.
+  const merged = resolution.merged === null ? null : def.serialize(resolution.merged);
+  return { merged: merged && { ...merged, [def.idField]: id } };
+}
