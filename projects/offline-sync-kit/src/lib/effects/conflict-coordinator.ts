@@ -19,8 +19,8 @@ const MAX_STALE_DECISIONS = 3;
 
 /**
  * Everything after the storage met a conflict: reports it (`conflictDetected`, and
- * `conflictResolved` when a built-in strategy settled it), runs `custom` resolvers, applies the
- * app's decisions for `manual` ones, and restores open conflicts at start. A resolver that throws
+ * `conflictResolved` when a built-in strategy settled it), runs `custom` resolvers (also those a
+ * reload interrupted), and applies the app's decisions for `manual` ones. A resolver that throws
  * leaves its conflict to the app (strategy `manual`, with the error): no change is ever lost.
  *
  * @example
@@ -64,13 +64,6 @@ export class ConflictCoordinator {
     const decision = toDecision(resolution, def, id);
     const result = await this.storage.resolveConflict(modelType, id, decision);
     this.finish(result, 'manual');
-  }
-
-  /** Reads the open conflicts into state, and runs the resolvers a reload interrupted. */
-  async restore(): Promise<void> {
-    const conflicts = await this.storage.openConflicts();
-    this.store.dispatch(A.conflictsRestored({ conflicts }));
-    for (const conflict of conflicts) this.resumeResolver(conflict);
   }
 
   /** Runs the interrupted resolvers of a type registered late (a lazy route). */

@@ -9,9 +9,8 @@ import { ConflictCoordinator } from './conflict-coordinator';
 const C = OfflineSyncConflictActions;
 
 /**
- * Connects conflicts to the store: the app's `resolveConflict` actions, the open conflicts read
- * back when the database opens, and resolvers a reload interrupted, resumed once their type is
- * loaded.
+ * Connects conflicts to the store: the app's `resolveConflict` actions, and resolvers a reload
+ * interrupted, resumed once their type is loaded.
  *
  * @example
  * store.dispatch(resolveConflict({ modelType: 'todo', id: 't1', resolution: 'server' })); // handled here
@@ -40,15 +39,6 @@ export class ConflictEffects {
         )
       )
     )
-  );
-
-  readonly restore$ = createEffect(
-    () =>
-      this.actions$.pipe(
-        ofType(OfflineSyncStorageActions.databaseOpened),
-        concatMap(() => from(this.coordinator.restore()).pipe(catchError(() => EMPTY)))
-      ),
-    { dispatch: false }
   );
 
   readonly resume$ = createEffect(

@@ -78,8 +78,14 @@ export class SyncBootstrap {
       await this.storage.open();
       await this.serverClock.restore();
       const { pending, failed } = await this.storage.outboxCounts();
+      // Read before the store counts as hydrated, so open conflicts show from the first render.
+      const conflicts = await this.storage.openConflicts();
       this.store.dispatch(
-        OfflineSyncStorageActions.databaseOpened({ pendingCount: pending, failedCount: failed })
+        OfflineSyncStorageActions.databaseOpened({
+          pendingCount: pending,
+          failedCount: failed,
+          conflicts,
+        })
       );
     } catch (error) {
       const info = toSyncErrorInfo(error, 'storage', `Opening the local database failed`);

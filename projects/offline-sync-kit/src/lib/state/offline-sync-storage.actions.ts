@@ -1,5 +1,6 @@
 import { createActionGroup, props } from '@ngrx/store';
 import { SerializedRecord } from '../model/mutation';
+import { SyncConflict } from '../model/sync-conflict';
 import { SyncErrorInfo } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
 import { PersistentStorageState } from '../model/sync-status';
@@ -44,7 +45,12 @@ export interface RestoredRecord {
 export const OfflineSyncStorageActions = createActionGroup({
   source: 'Offline Sync Storage',
   events: {
-    'Database Opened': props<{ pendingCount: number; failedCount: number }>(),
+    'Database Opened': props<{
+      pendingCount: number;
+      failedCount: number;
+      /** Conflicts left open by an earlier session. */
+      conflicts: SyncConflict[];
+    }>(),
     'Database Unavailable': props<{ error: SyncErrorInfo }>(),
     'Database Blocked': props<{ error: SyncErrorInfo }>(),
     'Entity Types Registered': props<{ modelTypes: string[] }>(),

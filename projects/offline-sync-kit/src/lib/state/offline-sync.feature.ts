@@ -70,11 +70,12 @@ export const offlineSyncFeature = createFeature({
   name: 'offlineSync',
   reducer: createReducer(
     initialState,
-    on(A.databaseOpened, (state, { pendingCount, failedCount }) => ({
+    on(A.databaseOpened, (state, { pendingCount, failedCount, conflicts }) => ({
       ...state,
       storage: 'open' as const,
       pendingCount,
       failedCount,
+      conflicts,
     })),
     on(A.databaseUnavailable, (state, { error }) => ({
       ...state,
