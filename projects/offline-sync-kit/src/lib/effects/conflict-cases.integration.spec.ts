@@ -121,6 +121,22 @@ describe('conflict handling, case by case, against the reference server', () => 
       );
     });
 
+    it('meets conflicts per item of a batch push; the other items of the batch apply', async () => {
+      const [a, b] = await twoDevices(
+        { strategy: 'mergeFields' },
+        { sync: { useBatchEndpoint: true } }
+      );
+      await a.sync.updateModel<Todo>('todo', 't1', { done: true });
+      await a.sync.saveModel<Todo>('todo', { id: 't2', title: 'New on A', done: false });
+      await bEdits(b, { title: 'Renamed on B' });
+      await reconnect(a, b);
+      await expectEverywhere(a, b, { title: 'Renamed on B', done: true });
+      expect(await serverRecord(TodoSync.endpoint, 't2')).toEqual(
+        jasmine.objectContaining({ title: 'New on A', version: 1 })
+      );
+      expect(b.record('t2')?.title).toBe('New on A');
+    });
+
     it('gives a field changed on both sides to the configured side (clientWins here)', async () => {
       const [a, b] = await twoDevices({ strategy: 'mergeFields', sameField: 'clientWins' });
       await a.sync.updateModel<Todo>('todo', 't1', { title: 'Title from A', done: true });

@@ -5,6 +5,7 @@ import { provideStore, Store } from '@ngrx/store';
 import { OfflineSyncService } from '../facade/offline-sync.service';
 import { provideOfflineSync } from '../providers/provide-offline-sync';
 import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
+import { SyncOptions } from '../model/sync-options';
 import { eventually, uniqueDatabase } from '../../testing-support/test-database';
 import {
   clearFaults,
@@ -25,7 +26,7 @@ describe('two app instances on one database (as two tabs)', () => {
   let NoteSync: SyncEntityDefinition<Note>;
 
   /** A whole application with its own store, as a second tab would have; only the database is shared. */
-  async function startApp() {
+  async function startApp(options: SyncOptions = {}) {
     const app = await createApplication({
       providers: [
         provideZonelessChangeDetection(),
@@ -34,7 +35,7 @@ describe('two app instances on one database (as two tabs)', () => {
         provideOfflineSync({
           databaseName: db.name,
           entities: [NoteSync],
-          sync: { serverUrl: syncServer().proxyUrl, syncInterval: 0, pushDebounce: 0 },
+          sync: { serverUrl: syncServer().proxyUrl, syncInterval: 0, pushDebounce: 0, ...options },
         }),
       ],
     });
@@ -95,6 +96,33 @@ describe('two app instances on one database (as two tabs)', () => {
     await eventually(
       () => b.notes().length === 6 && a.notes().length === 6,
       'both stores hold every note'
+    );
+  });
+
+  it('shows a conflict met in one instance in the other, and its resolution in both', async () => {
+    const a = await startApp({ conflicts: { strategy: 'manual' } });
+    const b = await startApp({ conflicts: { strategy: 'manual' } });
+    await Promise.all([a.sync.whenHydrated(), b.sync.whenHydrated()]);
+    await a.sync.saveModel<Note>('note', { id: 'n1', text: 'first' });
+    await a.sync.syncAll();
+    // Another device changes it on the server: version 2.
+    const changed = await fetch(`${syncServer().url}/${NoteSync.endpoint}/n1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json', 'if-match': '"1"' },
+      body: JSON.stringify({ text: 'from another device' }),
+    });
+    expect(changed.status).toBe(200);
+    await a.sync.updateModel<Note>('note', 'n1', { text: 'from this device' });
+    await a.sync.syncAll();
+    expect(a.sync.conflicts().length).toBe(1);
+    await eventually(() => b.sync.conflicts().length === 1, 'the conflict in the other instance');
+
+    await b.sync.resolveConflict('note', 'n1', 'local');
+    await eventually(() => a.sync.conflicts().length === 0, 'the resolution in the first instance');
+    await b.sync.syncAll();
+    await eventually(
+      () => a.notes().find((n) => n.id === 'n1')?.text === 'from this device',
+      'the resolved note in the first instance'
     );
   });
 });
