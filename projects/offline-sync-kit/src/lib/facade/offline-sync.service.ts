@@ -1,7 +1,7 @@
 import { inject, Injectable, Signal } from '@angular/core';
-import { Actions, ofType } from '@ngrx/effects';
+import { Actions } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
-import { combineLatest, filter, firstValueFrom, map, mergeMap, Observable } from 'rxjs';
+import { combineLatest, filter, firstValueFrom, map, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { reportOutboxCounts } from '../effects/report-outbox-counts';
 import { SyncEngine } from '../effects/sync-engine';
@@ -17,11 +17,10 @@ import { SyncEvent } from '../model/sync-event';
 import { PersistentStorageState, SyncStatus } from '../model/sync-status';
 import { SyncIdGenerator } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
-import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
 import { SyncStorage } from '../storage/sync-storage';
+import { syncEventsFrom } from './sync-events';
 import { ConflictCoordinator } from '../effects/conflict-coordinator';
 import { ConflictResolution, SyncConflict } from '../model/sync-conflict';
-import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 
 /**
  * The kit as one injectable: save, update, delete and read records by type, and watch the sync
@@ -74,44 +73,7 @@ export class OfflineSyncService {
     offlineSyncFeature.selectConflicts
   );
   /** Durable local changes, conflicts, hydration and storage errors, as they happen. */
-  readonly events$: Observable<SyncEvent> = this.actions$.pipe(
-    ofType(
-      OfflineSyncStorageActions.writesCommitted,
-      OfflineSyncStorageActions.writesFailed,
-      OfflineSyncStorageActions.entityTypeHydrated,
-      OfflineSyncStorageActions.databaseUnavailable,
-      OfflineSyncConflictActions.conflictDetected,
-      OfflineSyncConflictActions.conflictResolved
-    ),
-    mergeMap((action): SyncEvent[] => {
-      switch (action.type) {
-        case OfflineSyncConflictActions.conflictDetected.type: {
-          const { modelType, id } = action.conflict;
-          return [{ type: 'conflictDetected', modelType, id, source: 'server' }];
-        }
-        case OfflineSyncConflictActions.conflictResolved.type:
-          return [{ type: 'conflictResolved', modelType: action.modelType, id: action.id }];
-        case OfflineSyncStorageActions.writesCommitted.type:
-          return action.writes
-            .filter((write) => write.change !== 'unchanged')
-            .map((write) => ({
-              type:
-                write.change === 'created'
-                  ? 'modelAdded'
-                  : write.change === 'updated'
-                    ? 'modelUpdated'
-                    : 'modelDeleted',
-              modelType: write.modelType,
-              id: write.id,
-              source: 'local',
-            }));
-        case OfflineSyncStorageActions.entityTypeHydrated.type:
-          return [{ type: 'hydrated', modelType: action.modelType }];
-        default:
-          return [{ type: 'storageError', error: action.error }];
-      }
-    })
-  );
+  readonly events$: Observable<SyncEvent> = syncEventsFrom(this.actions$);
 
   /**
    * Creates or replaces a record. A record without an id gets a UUID v7. Resolves with the record

@@ -1,13 +1,9 @@
 import { Subject } from 'rxjs';
-import { OfflineSyncError } from '../model/sync-error';
+import { OfflineSyncError, SyncErrorInfo } from '../model/sync-error';
 import { applyLocalWrites } from './apply-local-writes';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
-import {
-  affectsWholeDatabase,
-  noIndexedDbError,
-  StorageErrorContext,
-  toStorageError,
-} from './storage-errors';
+import { affectsWholeDatabase } from './storage-errors';
+import { ConnectionOptions, StorageConnection, StorageProblem } from './storage-connection';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 import { WriteBatchResult, WriteQueue } from './write-queue';
 import { ensureIndexes } from './ensure-indexes';
@@ -19,7 +15,6 @@ import { StoredChange } from './stored-change';
 import { takePushBatch } from './take-push-batch';
 import { DEFAULT_CONFLICT_POLICY } from '../core/conflict-policy';
 import { SyncConflict } from '../model/sync-conflict';
-import { SyncErrorInfo } from '../model/sync-error';
 import { ServerApplyContext, StorageConflictPolicy } from './server-apply-context';
 import {
   markConflictManual,
@@ -30,38 +25,20 @@ import {
 import { toSyncConflict } from './stored-conflict';
 
 /**
- * How to reach the browser's storage and the outside world. Time and ids are passed in so tests
- * control them; `indexedDB` defaults to the global one, looked up only when the database opens.
+ * How to reach the browser's storage (see {@link ConnectionOptions}) and the outside world. Time
+ * and ids are passed in so tests control them.
  *
  * @example
  * new SyncStorage({ databaseName: 'app', clock: () => Date.now(), newId: () => crypto.randomUUID() });
  */
-export interface SyncStorageOptions {
-  readonly databaseName: string;
+export interface SyncStorageOptions extends ConnectionOptions {
   readonly clock: () => number;
   readonly newId: () => string;
-  /** The IndexedDB factory; `null` means there is none (the kit then stays idle). */
-  readonly indexedDB?: IDBFactory | null;
-  readonly keyRange?: typeof IDBKeyRange | null;
-  readonly durability?: 'default' | 'strict' | 'relaxed';
   /**
    * Each type's conflict policy, asked whenever a conflict is met (so a change of options applies
    * at once). Default: {@link DEFAULT_CONFLICT_POLICY} with `version` and `updatedAt` server-owned.
    */
   readonly conflictPolicyFor?: (modelType: string) => StorageConflictPolicy;
-}
-
-/**
- * Something that happened to the database outside of any one write.
- * - `blocked`: opening waits for another tab that holds an older version open;
- * - `closed`: another tab upgraded the database, this connection is closed for good.
- *
- * @example
- * storage.problems$.subscribe((p) => console.warn(p.error.message));
- */
-export interface StorageProblem {
-  readonly kind: 'blocked' | 'closed';
-  readonly error: OfflineSyncError;
 }
 
 /**
@@ -77,8 +54,9 @@ export interface StorageProblem {
 export class SyncStorage {
   /** Every group of writes once it settled, with the outbox's pending count after it. */
   readonly settled$ = new Subject<SettledWrites>();
+  private readonly connection: StorageConnection;
   /** Blocked opens and connections closed by another tab. */
-  readonly problems$ = new Subject<StorageProblem>();
+  readonly problems$: Subject<StorageProblem>;
 
   private readonly specs = new Map<string, EntityStorageSpec>();
   private readonly queue = new WriteQueue<LocalWrite, WriteOutcome>(
@@ -86,13 +64,13 @@ export class SyncStorage {
     (result) => this.settled$.next({ ...result, pendingCount: this.pendingAfterCommit }),
     (error) => !affectsWholeDatabase(error)
   );
-  private database: SyncDatabase | null = null;
-  private opening: Promise<SyncDatabase> | null = null;
-  private noIndexedDb = false;
   /** Pending outbox entries counted in the last commit's own transaction (`null`: none yet). */
   private pendingAfterCommit: number | null = null;
 
-  constructor(private readonly options: SyncStorageOptions) {}
+  constructor(private readonly options: SyncStorageOptions) {
+    this.connection = new StorageConnection(options);
+    this.problems$ = this.connection.problems$;
+  }
 
   get databaseName(): string {
     return this.options.databaseName;
@@ -105,13 +83,12 @@ export class SyncStorage {
 
   /** Opens the database once; later calls return the same promise. */
   open(): Promise<SyncDatabase> {
-    this.opening ??= this.openDatabase();
-    return this.opening;
+    return this.connection.open();
   }
 
   /** Reads every stored record of one type, after bringing its index entries up to date. */
   hydrate(modelType: string): Promise<StoredRecord[]> {
-    return this.run(
+    return this.connection.run(
       'hydration',
       ['records', 'meta'],
       async (db) => {
@@ -130,15 +107,20 @@ export class SyncStorage {
   /** Reads the stored rows for some records (`undefined` where none is stored). */
   async readRecords(keys: readonly [string, string][]): Promise<(StoredRecord | undefined)[]> {
     // Without IndexedDB nothing was ever stored: that is a definite answer, not a failure.
-    if (this.noIndexedDb) return keys.map(() => undefined);
-    return this.run('read', ['records'], (db) => db.records.bulkGet(keys as [string, string][]), {
-      mode: 'r',
-    });
+    if (this.connection.noIndexedDb) return keys.map(() => undefined);
+    return this.connection.run(
+      'read',
+      ['records'],
+      (db) => db.records.bulkGet(keys as [string, string][]),
+      {
+        mode: 'r',
+      }
+    );
   }
 
   /** Records of a type whose indexed `field` equals `value` (see `SyncEntityConfig.indexes`). */
   findByIndex(modelType: string, field: string, value: string | number): Promise<StoredRecord[]> {
-    return this.run(
+    return this.connection.run(
       'query',
       ['records'],
       (db) => db.records.where('idx').equals([modelType, field, value]).toArray(),
@@ -152,28 +134,30 @@ export class SyncStorage {
     const topPriority = Math.max(
       ...types.map((type) => this.specs.get(type)?.priority ?? -Infinity)
     );
-    return this.run('outbox read', ['outbox'], (db) =>
+    return this.connection.run('outbox read', ['outbox'], (db) =>
       takePushBatch(db, limit, modelTypes, Number.isFinite(topPriority) ? topPriority : undefined)
     );
   }
 
   /** Applies the server's answers to pushed entries (see `applyPushOutcomes`). */
   applyPushOutcomes(pushed: readonly PushedEntry[], maxAttempts: number): Promise<PushApplyResult> {
-    return this.run('push result', ['records', 'outbox', 'conflicts'], (db) =>
+    return this.connection.run('push result', ['records', 'outbox', 'conflicts'], (db) =>
       applyPushOutcomes(db, pushed, { ...this.serverContext(), maxAttempts })
     );
   }
 
   /** Applies one pulled page with its cursor (see `applyPullPage`). */
   applyPullPage(modelType: string, page: PullPage) {
-    return this.run(`pull of ${modelType}`, ['records', 'outbox', 'conflicts', 'meta'], (db) =>
-      applyPullPage(db, modelType, page, this.serverContext())
+    return this.connection.run(
+      `pull of ${modelType}`,
+      ['records', 'outbox', 'conflicts', 'meta'],
+      (db) => applyPullPage(db, modelType, page, this.serverContext())
     );
   }
 
   /** Applies server records fetched outside a pull (no cursor moves), like a pulled page. */
   applyServerChanges(modelType: string, items: readonly ServerChange[]) {
-    return this.run(
+    return this.connection.run(
       `update of ${modelType} from the server`,
       ['records', 'outbox', 'conflicts', 'meta'],
       (db) => applyPullPage(db, modelType, { items }, this.serverContext())
@@ -182,9 +166,14 @@ export class SyncStorage {
 
   /** Conflicts waiting for the app or a resolver, oldest first. */
   async openConflicts(): Promise<SyncConflict[]> {
-    const rows = await this.run('conflict read', ['conflicts'], (db) => db.conflicts.toArray(), {
-      mode: 'r',
-    });
+    const rows = await this.connection.run(
+      'conflict read',
+      ['conflicts'],
+      (db) => db.conflicts.toArray(),
+      {
+        mode: 'r',
+      }
+    );
     return rows.map(toSyncConflict).sort((a, b) => a.detectedAt - b.detectedAt);
   }
 
@@ -195,7 +184,7 @@ export class SyncStorage {
     decision: StoredDecision,
     decidedOnVersion?: number | null
   ): Promise<OpenConflictResult> {
-    return this.run(
+    return this.connection.run(
       'resolution of a conflict',
       ['records', 'outbox', 'conflicts'],
       (db) =>
@@ -206,7 +195,7 @@ export class SyncStorage {
 
   /** Leaves a conflict whose resolver failed to the app (see `markConflictManual`). */
   markConflictManual(modelType: string, id: string, error: SyncErrorInfo) {
-    return this.run(
+    return this.connection.run(
       'update of a conflict',
       ['conflicts'],
       (db) => markConflictManual(db, [modelType, id], error),
@@ -222,7 +211,7 @@ export class SyncStorage {
 
   /** A value the kit keeps in the `meta` table (`undefined` if none). */
   async readSetting(key: string): Promise<unknown> {
-    const entry = await this.run('settings read', ['meta'], (db) => db.meta.get(key), {
+    const entry = await this.connection.run('settings read', ['meta'], (db) => db.meta.get(key), {
       mode: 'r',
     });
     return entry?.value;
@@ -230,26 +219,26 @@ export class SyncStorage {
 
   /** Keeps a value in the `meta` table. */
   async writeSetting(key: string, value: unknown): Promise<void> {
-    await this.run('settings write', ['meta'], (db) => db.meta.put({ key, value }));
+    await this.connection.run('settings write', ['meta'], (db) => db.meta.put({ key, value }));
   }
 
   /** Sends a record's dead letters again (see `requeueFailed`). */
   requeueFailed(modelType: string, id: string): Promise<StoredChange | null> {
-    return this.run('retry of a failed change', ['records', 'outbox'], (db) =>
+    return this.connection.run('retry of a failed change', ['records', 'outbox'], (db) =>
       requeueFailed(db, [modelType, id])
     );
   }
 
   /** Drops a record's dead letters and restores its base (see `discardFailed`). */
   discardFailed(modelType: string, id: string): Promise<StoredChange | null> {
-    return this.run('discard of a failed change', ['records', 'outbox'], (db) =>
+    return this.connection.run('discard of a failed change', ['records', 'outbox'], (db) =>
       discardFailed(db, [modelType, id], this.serverContext())
     );
   }
 
   /** The dead letters in the outbox, oldest first. */
   failedEntries(): Promise<StoredMutation[]> {
-    return this.run(
+    return this.connection.run(
       'outbox read',
       ['outbox'],
       (db) => db.outbox.where('status').equals('failed').sortBy('seq'),
@@ -261,7 +250,7 @@ export class SyncStorage {
 
   /** Entries waiting to be sent (queued or in flight) and dead letters. */
   outboxCounts(): Promise<{ pending: number; failed: number }> {
-    return this.run(
+    return this.connection.run(
       'outbox count',
       ['outbox'],
       async (db) => ({ pending: await countPending(db), failed: await countFailed(db) }),
@@ -271,31 +260,7 @@ export class SyncStorage {
 
   /** Closes the connection (the app is being destroyed); the data stays. */
   close(): void {
-    this.database?.close();
-  }
-
-  /**
-   * Runs `work` in one transaction over the named tables (read-write unless `mode: 'r'`), with
-   * failures turned into errors that say what failed and what to do.
-   */
-  private async run<R>(
-    operation: string,
-    tables: readonly ('records' | 'outbox' | 'conflicts' | 'meta')[],
-    work: (db: SyncDatabase) => Promise<R>,
-    options: { mode?: 'r' | 'rw' } & Omit<StorageErrorContext, 'databaseName' | 'operation'> = {}
-  ): Promise<R> {
-    const { mode = 'rw', ...target } = options;
-    const context: StorageErrorContext = { databaseName: this.databaseName, operation, ...target };
-    const db = await this.openFor(context);
-    try {
-      return await db.transaction(
-        mode,
-        tables.map((name) => db.table(name)),
-        () => work(db)
-      );
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
+    this.connection.close();
   }
 
   private serverContext(): ServerApplyContext {
@@ -328,7 +293,7 @@ export class SyncStorage {
       newMutationId: this.options.newId,
       specFor: (t: string) => this.specFor(t),
     };
-    const { outcomes, pending } = await this.run(
+    const { outcomes, pending } = await this.connection.run(
       one ? first.kind : `${writes.length} writes`,
       ['records', 'outbox', 'conflicts'],
       async (db) => ({
@@ -340,59 +305,6 @@ export class SyncStorage {
     );
     this.pendingAfterCommit = pending;
     return outcomes;
-  }
-
-  private async openFor(context: StorageErrorContext): Promise<SyncDatabase> {
-    try {
-      return await this.open();
-    } catch (error) {
-      throw toStorageError(error, context);
-    }
-  }
-
-  private async openDatabase(): Promise<SyncDatabase> {
-    const indexedDB =
-      this.options.indexedDB === undefined
-        ? (globalThis as { indexedDB?: IDBFactory }).indexedDB
-        : this.options.indexedDB;
-    const keyRange =
-      this.options.keyRange === undefined
-        ? (globalThis as { IDBKeyRange?: typeof IDBKeyRange }).IDBKeyRange
-        : this.options.keyRange;
-    if (!indexedDB || !keyRange) {
-      this.noIndexedDb = true;
-      throw noIndexedDbError(this.databaseName);
-    }
-    const db = new SyncDatabase(this.databaseName, {
-      indexedDB,
-      IDBKeyRange: keyRange,
-      chromeTransactionDurability: this.options.durability ?? 'default',
-    });
-    db.on('blocked', () =>
-      this.problems$.next({ kind: 'blocked', error: blockedError(this.databaseName) })
-    );
-    db.on('versionchange', () => {
-      // Another tab wants a newer schema: step aside, or its upgrade waits for us forever.
-      db.close();
-      this.problems$.next({
-        kind: 'closed',
-        error: toStorageError(
-          { name: 'DatabaseClosedError' },
-          { databaseName: this.databaseName, operation: 'database connection' }
-        ),
-      });
-      return false;
-    });
-    try {
-      await db.open();
-    } catch (error) {
-      throw toStorageError(error, {
-        databaseName: this.databaseName,
-        operation: 'opening of the database',
-      });
-    }
-    this.database = db;
-    return db;
   }
 }
 
@@ -418,12 +330,4 @@ function countPending(db: SyncDatabase): Promise<number> {
 
 function countFailed(db: SyncDatabase): Promise<number> {
   return db.outbox.where('status').equals('failed').count();
-}
-
-function blockedError(databaseName: string): OfflineSyncError {
-  return new OfflineSyncError(
-    'storage',
-    `Opening the local database "${databaseName}" waits for another tab of this app that still ` +
-      `has an older version open. Close or reload the other tabs of this app.`
-  );
 }
