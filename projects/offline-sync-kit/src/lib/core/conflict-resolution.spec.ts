@@ -76,4 +76,14 @@ describe('resolveByStrategy (built-in strategies)', () => {
     ).toBeNull();
     expect(resolveByStrategy('mergeFields', { base, local: null, server: null }).record).toBeNull();
   });
+
+  it('lets a delete win against a side that left the record unchanged (no edit to lose)', () => {
+    expect(resolveByStrategy('mergeFields', { base, local: null, server: { ...base } })).toEqual({
+      record: null,
+      winner: 'local',
+    });
+    expect(resolveByStrategy('lastUpdateWins', { base, local: { ...base }, server: null })).toEqual(
+      { record: null, winner: 'server' }
+    );
+  });
 });

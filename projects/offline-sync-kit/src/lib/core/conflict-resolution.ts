@@ -84,7 +84,8 @@ export interface ConflictOutcome {
  * - `lastUpdateWins`: the side changed last (ties and unknown times: the server);
  * - `mergeFields`: three-way merge against the base: a field changed on one side only takes that
  *   side's value; a field changed on both sides to different values follows `rules.sameField`.
- * Delete against update follows `rules.deleteVsUpdate` for every strategy but the two "wins" ones.
+ * Delete against update follows `rules.deleteVsUpdate` for every strategy but the two "wins" ones;
+ * a delete against a side that did not change the record (still equal to the base) wins.
  *
  * @example
  * resolveByStrategy('mergeFields', {
@@ -104,8 +105,10 @@ export function resolveByStrategy(
   if (strategy === 'clientWins') return local;
   if (sides.local === null || sides.server === null) {
     if (sides.local === null && sides.server === null) return server;
-    const updateWins = rules.deleteVsUpdate === 'updateWins';
-    return (sides.local === null) === updateWins ? server : local;
+    const [deleted, kept] = sides.local === null ? [local, server] : [server, local];
+    // A side that kept the record unchanged made no edit for the delete to lose.
+    if (sides.base && sameValue(kept.record, sides.base)) return deleted;
+    return rules.deleteVsUpdate === 'updateWins' ? kept : deleted;
   }
   if (strategy === 'lastUpdateWins') {
     const localAt = sides.localUpdatedAt ?? null;

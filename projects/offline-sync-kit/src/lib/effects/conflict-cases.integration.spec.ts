@@ -7,8 +7,14 @@ import { ConflictResolver } from '../providers/conflict-resolver';
 import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { RestMapping } from '../model/rest-mapping';
-import { readRaw } from '../../testing-support/test-database';
-import { clearFaults, uniqueCollection } from '../../testing-support/sync-server-under-test';
+import { eventually, readRaw } from '../../testing-support/test-database';
+import {
+  clearFaults,
+  faultLog,
+  setFaults,
+  syncServer,
+  uniqueCollection,
+} from '../../testing-support/sync-server-under-test';
 import {
   afterAWhile,
   Device,
@@ -256,6 +262,26 @@ describe('conflict handling, case by case, against the reference server', () => 
       expect(a.store.selectSignal(TodoSync.selectors.selectMetaById('t1'))()?.state).toBe('synced');
     });
 
+    it('keeps a record deleted and saved again while its conflict is open in that conflict', async () => {
+      const [a, b] = await twoDevices({ strategy: 'manual' });
+      await a.sync.updateModel<Todo>('todo', 't1', { title: 'A' });
+      await b.sync.deleteModel('todo', 't1');
+      await b.settled();
+      a.online();
+      await a.settled();
+      await a.sync.deleteModel('todo', 't1'); // the user deletes it, then undoes that
+      await a.sync.saveModel<Todo>('todo', { id: 't1', title: 'A, restored', done: false });
+      await a.settled();
+      expect(await serverRecord(TodoSync.endpoint, 't1')).toBeNull(); // nothing pushed meanwhile
+      expect(a.sync.conflicts()[0]?.local).toEqual(
+        jasmine.objectContaining({ title: 'A, restored' })
+      );
+      await a.sync.resolveConflict('todo', 't1', 'local');
+      await a.settled();
+      await b.settled();
+      await expectEverywhere(a, b, { title: 'A, restored' });
+    });
+
     it('takes a merged record from the app, and refuses to resolve a conflict that is not open', async () => {
       const [a, b] = await twoDevices({ strategy: 'manual' });
       await a.sync.updateModel<Todo>('todo', 't1', { title: 'A' });
@@ -310,6 +336,26 @@ describe('conflict handling, case by case, against the reference server', () => 
       await expectEverywhere(reloaded, b, { title: 'B' });
     });
 
+    it('refuses a resolver answer that is not a record, a side or null, keeping both versions', async () => {
+      const forgetful: ConflictPolicy<Todo> = {
+        strategy: 'custom',
+        resolver: (() => undefined) as unknown as ConflictPolicy<Todo>['resolver'],
+      };
+      const [a, b] = await twoDevices(forgetful);
+      await a.sync.updateModel<Todo>('todo', 't1', { title: 'A' });
+      await bEdits(b, { title: 'B' });
+      a.online();
+      await eventually(
+        () => a.sync.conflicts()[0]?.strategy === 'manual',
+        'the conflict left to the app'
+      );
+      expect(a.sync.conflicts()[0]?.error?.message).toContain('the resolver answered undefined');
+      expect(a.record('t1')?.title).toBe('A');
+      expect(await serverRecord(TodoSync.endpoint, 't1')).toEqual(
+        jasmine.objectContaining({ title: 'B' })
+      );
+    });
+
     it('uses a ConflictResolver class provided through DI', async () => {
       @Injectable()
       class DoneWins extends ConflictResolver {
@@ -350,6 +396,57 @@ describe('conflict handling, case by case, against the reference server', () => 
       await reloaded.settled();
       await b.settled();
       await expectEverywhere(reloaded, b, { title: 'A' });
+    });
+  });
+
+  describe('a conflict answer without the current record', () => {
+    afterEach(() => clearFaults());
+
+    it('reads the record before deciding, so a delete refused as stale is not taken for done', async () => {
+      const proxied = { sync: { serverUrl: syncServer().proxyUrl } };
+      const [a, b] = await twoDevices({ strategy: 'mergeFields' }, proxied);
+      await a.sync.deleteModel('todo', 't1');
+      await setFaults([
+        {
+          match: { method: 'DELETE', pathPrefix: `/${TodoSync.endpoint}/t1` },
+          failWith: {
+            status: 412,
+            body: { error: { code: 'precondition_failed', message: 'stale' } },
+          },
+        },
+      ]);
+      await reconnect(a, b);
+      // The server's record is still the one A deleted (unchanged): A's delete wins and is sent.
+      expect((await faultLog()).filter((e) => e.method === 'DELETE').map((e) => e.status)).toEqual([
+        412, 204,
+      ]);
+      await expectEverywhere(a, b, null);
+    });
+  });
+
+  describe('a server that keeps refusing', () => {
+    afterEach(() => clearFaults());
+
+    it('pauses pushing with backoff instead of re-sending a settled version at once, again and again', async () => {
+      const proxied = { sync: { serverUrl: syncServer().proxyUrl } };
+      const [a] = await twoDevices({ strategy: 'mergeFields' }, proxied);
+      await a.sync.updateModel<Todo>('todo', 't1', { title: 'A' });
+      await setFaults([
+        {
+          match: { method: 'PATCH', pathPrefix: `/${TodoSync.endpoint}/t1` },
+          times: 'always',
+          failWith: { status: 409, body: { error: { code: 'conflict', message: 'no' } } },
+        },
+      ]);
+      a.online();
+      await eventually(() => a.sync.currentStatus().nextRetryAt !== null, 'a scheduled retry');
+      expect(a.sync.currentStatus().lastError).toEqual(
+        jasmine.objectContaining({ kind: 'conflict', recordId: 't1' })
+      );
+      const patches = (await faultLog()).filter((e) => e.method === 'PATCH');
+      expect(patches.length).toBe(3);
+      expect(a.record('t1')?.title).toBe('A'); // the local change is kept, still pending
+      expect(a.sync.currentStatus().pendingChanges).toBe(1);
     });
   });
 

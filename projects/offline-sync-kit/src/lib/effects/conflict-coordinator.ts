@@ -1,11 +1,13 @@
-import { inject, Injectable, Injector } from '@angular/core';
+import { DestroyRef, inject, Injectable, Injector } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { SerializedRecord } from '../model/mutation';
 import { ConflictResolution, ConflictResolverFn, SyncConflict } from '../model/sync-conflict';
 import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
 import { ConflictResolver } from '../providers/conflict-resolver';
+import { SyncLock } from '../providers/sync-lock';
+import { OFFLINE_SYNC_CONFIG } from '../providers/tokens';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
-import { ConflictEvent } from '../storage/meet-conflict';
+import { ConflictEvent } from '../storage/open-or-settle-conflict';
 import { OpenConflictResult, StoredDecision } from '../storage/resolve-open-conflict';
 import { SyncStorage } from '../storage/sync-storage';
 import { SyncEntityDefinition } from '../state/define-sync-entity';
@@ -14,8 +16,11 @@ import { RecordPublisher } from './record-publisher';
 import { SyncEntityRegistry } from './sync-entity-registry';
 
 const A = OfflineSyncConflictActions;
-/** A resolver answered on a server version that moved meanwhile this often in a row: give up. */
-const MAX_STALE_DECISIONS = 3;
+/** A conflict changed while its resolver decided this often in a row: leave it to the app. */
+const MAX_OUTDATED_DECISIONS = 3;
+
+/** Thrown into a resolver's wait when the app is destroyed, so its lock is released. */
+class AppDestroyed extends Error {}
 
 /**
  * Everything after the storage met a conflict: reports it (`conflictDetected`, and
@@ -34,8 +39,21 @@ export class ConflictCoordinator {
   private readonly policies = inject(ConflictPolicies);
   private readonly publisher = inject(RecordPublisher);
   private readonly injector = inject(Injector);
-  /** Records whose resolver is running, so one conflict never runs two at once. */
+  private readonly lock = inject(SyncLock);
+  private readonly databaseName = inject(OFFLINE_SYNC_CONFIG).databaseName;
+  /** Records whose resolver is running in this app, so one conflict never runs two at once. */
   private readonly resolving = new Set<string>();
+  private destroyed = false;
+  private readonly whenDestroyed = new Promise<never>((_, reject) =>
+    inject(DestroyRef).onDestroy(() => {
+      this.destroyed = true;
+      reject(new AppDestroyed());
+    })
+  );
+
+  constructor() {
+    this.whenDestroyed.catch(() => undefined); // only a signal; nobody may be waiting
+  }
 
   /** Reports conflicts a storage operation met, and starts `custom` resolvers. */
   report(events: readonly ConflictEvent[]): void {
@@ -82,32 +100,40 @@ export class ConflictCoordinator {
     const key = `${conflict.modelType}\u0000${conflict.id}`;
     if (this.resolving.has(key)) return;
     this.resolving.add(key);
+    // One tab at a time: tabs starting together must not both run a resolver with side effects.
+    const lockName = `offline-sync-kit:${this.databaseName}:conflict:${conflict.modelType}:${conflict.id}`;
     try {
-      let current = conflict;
-      for (let round = 0; round < MAX_STALE_DECISIONS; round++) {
-        const decision = await this.decide(current);
-        const result = await this.storage.resolveConflict(
-          current.modelType,
-          current.id,
-          decision,
-          current.serverVersion
-        );
-        if (result.kind === 'resolved') return this.finish(result, 'custom');
-        current = result.conflict;
-      }
-      throw new OfflineSyncError(
-        'conflict',
-        `The server's ${conflict.modelType} "${conflict.id}" changed while its resolver decided, ` +
-          `${MAX_STALE_DECISIONS} times in a row.`,
-        { modelType: conflict.modelType, recordId: conflict.id }
-      );
+      await this.lock.runExclusive(lockName, () => this.decideUntilSettled(conflict));
     } catch (error) {
       // Resolved meanwhile (by the app, or in another tab): nothing is left to decide.
       if (error instanceof OfflineSyncError && error.kind === 'not-found') return;
+      if (this.destroyed) return; // the next start runs it again
       await this.leaveToApp(conflict, error);
     } finally {
       this.resolving.delete(key);
     }
+  }
+
+  /** Asks the resolver until its answer applies to the conflict as it still is. */
+  private async decideUntilSettled(conflict: SyncConflict): Promise<void> {
+    let current = conflict;
+    for (let round = 0; round < MAX_OUTDATED_DECISIONS; round++) {
+      const decision = await Promise.race([this.decide(current), this.whenDestroyed]);
+      const result = await this.storage.resolveConflict(
+        current.modelType,
+        current.id,
+        decision,
+        current.revision
+      );
+      if (result.kind === 'resolved') return this.finish(result, 'custom');
+      current = result.conflict;
+    }
+    throw new OfflineSyncError(
+      'conflict',
+      `the record kept changing (local edits or newer server versions) while the resolver ` +
+        `decided, ${MAX_OUTDATED_DECISIONS} times in a row`,
+      { modelType: conflict.modelType, recordId: conflict.id }
+    );
   }
 
   private async decide(conflict: SyncConflict): Promise<StoredDecision> {
@@ -120,7 +146,16 @@ export class ConflictCoordinator {
       server: deserialized(conflict.server, def),
     });
     if (answer === 'local' || answer === 'server') return answer;
-    return { merged: answer === null ? null : def.serialize(answer) };
+    if (answer === null) return { merged: null };
+    if (typeof answer !== 'object' || Array.isArray(answer)) {
+      throw new OfflineSyncError(
+        'config',
+        `the resolver answered ${JSON.stringify(answer) ?? String(answer)}; it must return the ` +
+          `record to keep, 'local', 'server' or null (to delete it)`,
+        { modelType: conflict.modelType, recordId: conflict.id }
+      );
+    }
+    return { merged: { ...def.serialize(answer), [def.idField]: conflict.id } };
   }
 
   private resolverFor(modelType: string): ConflictResolverFn {
@@ -145,7 +180,8 @@ export class ConflictCoordinator {
       recordId: conflict.id,
       message:
         `Resolving the conflict of ${conflict.modelType} "${conflict.id}" failed (${cause.message}). ` +
-        'Both versions are kept; it waits for resolveConflict() as under the manual strategy.',
+        'Both versions are kept; it waits for resolveConflict() as under the manual strategy ' +
+        '(fix the resolver to have such conflicts settled by it again).',
     };
     try {
       await this.storage.markConflictManual(conflict.modelType, conflict.id, info);

@@ -27,16 +27,16 @@ export class ConflictPolicies {
   /** The policy as the storage applies it, with the fields the type's server owns. */
   forStorage(modelType: string): StorageConflictPolicy {
     const { strategy, sameField, deleteVsUpdate } = this.for(modelType);
-    const serverFields = this.registry.has(modelType)
-      ? serverOwnedFields(toTransportEntity(this.registry.get(modelType)))
-      : ['version', 'updatedAt'];
-    return { strategy, sameField, deleteVsUpdate, serverFields };
+    const mapping = resolveRestMapping(
+      this.registry.has(modelType)
+        ? toTransportEntity(this.registry.get(modelType))
+        : { modelType, endpoint: modelType, rest: {} }
+    );
+    const serverFields =
+      mapping.versionSource === 'field'
+        ? [mapping.versionField, mapping.updatedAtField]
+        : [mapping.updatedAtField];
+    const versioned = mapping.versionSource !== 'none';
+    return { strategy, sameField, deleteVsUpdate, serverFields, versioned };
   }
-}
-
-function serverOwnedFields(entity: ReturnType<typeof toTransportEntity>): string[] {
-  const mapping = resolveRestMapping(entity);
-  return mapping.versionSource === 'field'
-    ? [mapping.versionField, mapping.updatedAtField]
-    : [mapping.updatedAtField];
 }

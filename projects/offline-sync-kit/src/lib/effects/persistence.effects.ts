@@ -6,6 +6,7 @@ import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
 import { SyncIdGenerator } from '../providers/tokens';
 import { OfflineSyncStorageActions, RestoredRecord } from '../state/offline-sync-storage.actions';
 import { LocalWrite } from '../storage/local-write';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { SettledWrites, SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { WriteReceipts } from './write-receipts';
@@ -71,8 +72,16 @@ export class PersistenceEffects {
           pendingCount: batch.pendingCount,
         })
       );
+      // An edit of a record in conflict changed the conflict's local side: other tabs re-read it.
+      const open = this.store.selectSignal(offlineSyncFeature.selectConflicts)();
+      const editedConflict = batch.committed.some(
+        (write) =>
+          write.meta?.state === 'conflict' ||
+          open.some((c) => c.modelType === write.modelType && c.id === write.recordId)
+      );
       this.tabs.announce(
-        batch.committed.map(({ modelType, recordId }) => ({ modelType, id: recordId }))
+        batch.committed.map(({ modelType, recordId }) => ({ modelType, id: recordId })),
+        editedConflict
       );
       batch.committed.forEach((outcome) => this.receipts.resolve(outcome));
     }

@@ -11,12 +11,13 @@ import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { PushOutcome } from '../model/push-outcome';
 import { PushedEntry } from '../storage/apply-push-outcomes';
 import { StoredChange } from '../storage/stored-change';
-import { ConflictEvent } from '../storage/meet-conflict';
+import { ConflictEvent } from '../storage/open-or-settle-conflict';
 import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
 import { ServerChange } from '../model/server-change';
 import { FetchQuery, SyncTransport } from '../transport/sync-transport';
+import { ConflictRepeats, withCurrentRecords } from './push-conflicts';
 import { toTransportEntity } from './transport-entity';
 import { reportOutboxCounts } from './report-outbox-counts';
 import { SyncEntityRegistry } from './sync-entity-registry';
@@ -90,6 +91,7 @@ export class SyncEngine {
       const { pullPageSize } = this.options.current();
       let cursor = await this.storage.getCursor(modelType);
       let count = 0;
+      let settled = false;
       for (;;) {
         const page = await this.transport.pull(
           this.options.transportContext(),
@@ -99,6 +101,7 @@ export class SyncEngine {
         );
         const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
         this.publish(changes, conflicts);
+        settled ||= conflicts.some((event) => event.resolved !== null);
         count += page.items.length;
         if (page.hasMore && page.cursor === cursor) {
           throw new OfflineSyncError(
@@ -112,6 +115,9 @@ export class SyncEngine {
         if (!page.hasMore) break;
       }
       this.store.dispatch(A.pullCompleted({ modelType, count }));
+      // A conflict settled by a strategy may have queued its outcome: push it (in a cycle after
+      // this one when a cycle runs).
+      if (settled) void this.sync([modelType]);
       return count;
     } catch (error) {
       this.store.dispatch(
@@ -204,6 +210,7 @@ export class SyncEngine {
     const { batchSize, retry } = this.options.current();
     this.store.dispatch(A.pushStarted());
     let applied = 0;
+    const repeats = new ConflictRepeats();
     try {
       for (;;) {
         const batch = await this.storage.takePushBatch(batchSize, modelTypes);
@@ -212,7 +219,13 @@ export class SyncEngine {
           entity: toTransportEntity(this.registry.get(mutation.modelType)),
           mutation,
         }));
-        const outcomes = await this.transport.push(this.options.transportContext(), entries);
+        const context = this.options.transportContext();
+        const outcomes = await withCurrentRecords(
+          this.transport,
+          context,
+          entries,
+          await this.transport.push(context, entries)
+        );
         if (outcomes.length !== batch.length) {
           throw new OfflineSyncError(
             'invalid-response',
@@ -226,6 +239,13 @@ export class SyncEngine {
         );
         applied += result.applied;
         this.publish(result.changes, result.conflicts);
+        const looping = repeats.count(result.conflicts);
+        if (looping) {
+          this.unexpectedFailures++;
+          this.scheduleRetry(looping, retryDelay(this.unexpectedFailures, retry, this.random()));
+          await reportOutboxCounts(this.store, this.storage);
+          return 'stopped';
+        }
         if (result.auth) {
           this.store.dispatch(A.syncAuthFailed({ error: result.auth.toInfo() }));
           await reportOutboxCounts(this.store, this.storage);

@@ -12,8 +12,8 @@ import { NetworkStatus } from '../transport/network-status';
 import { SyncEngine } from './sync-engine';
 
 /**
- * When to sync: after local writes and resolved conflicts (debounced, so a burst goes in one
- * push; a resolution may have queued its outcome for the server), when the server
+ * When to sync: after local writes and conflicts resolved by the app or a resolver (debounced, so
+ * a burst goes in one push; a resolution may have queued its outcome for the server), when the server
  * becomes reachable, once the store is hydrated, and on the sync interval while periodic sync is
  * on. The engine merges overlapping requests, so these triggers never run two cycles at once.
  *
@@ -45,9 +45,11 @@ export class SyncTriggerEffects {
           OfflineSyncStorageActions.writesCommitted,
           OfflineSyncConflictActions.conflictResolved
         ),
-        filter(
-          (action) =>
-            !('writes' in action) || action.writes.some((write) => write.change !== 'unchanged')
+        filter((action) =>
+          'writes' in action
+            ? action.writes.some((write) => write.change !== 'unchanged')
+            : // Settled by the app or a resolver, outside a sync; the engine pushes its own.
+              action.strategy === 'manual' || action.strategy === 'custom'
         ),
         debounce(() => timer(this.options.current().pushDebounce, this.scheduler)),
         tap(() => void this.engine.sync())

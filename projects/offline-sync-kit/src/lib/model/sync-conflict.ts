@@ -43,6 +43,8 @@ export interface SyncConflict<T = SerializedRecord> {
   readonly detectedAt: number;
   /** Why the resolver failed, when it did; the conflict then waits for the app. */
   readonly error: SyncErrorInfo | null;
+  /** Grows whenever either side changes while the conflict is open (local edits, newer pulls). */
+  readonly revision: number;
 }
 
 /**

@@ -5,6 +5,7 @@ import { OfflineSyncError } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
 import { entriesFor, stateFromEntries } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
+import { StoredConflict } from './stored-conflict';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
 
 /** What `applyLocalWrites` needs from outside: the time, fresh ids, and each type's spec. */
@@ -20,7 +21,7 @@ export interface LocalWriteContext {
  * or not at all; any throw aborts every write of the transaction.
  *
  * @example
- * await db.transaction('rw', db.records, db.outbox, () => applyLocalWrites(db, writes, context));
+ * await db.transaction('rw', [db.records, db.outbox, db.conflicts], () => applyLocalWrites(db, writes, context));
  */
 export async function applyLocalWrites(
   db: SyncDatabase,
@@ -28,15 +29,18 @@ export async function applyLocalWrites(
   context: LocalWriteContext
 ): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = [];
+  // Counted once per group: most groups meet no open conflict, and then need no lookup per write.
+  const anyOpen = (await db.conflicts.count()) > 0;
   // Sequential on purpose: later writes to the same record must see the earlier ones.
-  for (const write of writes) outcomes.push(await applyOne(db, write, context));
+  for (const write of writes) outcomes.push(await applyOne(db, write, context, anyOpen));
   return outcomes;
 }
 
 async function applyOne(
   db: SyncDatabase,
   write: LocalWrite,
-  context: LocalWriteContext
+  context: LocalWriteContext,
+  anyOpen: boolean
 ): Promise<WriteOutcome> {
   const spec = context.specFor(write.modelType);
   const key: [string, string] = [write.modelType, write.recordId];
@@ -45,8 +49,9 @@ async function applyOne(
   if (write.kind === 'remove' && !existing) {
     return { ...target(write), change: 'unchanged', record: null, meta: null };
   }
-  if (existing?.meta.state === 'conflict')
-    return editInConflict(db, write, existing, after, context);
+  // Also a record deleted, then saved again, while its conflict is open.
+  const open = anyOpen ? await db.conflicts.get(key) : undefined;
+  if (open) return editInConflict(db, write, existing, after, open, context);
 
   const step = coalesce(await queuedEntryFor(db, key), {
     modelType: write.modelType,
@@ -93,21 +98,26 @@ async function applyOne(
 async function editInConflict(
   db: SyncDatabase,
   write: LocalWrite,
-  existing: StoredRecord,
+  existing: StoredRecord | undefined,
   after: SerializedRecord | null,
+  open: StoredConflict,
   context: LocalWriteContext
 ): Promise<WriteOutcome> {
   const key: [string, string] = [write.modelType, write.recordId];
   const localUpdatedAt = context.now;
-  await db.conflicts.where('[modelType+id]').equals(key).modify({ local: after, localUpdatedAt });
+  await db.conflicts.put({ ...open, local: after, localUpdatedAt, revision: open.revision + 1 });
   if (after === null) {
     await db.records.delete(key);
     return { ...target(write), change: 'removed', record: null, meta: null };
   }
-  const meta = { ...existing.meta, localUpdatedAt };
+  const meta: SyncMeta = {
+    ...(existing?.meta ?? { version: null, lastError: null, attempts: 0 }),
+    state: 'conflict',
+    localUpdatedAt,
+  };
   const idx = indexKeys(write.modelType, context.specFor(write.modelType).indexes, after);
-  await db.records.put({ ...existing, data: after, meta, idx });
-  return { ...target(write), change: 'updated', record: after, meta };
+  await db.records.put({ modelType: write.modelType, id: write.recordId, data: after, meta, idx });
+  return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
 }
 
 function nextData(

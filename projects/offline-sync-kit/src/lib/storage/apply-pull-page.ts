@@ -1,9 +1,9 @@
 import { sameValue } from '../core/changed-fields';
 import { PullPage, ServerChange } from '../model/server-change';
 import { takeServerVersion } from './apply-push-outcomes';
-import { ConflictEvent, meetConflict, updateOpenConflict } from './meet-conflict';
+import { ConflictEvent, openOrSettleConflict, updateOpenConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
-import { entriesFor, StoredChange } from './stored-change';
+import { deleteEntriesOf, entriesFor, StoredChange } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
@@ -38,9 +38,10 @@ export function cursorKey(modelType: string): string {
  * - a record with no pending local changes takes the server's version;
  * - a record with queued local changes the server has moved past (a newer version than their base,
  *   or, without versions, other data than their base) is a conflict, handled by the type's
- *   strategy (see `meetConflict`); a tombstone meeting local updates is one too;
- * - a record with a change in flight (`sending`) keeps its changes rebased on the server's
- *   version: the push's answer tells whether they conflict;
+ *   strategy (see `openOrSettleConflict`); a tombstone meeting local updates is one too;
+ * - a record with a change in flight (`sending`), a dead letter, or (on a versioned API) pulled
+ *   without its version keeps its changes rebased on the server's version: the push's answer
+ *   (or the app's retry of the dead letter) tells whether they conflict;
  * - a record whose conflict is open gets the newer server version into the conflict;
  * - a record created (or re-created) on this device and not pushed yet is a new life of the id: a
  *   tombstone leaves it alone.
@@ -56,8 +57,9 @@ export async function applyPullPage(
 ): Promise<{ changes: StoredChange[]; conflicts: ConflictEvent[] }> {
   const changes: StoredChange[] = [];
   const conflicts: ConflictEvent[] = [];
+  const { versioned } = context.conflictPolicyFor(modelType);
   // Counted once per page: most pages meet no open conflict, and then need no lookup per item.
-  const anyOpen = (await db.conflicts.count()) > 0;
+  let anyOpen = (await db.conflicts.count()) > 0;
   for (const item of page.items) {
     const key: [string, string] = [modelType, item.id];
     const existing = await db.records.get(key);
@@ -74,17 +76,22 @@ export async function applyPullPage(
       continue;
     }
     if (item.deleted && pending.some((entry) => entry.op === 'create')) continue;
-    const inFlight = pending.some((entry) => entry.status === 'sending');
+    // A change in flight waits for its push's answer; a dead letter waits for retryFailed() or
+    // discardFailed(); a record pulled without its version (an ETag API's list) for the push's
+    // If-Match. Until then the local changes stay, rebased on the server's version.
+    const judgedElsewhere =
+      pending.some((entry) => entry.status !== 'queued') || (versioned && item.version === null);
     const first = pending[0];
-    if (first && !inFlight && serverMovedOn(item, first)) {
-      const met = await meetConflict(db, key, first.base, item, context);
+    if (first && !judgedElsewhere && serverMovedOn(item, first)) {
+      const met = await openOrSettleConflict(db, key, first.base, item, context);
       if (met.change) changes.push(met.change);
       if (met.event) conflicts.push(met.event);
+      anyOpen ||= met.event?.resolved === null;
       continue;
     }
-    // Deleted on the server, and only local deletes pending: both sides agree.
-    if (item.deleted && !inFlight)
-      await db.outbox.where('[modelType+recordId]').equals(key).delete();
+    // Deleted on the server, and only local deletes pending (none in flight): both sides agree.
+    const onlyDeletes = pending.every((e) => e.op === 'delete' && e.status !== 'sending');
+    if (item.deleted && onlyDeletes) await deleteEntriesOf(db, key);
     const change = await takeServerVersion(
       db,
       key,

@@ -4,7 +4,7 @@ import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
 import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
-import { ConflictEvent, meetConflict } from './meet-conflict';
+import { ConflictEvent, openOrSettleConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
 import { entriesFor, stateFromEntries, StoredChange } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
@@ -43,13 +43,13 @@ export interface PushApplyContext extends ServerApplyContext {
  * - applied: the entry goes; the record takes the server's version and data, with the record's
  *   later pending changes re-applied on top (an edit made while the request was in flight stays
  *   pending and is pushed next);
- * - conflict: handled by the type's conflict strategy (see `meetConflict`) against the server's
+ * - conflict: handled by the type's conflict strategy (see `openOrSettleConflict`) against the server's
  *   current version (`null`: the server never had the record);
  * - rejected, or retry after the last allowed attempt: the entry becomes a dead letter (`failed`);
  * - retry: the attempt is counted; auth: nothing is counted.
  *
  * @example
- * const result = await db.transaction('rw', db.records, db.outbox, () => applyPushOutcomes(db, pushed, context));
+ * const result = await db.transaction('rw', [db.records, db.outbox, db.conflicts], () => applyPushOutcomes(db, pushed, context));
  */
 export async function applyPushOutcomes(
   db: SyncDatabase,
@@ -75,7 +75,7 @@ export async function applyPushOutcomes(
         note(await takeServerVersion(db, key, outcome.record, context));
         break;
       case 'conflict': {
-        const met = await meetConflict(db, key, mutation.base, outcome.current, context);
+        const met = await openOrSettleConflict(db, key, mutation.base, outcome.current, context);
         note(met.change ?? { modelType: key[0], id: key[1], data: null, meta: null });
         if (met.event) conflicts.push(met.event);
         break;

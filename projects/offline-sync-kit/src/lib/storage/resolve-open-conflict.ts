@@ -16,11 +16,11 @@ import { SyncDatabase } from './sync-database';
 export type StoredDecision = 'local' | 'server' | { readonly merged: SerializedRecord | null };
 
 /**
- * What resolving an open conflict did: the record as it now is and which side won, or `stale`
- * when the server's side changed since the decision was made (decide again on `conflict`).
+ * What resolving an open conflict did: the record as it now is and which side won, or `outdated`
+ * when a side changed since the decision was made (decide again on `conflict`).
  *
  * @example
- * if (result.kind === 'stale') decideAgain(result.conflict);
+ * if (result.kind === 'outdated') decideAgain(result.conflict);
  */
 export type OpenConflictResult =
   | {
@@ -29,13 +29,13 @@ export type OpenConflictResult =
       readonly change: StoredChange;
       readonly winner: 'local' | 'server' | 'merged';
     }
-  | { readonly kind: 'stale'; readonly conflict: SyncConflict };
+  | { readonly kind: 'outdated'; readonly conflict: SyncConflict };
 
 /**
  * Resolves a stored conflict inside the caller's `rw` transaction over `records`, `outbox` and
- * `conflicts` (see `settleConflict`). With `decidedOnVersion`, a conflict whose server side has
- * moved since (a newer version was pulled while a resolver ran) is left open and reported
- * `stale`. Throws a `not-found` error when no conflict is open for the record.
+ * `conflicts` (see `settleConflict`). With `decidedOnRevision`, a conflict that changed since
+ * (a local edit, or a newer server version pulled, while a resolver ran) is left open and
+ * reported `outdated`. Throws a `not-found` error when no conflict is open for the record.
  *
  * @example
  * await db.transaction('rw', [db.records, db.outbox, db.conflicts], () => resolveOpenConflict(db, ['todo', 't1'], 'local', context));
@@ -45,7 +45,7 @@ export async function resolveOpenConflict(
   key: [string, string],
   decision: StoredDecision,
   context: ServerApplyContext,
-  decidedOnVersion?: number | null
+  decidedOnRevision?: number
 ): Promise<OpenConflictResult> {
   const row = await db.conflicts.get(key);
   if (!row) {
@@ -57,8 +57,8 @@ export async function resolveOpenConflict(
     );
   }
   const conflict = toSyncConflict(row);
-  if (decidedOnVersion !== undefined && decidedOnVersion !== conflict.serverVersion) {
-    return { kind: 'stale', conflict };
+  if (decidedOnRevision !== undefined && decidedOnRevision !== row.revision) {
+    return { kind: 'outdated', conflict };
   }
   const result: SerializedRecord | null =
     decision === 'local'
@@ -67,7 +67,9 @@ export async function resolveOpenConflict(
         ? liveData(row.server)
         : decision.merged;
   const winner = decision === 'local' || decision === 'server' ? decision : 'merged';
-  const change = await settleConflict(db, key, row.server, result, context);
+  // Keeping this device's version keeps its edit time; anything else is a new edit, made now.
+  const stampedAt = decision === 'local' ? row.localUpdatedAt : null;
+  const change = await settleConflict(db, key, row.server, result, context, stampedAt);
   return { kind: 'resolved', conflict, change, winner };
 }
 

@@ -8,11 +8,17 @@ import { EntityStorageSpec } from './local-write';
  * from the server's side.
  *
  * @example
- * const policy: StorageConflictPolicy = { strategy: 'mergeFields', sameField: 'serverWins', deleteVsUpdate: 'updateWins', serverFields: ['version', 'updatedAt'] };
+ * const policy: StorageConflictPolicy = { strategy: 'mergeFields', sameField: 'serverWins', deleteVsUpdate: 'updateWins', serverFields: ['version', 'updatedAt'], versioned: true };
  */
 export type StorageConflictPolicy = ConflictRules & {
   readonly strategy: ConflictResolutionStrategy;
   readonly serverFields: readonly string[];
+  /**
+   * Whether the type's server has versions (any `versionSource` but `none`). Then a pulled record
+   * without one (list items of `ETag` APIs) is left to the push's `If-Match` to judge; without
+   * versions, the pull compares it with the base of the local change.
+   */
+  readonly versioned: boolean;
 };
 
 /**

@@ -4,7 +4,7 @@ import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
 import { SyncMeta } from '../model/sync-meta';
 import { ServerApplyContext } from './server-apply-context';
-import { StoredChange } from './stored-change';
+import { deleteEntriesOf, StoredChange } from './stored-change';
 import { liveData } from './stored-conflict';
 import { SyncDatabase } from './sync-database';
 
@@ -14,6 +14,8 @@ import { SyncDatabase } from './sync-database';
  * record becomes `result` (`null`: deleted) on the server's version, and whatever `result` still
  * differs from the server by is queued as one new entry based on that version, so the outcome
  * reaches the server and every other device. Fields the server owns come from the server.
+ * `stampedAt` is when the kept version was made, for later `lastUpdateWins` decisions (default
+ * now: a merge or a decision is a new edit); a kept local version keeps its own time.
  *
  * @example
  * await settleConflict(db, ['todo', 't1'], serverChange, mergedRecord, context);
@@ -23,11 +25,12 @@ export async function settleConflict(
   key: [string, string],
   server: ServerChange | null,
   result: SerializedRecord | null,
-  context: ServerApplyContext
+  context: ServerApplyContext,
+  stampedAt: number | null = null
 ): Promise<StoredChange> {
   const [modelType, id] = key;
   const spec = context.specFor(modelType);
-  await db.outbox.where('[modelType+recordId]').equals(key).delete();
+  await deleteEntriesOf(db, key);
   await db.conflicts.delete(key);
   const serverData = liveData(server);
   const version = server?.version ?? null;
@@ -60,7 +63,7 @@ export async function settleConflict(
     version,
     lastError: null,
     attempts: 0,
-    localUpdatedAt: context.now,
+    localUpdatedAt: stampedAt ?? context.now,
   };
   await db.records.put({
     modelType,

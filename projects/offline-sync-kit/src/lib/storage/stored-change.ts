@@ -16,6 +16,11 @@ export interface StoredChange {
   readonly meta: SyncMeta | null;
 }
 
+/** Deletes every outbox entry of one record. */
+export function deleteEntriesOf(db: SyncDatabase, key: [string, string]): Promise<number> {
+  return db.outbox.where('[modelType+recordId]').equals(key).delete();
+}
+
 /** The outbox entries of one record, oldest first. */
 export function entriesFor(db: SyncDatabase, key: [string, string]): Promise<StoredMutation[]> {
   return db.outbox.where('[modelType+recordId]').equals(key).sortBy('seq');

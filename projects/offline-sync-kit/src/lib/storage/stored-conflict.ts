@@ -1,6 +1,6 @@
 import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
-import { SyncConflict } from '../model/sync-conflict';
+import { ConflictResolutionStrategy, SyncConflict } from '../model/sync-conflict';
 import { SyncErrorInfo } from '../model/sync-error';
 
 /**
@@ -19,9 +19,12 @@ export interface StoredConflict {
   /** The server's side: the record, a tombstone, or `null` when the server never had it. */
   readonly server: ServerChange | null;
   readonly localUpdatedAt: number | null;
-  readonly strategy: 'custom' | 'manual';
+  /** Stored rows are `custom` or `manual`; the built-in ones are settled before any row is kept. */
+  readonly strategy: ConflictResolutionStrategy;
   readonly detectedAt: number;
   readonly error: SyncErrorInfo | null;
+  /** Grows with every change of either side, so a decision made on an older state is noticed. */
+  readonly revision: number;
 }
 
 /**
@@ -43,6 +46,7 @@ export function toSyncConflict(row: StoredConflict): SyncConflict {
     strategy: row.strategy,
     detectedAt: row.detectedAt,
     error: row.error,
+    revision: row.revision,
   };
 }
 

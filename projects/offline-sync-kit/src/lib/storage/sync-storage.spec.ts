@@ -129,7 +129,7 @@ describe('SyncStorage on real IndexedDB', () => {
     const raw = await rawDatabase(db.name);
     const context = { now: 1, newMutationId: () => 'm-x', specFor: () => plainSpec('todo') };
     await expectAsync(
-      raw.transaction('rw', raw.records, raw.outbox, async () => {
+      raw.transaction('rw', [raw.records, raw.outbox, raw.conflicts], async () => {
         await applyLocalWrites(raw, [save('todo', { id: 't9', title: 'x' })], context);
         expect(await raw.records.count()).toBe(1); // written inside the transaction…
         expect(await raw.outbox.count()).toBe(1);

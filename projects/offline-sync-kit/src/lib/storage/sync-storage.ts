@@ -182,13 +182,13 @@ export class SyncStorage {
     modelType: string,
     id: string,
     decision: StoredDecision,
-    decidedOnVersion?: number | null
+    decidedOnRevision?: number
   ): Promise<OpenConflictResult> {
     return this.connection.run(
       'resolution of a conflict',
       ['records', 'outbox', 'conflicts'],
       (db) =>
-        resolveOpenConflict(db, [modelType, id], decision, this.serverContext(), decidedOnVersion),
+        resolveOpenConflict(db, [modelType, id], decision, this.serverContext(), decidedOnRevision),
       { modelType, recordId: id }
     );
   }
@@ -322,6 +322,7 @@ export type SettledWrites = WriteBatchResult<LocalWrite, WriteOutcome> & {
 const DEFAULT_STORAGE_POLICY: StorageConflictPolicy = {
   ...DEFAULT_CONFLICT_POLICY,
   serverFields: ['version', 'updatedAt'],
+  versioned: true,
 };
 
 function countPending(db: SyncDatabase): Promise<number> {

@@ -1,11 +1,12 @@
+import { sameValue } from '../core/changed-fields';
 import { isBuiltInStrategy, resolveByStrategy } from '../core/conflict-resolution';
 import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
 import { SyncConflict } from '../model/sync-conflict';
 import { ServerApplyContext } from './server-apply-context';
 import { settleConflict } from './settle-conflict';
-import { entriesFor, StoredChange } from './stored-change';
-import { liveData, StoredConflict, serverTime, toSyncConflict } from './stored-conflict';
+import { deleteEntriesOf, entriesFor, StoredChange } from './stored-change';
+import { liveData, StoredConflict, toSyncConflict } from './stored-conflict';
 import { SyncDatabase } from './sync-database';
 
 /**
@@ -32,9 +33,9 @@ export interface ConflictEvent {
  * When both sides deleted the record there is nothing to decide and no event.
  *
  * @example
- * const { change, event } = await meetConflict(db, ['todo', 't1'], entry.base, outcome.current, context);
+ * const { change, event } = await openOrSettleConflict(db, ['todo', 't1'], entry.base, outcome.current, context);
  */
-export async function meetConflict(
+export async function openOrSettleConflict(
   db: SyncDatabase,
   key: [string, string],
   base: SerializedRecord | null,
@@ -43,48 +44,36 @@ export async function meetConflict(
 ): Promise<{ change: StoredChange | null; event: ConflictEvent | null }> {
   const [modelType, id] = key;
   const existing = await db.records.get(key);
-  const entries = await entriesFor(db, key);
   const local = existing?.data ?? null;
-  const serverData = liveData(server);
-  if (local === null && serverData === null) {
+  if (local === null && liveData(server) === null) {
     return { change: await settleConflict(db, key, server, null, context), event: null };
   }
+  const entries = await entriesFor(db, key);
   const latestEntry = Math.max(...entries.map((entry) => entry.changedAt ?? entry.createdAt));
-  const localUpdatedAt =
-    existing?.meta.localUpdatedAt ?? (Number.isFinite(latestEntry) ? latestEntry : null);
-  const policy = context.conflictPolicyFor(modelType);
-  const conflict: SyncConflict = {
-    modelType,
-    id,
-    base,
-    local,
-    server: serverData,
-    serverVersion: server?.version ?? null,
-    localUpdatedAt,
-    serverUpdatedAt: serverTime(server?.updatedAt ?? null),
-    strategy: policy.strategy,
-    detectedAt: context.now,
-    error: null,
-  };
-
-  if (isBuiltInStrategy(policy.strategy)) {
-    const outcome = resolveByStrategy(policy.strategy, conflict, policy);
-    const change = await settleConflict(db, key, server, outcome.record, context);
-    return { change, event: { conflict, resolved: { ...outcome, record: change.data } } };
-  }
-
   const row: StoredConflict = {
     modelType,
     id,
     base,
     local,
     server,
-    localUpdatedAt,
-    strategy: policy.strategy,
+    localUpdatedAt:
+      existing?.meta.localUpdatedAt ?? (Number.isFinite(latestEntry) ? latestEntry : null),
+    strategy: context.conflictPolicyFor(modelType).strategy,
     detectedAt: context.now,
     error: null,
+    revision: 0,
   };
-  await db.outbox.where('[modelType+recordId]').equals(key).delete();
+  const conflict = toSyncConflict(row);
+  const policy = context.conflictPolicyFor(modelType);
+
+  if (isBuiltInStrategy(policy.strategy)) {
+    const outcome = resolveByStrategy(policy.strategy, conflict, policy);
+    const stampedAt = outcome.winner === 'local' ? row.localUpdatedAt : null;
+    const change = await settleConflict(db, key, server, outcome.record, context, stampedAt);
+    return { change, event: { conflict, resolved: { ...outcome, record: change.data } } };
+  }
+
+  await deleteEntriesOf(db, key);
   await db.conflicts.put(row);
   if (!existing) return { change: null, event: { conflict, resolved: null } };
   const meta = { ...existing.meta, state: 'conflict' as const, lastError: null, attempts: 0 };
@@ -95,7 +84,8 @@ export async function meetConflict(
 /**
  * A newer server version (or tombstone) of a record whose conflict is still open replaces the
  * conflict's server side, inside the caller's transaction; the local side stays as it is. Returns
- * the updated conflict, or `null` when the pulled version is not newer.
+ * the updated conflict, or `null` when the pulled item is not news: an older or equal version,
+ * or, without versions, the same state.
  *
  * @example
  * const updated = await updateOpenConflict(db, open, pulledItem);
@@ -105,9 +95,17 @@ export async function updateOpenConflict(
   open: StoredConflict,
   server: ServerChange
 ): Promise<ConflictEvent | null> {
-  const known = open.server?.version ?? null;
-  if (server.version !== null && known !== null && server.version <= known) return null;
-  const row: StoredConflict = { ...open, server };
+  const known = open.server;
+  if (server.version !== null && known?.version != null) {
+    if (server.version <= known.version) return null;
+  } else if (
+    known &&
+    known.deleted === server.deleted &&
+    sameValue(liveData(known), liveData(server))
+  ) {
+    return null;
+  }
+  const row: StoredConflict = { ...open, server, revision: open.revision + 1 };
   await db.conflicts.put(row);
   return { conflict: toSyncConflict(row), resolved: null };
 }
