@@ -116,7 +116,10 @@ export class ConflictCoordinator {
 
   /** Asks the resolver until its answer applies to the conflict as it still is. */
   private async decideUntilSettled(conflict: SyncConflict): Promise<void> {
-    let current = conflict;
+    // Read again under the lock: another tab may have settled or changed it while we waited.
+    const open = await this.storage.openConflicts();
+    let current = open.find((c) => c.modelType === conflict.modelType && c.id === conflict.id);
+    if (!current || current.strategy !== 'custom') return;
     for (let round = 0; round < MAX_OUTDATED_DECISIONS; round++) {
       const decision = await Promise.race([this.decide(current), this.whenDestroyed]);
       const result = await this.storage.resolveConflict(
