@@ -1,9 +1,8 @@
 import { coalesce, OutboxChange } from '../core/outbox-coalescing';
-import { indexKeys } from '../core/index-keys';
 import { SerializedRecord } from '../model/mutation';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
-import { entriesFor, stateFromEntries } from './stored-change';
+import { entriesFor, putRecord, stateFromEntries } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 import { StoredConflict } from './stored-conflict';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
@@ -80,14 +79,7 @@ async function applyOne(
     attempts: existing?.meta.attempts ?? 0,
     localUpdatedAt: context.now,
   };
-  const row: StoredRecord = {
-    modelType: write.modelType,
-    id: write.recordId,
-    data: after,
-    meta,
-    idx: indexKeys(write.modelType, spec.indexes, after),
-  };
-  await db.records.put(row);
+  await putRecord(db, spec, key, after, meta);
   return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
 }
 
@@ -115,8 +107,7 @@ async function editInConflict(
     state: 'conflict',
     localUpdatedAt,
   };
-  const idx = indexKeys(write.modelType, context.specFor(write.modelType).indexes, after);
-  await db.records.put({ modelType: write.modelType, id: write.recordId, data: after, meta, idx });
+  await putRecord(db, context.specFor(write.modelType), key, after, meta);
   return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
 }
 

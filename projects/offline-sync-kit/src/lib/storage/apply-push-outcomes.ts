@@ -1,13 +1,16 @@
-import { rebase } from '../core/merge-patch';
-import { indexKeys } from '../core/index-keys';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
-import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
 import { ConflictEvent, openOrSettleConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
-import { entriesFor, stateFromEntries, StoredChange } from './stored-change';
-import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
+import {
+  entriesFor,
+  putRecord,
+  rebaseEntries,
+  stateFromEntries,
+  StoredChange,
+} from './stored-change';
+import { StoredMutation, SyncDatabase } from './sync-database';
 
 /** A pushed outbox entry with what the server said of it. */
 export interface PushedEntry {
@@ -121,33 +124,19 @@ export async function takeServerVersion(
     await db.records.delete(key);
     return { modelType, id, data: null, meta: null };
   }
-  const data = pending.length > 0 ? rebase(server.data, pending) : server.data;
-  // Each queued entry is rebased on the server's version with the entries before it applied, so
-  // its base is what the device held when it follows them (coalescing diffs against that base).
-  let before: SerializedRecord | null = server.data;
-  for (const entry of pending) {
-    if (entry.status === 'queued') {
-      await db.outbox.update(entry.seq as number, { base: before, baseVersion: server.version });
-    }
-    before = rebase(before ?? {}, [entry]);
-  }
+  // A list item without its version (ETag APIs) must not take the pending changes' If-Match
+  // away: they stay on the version known, and the push's answer tells if the server moved on.
+  const version = server.version ?? (pending.length > 0 ? (existing?.meta.version ?? null) : null);
+  const data = await rebaseEntries(db, server.data, version, pending);
   if (data === null) return null; // a pending delete wins; the record stays gone locally
   const meta = {
     state: stateFromEntries(pending, existing?.meta.state),
-    version: server.version,
+    version,
     lastError: pending.length > 0 ? (existing?.meta.lastError ?? null) : null,
     attempts: pending.length > 0 ? (existing?.meta.attempts ?? 0) : 0,
     localUpdatedAt: existing?.meta.localUpdatedAt ?? context.now,
   };
-  const row: StoredRecord = {
-    modelType,
-    id,
-    data,
-    meta,
-    idx: indexKeys(modelType, context.specFor(modelType).indexes, data),
-  };
-  await db.records.put(row);
-  return { modelType, id, data, meta };
+  return putRecord(db, context.specFor(modelType), key, data, meta);
 }
 
 async function recordFailure(

@@ -1,9 +1,12 @@
-import { indexKeys } from '../core/index-keys';
-import { rebase } from '../core/merge-patch';
-import { SerializedRecord } from '../model/mutation';
 import { SyncMeta } from '../model/sync-meta';
 import { EntityStorageSpec } from './local-write';
-import { entriesFor, stateFromEntries, StoredChange } from './stored-change';
+import {
+  entriesFor,
+  putRecord,
+  rebaseEntries,
+  stateFromEntries,
+  StoredChange,
+} from './stored-change';
 import { SyncDatabase } from './sync-database';
 
 /**
@@ -55,13 +58,7 @@ export async function discardFailed(
     return { modelType, id, data: null, meta: null };
   }
   const later = entries.filter((entry) => !dropped.includes(entry));
-  let data: SerializedRecord | null = base;
-  for (const entry of later) {
-    if (entry.status === 'queued') {
-      await db.outbox.update(entry.seq as number, { base: data, baseVersion: first.baseVersion });
-    }
-    data = rebase(data ?? {}, [entry]);
-  }
+  const data = await rebaseEntries(db, base, first.baseVersion, later);
   if (data === null) {
     await db.records.delete(key); // a later pending delete still stands
     return { modelType, id, data: null, meta: null };
@@ -74,9 +71,7 @@ export async function discardFailed(
     attempts: 0,
     localUpdatedAt: existing?.meta.localUpdatedAt ?? context.now,
   };
-  const idx = indexKeys(modelType, context.specFor(modelType).indexes, data);
-  await db.records.put({ modelType, id, data, meta, idx });
-  return { modelType, id, data, meta };
+  return putRecord(db, context.specFor(modelType), key, data, meta);
 }
 
 async function refreshState(

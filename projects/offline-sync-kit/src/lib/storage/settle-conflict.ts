@@ -1,10 +1,9 @@
-import { indexKeys } from '../core/index-keys';
 import { coalesce } from '../core/outbox-coalescing';
 import { SerializedRecord } from '../model/mutation';
 import { ServerChange } from '../model/server-change';
 import { SyncMeta } from '../model/sync-meta';
 import { ServerApplyContext } from './server-apply-context';
-import { deleteEntriesOf, StoredChange } from './stored-change';
+import { deleteEntriesOf, putRecord, StoredChange } from './stored-change';
 import { liveData } from './stored-conflict';
 import { SyncDatabase } from './sync-database';
 
@@ -65,14 +64,7 @@ export async function settleConflict(
     attempts: 0,
     localUpdatedAt: stampedAt ?? context.now,
   };
-  await db.records.put({
-    modelType,
-    id,
-    data: record,
-    meta,
-    idx: indexKeys(modelType, spec.indexes, record),
-  });
-  return { modelType, id, data: record, meta };
+  return putRecord(db, spec, key, record, meta);
 }
 
 function withServerFields(

@@ -59,7 +59,11 @@ export class StorageConnection {
 
   /** Opens the database once; later calls return the same promise. */
   open(): Promise<SyncDatabase> {
-    this.opening ??= this.openDatabase();
+    // A failed open is not kept: a later operation tries again (the database may be free now).
+    this.opening ??= this.openDatabase().catch((error: unknown) => {
+      if (!this.noIndexedDb) this.opening = null;
+      throw error;
+    });
     return this.opening;
   }
 

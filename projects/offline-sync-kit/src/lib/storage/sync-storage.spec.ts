@@ -264,6 +264,30 @@ describe('SyncStorage pulls', () => {
     expect(next.changes[0]?.meta?.version).toBeNull(); // a new server state: the old version is stale
     expect(await storage.getCursor('todo')).toBe('c2');
   });
+
+  it('keeps the If-Match version of pending edits when a pulled record comes without one', async () => {
+    const data = { id: 't1', title: 'Held', done: false };
+    await storage.applyServerChanges('todo', [
+      { id: 't1', deleted: false, version: 3, updatedAt: null, data },
+    ]);
+    await storage.write({
+      writeId: 'w1',
+      modelType: 'todo',
+      recordId: 't1',
+      kind: 'update',
+      changes: { done: true },
+    });
+    const changed = { ...data, title: 'Changed on the server' };
+    const { changes } = await storage.applyPullPage('todo', {
+      items: [{ id: 't1', deleted: false, version: null, updatedAt: null, data: changed }],
+      cursor: 'c1',
+      hasMore: false,
+    });
+    // The push still carries If-Match "3", so the server can refuse it if it moved on.
+    expect(changes[0]?.meta?.version).toBe(3);
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.map((m) => m.baseVersion)).toEqual([3]);
+  });
 });
 
 describe('SyncStorage push and pull rules', () => {
