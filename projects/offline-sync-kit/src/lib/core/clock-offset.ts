@@ -13,10 +13,10 @@
  */
 export class ClockOffsetEstimate {
   private readonly samples: number[] = [];
+  /** The estimate before any sample (the one kept from an earlier session, see `restore`). */
+  private initial = 0;
 
   constructor(
-    /** The estimate before any sample (e.g. the one kept from an earlier session). */
-    private initial = 0,
     private readonly maxSamples = 7,
     /** Answers slower than this say too little about when the server stamped them. */
     private readonly maxRoundTripMs = 5_000

@@ -1,5 +1,6 @@
 import { ConflictPolicy, ConflictResolutionStrategy } from '../model/sync-conflict';
 import { ConflictRules, DEFAULT_CONFLICT_RULES } from './conflict-resolution';
+import { withoutUndefined } from './without-undefined';
 
 /**
  * A {@link ConflictPolicy} with every default applied: what decides one type's conflicts now.
@@ -46,9 +47,7 @@ export function effectiveConflictPolicy(
   global: ConflictPolicy | undefined,
   own: ConflictPolicy | undefined
 ): ResolvedConflictPolicy {
-  const defined = (policy: ConflictPolicy | undefined) =>
-    Object.fromEntries(Object.entries(policy ?? {}).filter(([, value]) => value !== undefined));
-  return { ...DEFAULT_CONFLICT_POLICY, ...defined(global), ...defined(own) };
+  return { ...DEFAULT_CONFLICT_POLICY, ...withoutUndefined(global), ...withoutUndefined(own) };
 }
 
 /**

@@ -14,6 +14,8 @@ import { SyncEntityDefinition } from '../state/define-sync-entity';
 import { ConflictPolicies } from './conflict-policies';
 import { RecordPublisher } from './record-publisher';
 import { SyncEntityRegistry } from './sync-entity-registry';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { recordKey } from '../core/record-key';
 
 const A = OfflineSyncConflictActions;
 /** A conflict changed while its resolver decided this often in a row: leave it to the app. */
@@ -84,31 +86,32 @@ export class ConflictCoordinator {
     this.finish(result, 'manual');
   }
 
-  /** Runs the interrupted resolvers of a type registered late (a lazy route). */
-  async resumeType(modelType: string): Promise<void> {
-    const conflicts = await this.storage.openConflicts();
-    for (const conflict of conflicts)
-      if (conflict.modelType === modelType) this.resumeResolver(conflict);
-  }
-
-  private resumeResolver(conflict: SyncConflict): void {
-    const waiting = conflict.strategy === 'custom' && conflict.error === null;
-    if (waiting && this.registry.has(conflict.modelType)) void this.runResolver(conflict);
+  /**
+   * Runs the resolvers a reload interrupted, for a type once it is loaded (the open conflicts
+   * came into state with the database).
+   */
+  resumeType(modelType: string): void {
+    for (const conflict of this.store.selectSignal(offlineSyncFeature.selectConflicts)()) {
+      const waiting = conflict.strategy === 'custom' && conflict.error === null;
+      if (waiting && conflict.modelType === modelType) void this.runResolver(conflict);
+    }
   }
 
   private async runResolver(conflict: SyncConflict): Promise<void> {
-    const key = `${conflict.modelType}\u0000${conflict.id}`;
+    const key = recordKey(conflict.modelType, conflict.id);
     if (this.resolving.has(key)) return;
     this.resolving.add(key);
-    // One tab at a time: tabs starting together must not both run a resolver with side effects.
+    // One tab at a time: tabs starting together must not both run a resolver with side effects;
+    // a failure is recorded before the lock goes, so a waiting tab sees it.
     const lockName = `offline-sync-kit:${this.databaseName}:conflict:${conflict.modelType}:${conflict.id}`;
     try {
-      await this.lock.runExclusive(lockName, () => this.decideUntilSettled(conflict));
-    } catch (error) {
-      // Resolved meanwhile (by the app, or in another tab): nothing is left to decide.
-      if (error instanceof OfflineSyncError && error.kind === 'not-found') return;
-      if (this.destroyed) return; // the next start runs it again
-      await this.leaveToApp(conflict, error);
+      await this.lock.runExclusive(lockName, async () => {
+        try {
+          await this.decideUntilSettled(conflict);
+        } catch (error) {
+          if (!this.destroyed) await this.leaveToApp(conflict, error); // else: again at next start
+        }
+      });
     } finally {
       this.resolving.delete(key);
     }
@@ -117,19 +120,19 @@ export class ConflictCoordinator {
   /** Asks the resolver until its answer applies to the conflict as it still is. */
   private async decideUntilSettled(conflict: SyncConflict): Promise<void> {
     // Read again under the lock: another tab may have settled or changed it while we waited.
-    const open = await this.storage.openConflicts();
-    let current = open.find((c) => c.modelType === conflict.modelType && c.id === conflict.id);
-    if (!current || current.strategy !== 'custom') return;
+    let current = await this.storage.openConflict(conflict.modelType, conflict.id);
     for (let round = 0; round < MAX_OUTDATED_DECISIONS; round++) {
+      if (!current || current.strategy !== 'custom') return; // settled meanwhile
       const decision = await Promise.race([this.decide(current), this.whenDestroyed]);
-      const result = await this.storage.resolveConflict(
-        current.modelType,
-        current.id,
-        decision,
-        current.revision
-      );
-      if (result.kind === 'resolved') return this.finish(result, 'custom');
-      current = result.conflict;
+      const result = await this.storage
+        .resolveConflict(current.modelType, current.id, decision, current.revision)
+        .catch((error: unknown) => {
+          // Resolved meanwhile (by the app, or in another tab): nothing is left to decide.
+          if (error instanceof OfflineSyncError && error.kind === 'not-found') return null;
+          throw error;
+        });
+      if (result?.kind === 'resolved') return this.finish(result, 'custom');
+      current = result?.conflict ?? null;
     }
     throw new OfflineSyncError(
       'conflict',
@@ -148,17 +151,21 @@ export class ConflictCoordinator {
       local: deserialized(conflict.local, def),
       server: deserialized(conflict.server, def),
     });
-    if (answer === 'local' || answer === 'server') return answer;
-    if (answer === null) return { merged: null };
-    if (typeof answer !== 'object' || Array.isArray(answer)) {
-      throw new OfflineSyncError(
-        'config',
-        `the resolver answered ${JSON.stringify(answer) ?? String(answer)}; it must return the ` +
-          `record to keep, 'local', 'server' or null (to delete it)`,
-        { modelType: conflict.modelType, recordId: conflict.id }
-      );
+    if (answer !== null && answer !== 'local' && answer !== 'server') {
+      if (typeof answer !== 'object' || Array.isArray(answer)) {
+        throw new OfflineSyncError(
+          'config',
+          `the resolver answered ${JSON.stringify(answer) ?? String(answer)}; it must return ` +
+            `the record to keep, 'local', 'server' or null (to delete it)`,
+          { modelType: conflict.modelType, recordId: conflict.id }
+        );
+      }
     }
-    return { merged: { ...def.serialize(answer), [def.idField]: conflict.id } };
+    return toDecision(
+      answer === null || typeof answer === 'object' ? { merged: answer } : answer,
+      def,
+      conflict.id
+    );
   }
 
   private resolverFor(modelType: string): ConflictResolverFn {
@@ -225,9 +232,9 @@ function toDecision(
   if (typeof resolution !== 'object' || resolution === null || !('merged' in resolution)) {
     throw new OfflineSyncError(
       'config',
-      `A ${def.modelType} conflict resolution must be 'local', 'server' or { merged: record }, not ` +
-        `${JSON.stringify(resolution)}.`,
-      { modelType: def.modelType }
+      `The resolution of the ${def.modelType} "${id}" conflict must be 'local', 'server' or ` +
+        `{ merged: record }, not ${JSON.stringify(resolution)}.`,
+      { modelType: def.modelType, recordId: id }
     );
   }
   // The merged record is this record, whatever id the app's object carries.

@@ -1,6 +1,8 @@
 import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect, ofType } from '@ngrx/effects';
-import { concatMap, EMPTY, from, map, catchError, mergeMap, of } from 'rxjs';
+import { catchError, concatMap, EMPTY, first, from, map, mergeMap, of, tap } from 'rxjs';
+import { Store } from '@ngrx/store';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { toSyncErrorInfo } from '../model/sync-error';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
@@ -19,6 +21,7 @@ const C = OfflineSyncConflictActions;
 export class ConflictEffects {
   private readonly actions$ = inject(Actions);
   private readonly coordinator = inject(ConflictCoordinator);
+  private readonly store = inject(Store);
 
   readonly resolve$ = createEffect(() =>
     this.actions$.pipe(
@@ -45,10 +48,14 @@ export class ConflictEffects {
     () =>
       this.actions$.pipe(
         ofType(OfflineSyncStorageActions.entityTypeHydrated),
-        map(({ modelType }) => modelType),
-        concatMap((modelType) =>
-          from(this.coordinator.resumeType(modelType)).pipe(catchError(() => EMPTY))
-        )
+        // The open conflicts reach state with `databaseOpened`, which may come second.
+        concatMap(({ modelType }) =>
+          this.store.select(offlineSyncFeature.selectStorage).pipe(
+            first((storage) => storage === 'open'),
+            map(() => modelType)
+          )
+        ),
+        tap((modelType) => this.coordinator.resumeType(modelType))
       ),
     { dispatch: false }
   );

@@ -7,6 +7,7 @@ import { SyncIdGenerator } from '../providers/tokens';
 import { OfflineSyncStorageActions, RestoredRecord } from '../state/offline-sync-storage.actions';
 import { LocalWrite } from '../storage/local-write';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { isConflictOf } from '../state/open-conflicts';
 import { SettledWrites, SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { WriteReceipts } from './write-receipts';
@@ -77,7 +78,7 @@ export class PersistenceEffects {
       const editedConflict = batch.committed.some(
         (write) =>
           write.meta?.state === 'conflict' ||
-          open.some((c) => c.modelType === write.modelType && c.id === write.recordId)
+          open.some((c) => isConflictOf(c, write.modelType, write.recordId))
       );
       this.tabs.announce(
         batch.committed.map(({ modelType, recordId }) => ({ modelType, id: recordId })),

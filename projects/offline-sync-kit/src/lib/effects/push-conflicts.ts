@@ -1,3 +1,4 @@
+import { recordKey } from '../core/record-key';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
 import { ConflictEvent } from '../storage/open-or-settle-conflict';
@@ -56,7 +57,7 @@ export class ConflictRepeats {
   /** Adds a round's conflicts; the error to stop with when a record has met too many. */
   count(conflicts: readonly ConflictEvent[]): OfflineSyncError | null {
     for (const { conflict } of conflicts) {
-      const key = `${conflict.modelType}\u0000${conflict.id}`;
+      const key = recordKey(conflict.modelType, conflict.id);
       const count = (this.met.get(key) ?? 0) + 1;
       this.met.set(key, count);
       if (count >= MAX_CONFLICTS_PER_RECORD) {

@@ -85,6 +85,15 @@ export class SyncEngine {
 
   /** Pulls one type's changes since its stored cursor; resolves with the number of changes. */
   async pull(modelType: string): Promise<number> {
+    const { count, settled } = await this.pullType(modelType);
+    // A conflict settled by a strategy may have queued its outcome: push it (in a cycle after
+    // this one when a cycle runs).
+    if (settled) void this.sync([modelType]);
+    return count;
+  }
+
+  /** Pulls one type; `settled` tells whether a strategy settled a conflict (and queued its outcome). */
+  private async pullType(modelType: string): Promise<{ count: number; settled: boolean }> {
     const def = this.registry.get(modelType);
     this.store.dispatch(A.pullStarted({ modelType }));
     try {
@@ -115,10 +124,7 @@ export class SyncEngine {
         if (!page.hasMore) break;
       }
       this.store.dispatch(A.pullCompleted({ modelType, count }));
-      // A conflict settled by a strategy may have queued its outcome: push it (in a cycle after
-      // this one when a cycle runs).
-      if (settled) void this.sync([modelType]);
-      return count;
+      return { count, settled };
     } catch (error) {
       this.store.dispatch(
         A.pullFailed({
@@ -175,33 +181,52 @@ export class SyncEngine {
   private async cycle(modelTypes: Set<string> | 'all'): Promise<void> {
     const { serverUrl, bidirectionalSync } = this.options.current();
     if (!serverUrl || !(await this.ready())) return;
-    this.stop(); // every trigger re-arms the retry: this run is the retry
-    // Only registered types: an entry of a type this app has not registered (yet: a lazy route)
-    // waits in the outbox instead of failing every push.
-    const types =
-      modelTypes === 'all' ? this.registry.all().map((def) => def.modelType) : [...modelTypes];
+    if (modelTypes === 'all') this.stop(); // a full cycle is the retry; a one-type sync is not
+    // Only registered types whose records loaded: an entry of a type this app has not registered
+    // (yet: a lazy route) or could not load waits in the outbox instead of failing every push.
+    const unloaded = this.store.selectSignal(offlineSyncFeature.selectHydrationErrors)();
+    const types = (
+      modelTypes === 'all' ? this.registry.all().map((def) => def.modelType) : [...modelTypes]
+    ).filter((type) => !(type in unloaded));
     // Without versions the server cannot refuse a stale write: pulling first finds the conflicts.
-    for (const modelType of types.filter((type) => this.isUnversioned(type))) {
-      try {
-        await this.pull(modelType);
-      } catch {
-        return; // reported by pull(); pushing now could overwrite changes not seen yet
+    // A type whose pull failed is not pushed (that could overwrite changes not seen yet).
+    const pushable: string[] = [];
+    for (const modelType of types) {
+      if (!this.isUnversioned(modelType) || (await this.pullSafely(modelType))) {
+        pushable.push(modelType);
       }
     }
-    // Waits while another tab pushes (its push may end just before our entries were committed).
-    const pushed = await this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:push`, () =>
-      this.push(types)
+    if ((await this.pushUnderLock(pushable)) === 'stopped') return;
+    if (!bidirectionalSync) return this.completed();
+    const settledTypes: string[] = [];
+    let allPulled = true;
+    for (const modelType of types) {
+      const result = await this.pullSafely(modelType);
+      allPulled &&= result !== null;
+      if (result?.settled) settledTypes.push(modelType);
+    }
+    // Conflicts a pull settled queued their outcomes: send them now rather than at the next trigger.
+    if (settledTypes.length > 0 && (await this.pushUnderLock(settledTypes)) === 'stopped') return;
+    if (allPulled) this.completed();
+  }
+
+  /** A pull whose failure is reported (by `pullType`) and does not stop the other types. */
+  private async pullSafely(modelType: string): Promise<{ settled: boolean } | null> {
+    try {
+      return await this.pullType(modelType);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Waits while another tab pushes (its push may end just before our entries were committed). */
+  private pushUnderLock(modelTypes: readonly string[]): Promise<'drained' | 'stopped'> {
+    return this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:push`, () =>
+      this.push(modelTypes)
     );
-    if (pushed === 'stopped') return;
-    if (bidirectionalSync) {
-      for (const modelType of types) {
-        try {
-          await this.pull(modelType);
-        } catch {
-          return; // reported by pull(); the next trigger tries again
-        }
-      }
-    }
+  }
+
+  private completed(): void {
     this.store.dispatch(A.syncCompleted({ at: this.clock() }));
   }
 
@@ -304,11 +329,19 @@ export class SyncEngine {
     return this.registry.get(modelType).rest.versionSource === 'none';
   }
 
-  /** Hydrated and online; syncing before hydration could let a pull overwrite unseen local rows. */
+  /**
+   * Every type loaded (or failed to load, then left out) and online; syncing before hydration
+   * could let a pull overwrite local rows the store has not seen yet.
+   */
   private async ready(): Promise<boolean> {
-    const hydrated = this.store.selectSignal(offlineSyncFeature.selectIsHydrated)();
+    const { storage, hydration, hydrationErrors } = this.store.selectSignal(
+      offlineSyncFeature.selectOfflineSyncState
+    )();
+    const loaded = Object.entries(hydration).every(
+      ([type, done]) => done || type in hydrationErrors
+    );
     const online = await firstValueFrom(this.network.online$);
-    return hydrated && online;
+    return storage === 'open' && loaded && online;
   }
 }
 

@@ -1,3 +1,4 @@
+import { withoutUndefined } from '../core/without-undefined';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncOptions } from '../model/sync-options';
 import { SyncEntityDefinition } from '../state/define-sync-entity';
@@ -91,8 +92,4 @@ export function resolveOfflineSyncConfig(
     fail('`durability` must be "default", "strict" or "relaxed".');
   }
   return resolved;
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

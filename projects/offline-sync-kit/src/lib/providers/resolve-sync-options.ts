@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY } from '../core/backoff';
+import { withoutUndefined } from '../core/without-undefined';
 import { conflictPolicyProblem, DEFAULT_CONFLICT_POLICY } from '../core/conflict-policy';
 import { OfflineSyncError } from '../model/sync-error';
 import { RetryPolicy, SyncOptions } from '../model/sync-options';
@@ -44,12 +45,11 @@ export function resolveSyncOptions(
   options: SyncOptions = {},
   base: ResolvedSyncOptions = DEFAULT_SYNC_OPTIONS
 ): ResolvedSyncOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const resolved: ResolvedSyncOptions = {
     ...base,
-    ...defined,
-    retry: { ...base.retry, ...(options.retry ?? {}) },
-    conflicts: { ...base.conflicts, ...(options.conflicts ?? {}) },
+    ...withoutUndefined(options),
+    retry: { ...base.retry, ...withoutUndefined(options.retry) },
+    conflicts: { ...base.conflicts, ...withoutUndefined(options.conflicts) },
   };
   const fail = (problem: string): never => {
     throw new OfflineSyncError('config', `sync options: ${problem}`);

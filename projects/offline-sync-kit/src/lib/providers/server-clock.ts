@@ -35,11 +35,6 @@ export class ServerClock implements ServerDateObserver {
     return this.deviceClock();
   }
 
-  /** The server's clock minus this device's, in ms. */
-  offset(): number {
-    return this.estimate.value;
-  }
-
   /** Takes a server answer's `Date` header (see `ClockOffsetEstimate.observe`). */
   observe(dateHeader: string, sentAt: number, receivedAt: number): void {
     if (!this.estimate.observe(dateHeader, sentAt, receivedAt)) return;

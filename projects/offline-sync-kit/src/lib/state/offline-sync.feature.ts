@@ -10,7 +10,7 @@ import {
 import { OfflineSyncEngineActions } from './offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
 import { OfflineSyncConflictActions } from './offline-sync-conflict.actions';
-import { withoutConflict, withConflict, withLocalEdits } from './open-conflicts';
+import { isConflictOf, withoutConflict, withConflict, withLocalEdits } from './open-conflicts';
 
 /**
  * The kit's own slice of the store (feature key `offlineSync`). Read it through the selectors
@@ -154,7 +154,7 @@ export const offlineSyncFeature = createFeature({
     on(C.conflictResolutionFailed, (state, { modelType, id, error }) => ({
       ...state,
       conflicts: state.conflicts.map((c) =>
-        c.modelType === modelType && c.id === id ? { ...c, strategy: 'manual' as const, error } : c
+        isConflictOf(c, modelType, id) ? { ...c, strategy: 'manual' as const, error } : c
       ),
     })),
     on(C.conflictsRestored, (state, { conflicts }) => ({ ...state, conflicts }))
@@ -323,5 +323,5 @@ export const selectConflicts = offlineSyncFeature.selectConflicts;
  */
 export const selectConflictFor = (modelType: string, id: string) =>
   createSelector(selectConflicts, (conflicts) =>
-    conflicts.find((c) => c.modelType === modelType && c.id === id)
+    conflicts.find((c) => isConflictOf(c, modelType, id))
   );

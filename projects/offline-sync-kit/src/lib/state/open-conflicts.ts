@@ -1,8 +1,15 @@
 import { SyncConflict } from '../model/sync-conflict';
 import { CommittedWrite } from './offline-sync-storage.actions';
 
-const sameRecord = (c: SyncConflict, modelType: string, id: string) =>
-  c.modelType === modelType && c.id === id;
+/**
+ * Whether a conflict is the one of a record.
+ *
+ * @example
+ * const open = conflicts.find((c) => isConflictOf(c, 'todo', 't1'));
+ */
+export function isConflictOf(c: SyncConflict, modelType: string, id: string): boolean {
+  return c.modelType === modelType && c.id === id;
+}
 
 /**
  * The open conflicts with `conflict` added or, for a record already listed, replaced in place.
@@ -16,7 +23,7 @@ export function withConflict(
   conflict: SyncConflict
 ): readonly SyncConflict[] {
   if (conflict.strategy !== 'manual' && conflict.strategy !== 'custom') return conflicts;
-  const at = conflicts.findIndex((c) => sameRecord(c, conflict.modelType, conflict.id));
+  const at = conflicts.findIndex((c) => isConflictOf(c, conflict.modelType, conflict.id));
   return at < 0 ? [...conflicts, conflict] : conflicts.map((c, i) => (i === at ? conflict : c));
 }
 
@@ -30,7 +37,7 @@ export function withoutConflict(
   conflicts: readonly SyncConflict[],
   { modelType, id }: { modelType: string; id: string }
 ): readonly SyncConflict[] {
-  return conflicts.filter((c) => !sameRecord(c, modelType, id));
+  return conflicts.filter((c) => !isConflictOf(c, modelType, id));
 }
 
 /**
@@ -49,7 +56,7 @@ export function withLocalEdits(
   for (const write of writes) {
     if (write.change === 'unchanged') continue;
     result = result.map((c) =>
-      sameRecord(c, write.modelType, write.id)
+      isConflictOf(c, write.modelType, write.id)
         ? {
             ...c,
             local: write.record,

@@ -1,3 +1,4 @@
+import { recordKey } from '../core/record-key';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
 import { ServerChange } from '../model/server-change';
@@ -66,7 +67,7 @@ export async function applyPushOutcomes(
   let retry: PushApplyResult['retry'] = null;
   let auth: OfflineSyncError | null = null;
   const note = (change: StoredChange | null) => {
-    if (change) changes.set(`${change.modelType}\u0000${change.id}`, change);
+    if (change) changes.set(recordKey(change.modelType, change.id), change);
   };
 
   for (const { mutation, outcome } of pushed) {

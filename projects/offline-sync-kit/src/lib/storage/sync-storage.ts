@@ -177,6 +177,17 @@ export class SyncStorage {
     return rows.map(toSyncConflict).sort((a, b) => a.detectedAt - b.detectedAt);
   }
 
+  /** The open conflict of one record, or `null`. */
+  async openConflict(modelType: string, id: string): Promise<SyncConflict | null> {
+    const row = await this.connection.run(
+      'conflict read',
+      ['conflicts'],
+      (db) => db.conflicts.get([modelType, id]),
+      { mode: 'r', modelType, recordId: id }
+    );
+    return row ? toSyncConflict(row) : null;
+  }
+
   /** Resolves an open conflict (see `resolveOpenConflict`). */
   resolveConflict(
     modelType: string,

@@ -1,3 +1,4 @@
+import { recordKey } from '../core/record-key';
 import { StoredMutation, SyncDatabase } from './sync-database';
 
 /**
@@ -28,7 +29,7 @@ export async function takePushBatch(
     .orderBy('seq')
     .until(full)
     .each((entry) => {
-      const key = `${entry.modelType}\u0000${entry.recordId}`;
+      const key = recordKey(entry.modelType, entry.recordId);
       const wanted = !modelTypes || modelTypes.includes(entry.modelType);
       if (entry.status !== 'failed' && !blocked.has(key) && wanted) {
         candidates.push(entry);

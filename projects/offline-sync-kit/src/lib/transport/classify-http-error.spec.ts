@@ -52,8 +52,10 @@ describe('classifyFailure', () => {
     expect(failure.error.kind).toBe('rejected');
     expect(failure.error.message).toBe(
       'The server refused the update of todo "t1" (PATCH https://api.test/todos/t1 answered ' +
-        'HTTP 422 invalid_request: title must be a string). Fix the record and call ' +
-        'retryFailed(), or discardFailed().'
+        'HTTP 422 invalid_request: title must be a string). Call discardFailed() to drop the ' +
+        'refused change (the record returns to its last accepted state, later edits kept) and ' +
+        'save a corrected version, or retryFailed() once the server accepts it (a rule or ' +
+        'permission changed there).'
     );
     expect(failure.error.recordId).toBe('t1');
     expect(failure.error.modelType).toBe('todo');

@@ -148,7 +148,9 @@ function answerMessage(kind: SyncErrorKind, about: FailureContext, answered: str
       return `${subject} conflicts with a newer version on the server (${answered}).`;
     case 'rejected': {
       const advice = about.write
-        ? 'Fix the record and call retryFailed(), or discardFailed().'
+        ? 'Call discardFailed() to drop the refused change (the record returns to its last ' +
+          'accepted state, later edits kept) and save a corrected version, or retryFailed() once ' +
+          'the server accepts it (a rule or permission changed there).'
         : "Check the entity's endpoint and rest mapping.";
       return `The server refused ${about.subject} (${answered}). ${advice}`;
     }
