@@ -45,5 +45,9 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 for (const child of children) {
   // One side ending (a crash, a port in use) ends the other: a half-running demo misleads.
-  child.on('exit', (code) => stop(code ?? 0));
+  child.on('exit', (code) => stop(code ?? 1)); // killed by a signal we did not send: a failure
+  child.on('error', (error) => {
+    console.error(`[start] could not run ${child.spawnfile}: ${error.message}`);
+    stop(1);
+  });
 }

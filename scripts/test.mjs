@@ -50,7 +50,8 @@ for (const suite of suites) {
   const counts = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : null;
   if (!counts) {
     console.error(
-      `[test] ${suite.name} ended (exit ${result.status ?? result.signal}) without reporting results`
+      `[test] ${suite.name} ended (${result.error?.message ?? `exit ${result.status ?? result.signal}`}) ` +
+        'without reporting results'
     );
     totals.failed++;
     continue;

@@ -22,18 +22,7 @@ import { Project, ProjectSync } from './entities';
       }
     </ul>
   `,
-  styles: `
-    .add {
-      display: flex;
-      gap: 0.5rem;
-      align-items: center;
-      margin: 1rem 0;
-    }
-    .add input {
-      flex: 1;
-      padding: 0.4rem;
-    }
-  `,
+  styles: ``,
 })
 export class ProjectsPage {
   private readonly sync = inject(OfflineSyncService);

@@ -43,16 +43,6 @@ import { Todo, TodoSync } from './entities';
     }
   `,
   styles: `
-    .add {
-      display: flex;
-      gap: 0.5rem;
-      align-items: center;
-      margin: 1rem 0;
-    }
-    .add input {
-      flex: 1;
-      padding: 0.4rem;
-    }
     .todos {
       list-style: none;
       padding: 0;

@@ -5,6 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { ConflictPolicy, SyncConflict } from '../model/sync-conflict';
 import { ConflictResolver } from '../providers/conflict-resolver';
 import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
+import { Todo } from '../../testing-support/test-entities';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { RestMapping } from '../model/rest-mapping';
 import { eventually, readRaw } from '../../testing-support/test-database';
@@ -22,12 +23,6 @@ import {
   Devices,
   serverRecord,
 } from '../../testing-support/two-devices';
-
-interface Todo {
-  id: string;
-  title: string;
-  done: boolean;
-}
 
 const TWO_HOURS = 2 * 3600_000;
 

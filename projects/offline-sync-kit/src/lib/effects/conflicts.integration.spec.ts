@@ -1,14 +1,9 @@
 import { ConflictPolicy, ConflictResolutionStrategy } from '../model/sync-conflict';
 import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-entity';
+import { Todo } from '../../testing-support/test-entities';
 import { resolveConflict } from '../state/offline-sync-conflict.actions';
 import { clearFaults, uniqueCollection } from '../../testing-support/sync-server-under-test';
 import { afterAWhile, Device, Devices, serverRecord } from '../../testing-support/two-devices';
-
-interface Todo {
-  id: string;
-  title: string;
-  done: boolean;
-}
 
 /** Which side changed what while the two devices were apart: A offline, B online. */
 type Clash = 'update/update' | 'update/delete' | 'delete/update';

@@ -1,5 +1,4 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { PushOutcome } from '../model/push-outcome';
 import { RestSyncTransport } from './rest-sync-transport';
 import {
   CONTEXT,
@@ -10,6 +9,7 @@ import {
   setUpTransport,
   TODOS,
   updateTodo,
+  errorOf,
 } from './testing/transport-fixtures';
 
 describe('RestSyncTransport push through /sync/batch', () => {
@@ -21,8 +21,6 @@ describe('RestSyncTransport push through /sync/batch', () => {
   beforeEach(() => ({ transport, http } = setUpTransport()));
   afterEach(() => http.verify());
 
-  const errorOf = (outcome: PushOutcome | undefined) =>
-    outcome && 'error' in outcome ? outcome.error : undefined;
   const threeEntries = () => [createTodo('t1'), updateTodo('t2', { done: true }), deleteTodo('t3')];
 
   it('sends every entry in one POST, in order, as the protocol spells them', async () => {

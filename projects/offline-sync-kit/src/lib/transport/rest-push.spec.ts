@@ -1,5 +1,4 @@
 import { HttpTestingController } from '@angular/common/http/testing';
-import { PushOutcome } from '../model/push-outcome';
 import { RestSyncTransport } from './rest-sync-transport';
 import {
   CONTEXT,
@@ -11,6 +10,7 @@ import {
   setUpTransport,
   TODOS,
   updateTodo,
+  errorOf,
 } from './testing/transport-fixtures';
 
 describe('RestSyncTransport push, one request per entry', () => {
@@ -19,9 +19,6 @@ describe('RestSyncTransport push, one request per entry', () => {
 
   beforeEach(() => ({ transport, http } = setUpTransport()));
   afterEach(() => http.verify());
-
-  const errorOf = (outcome: PushOutcome | undefined) =>
-    outcome && 'error' in outcome ? outcome.error : undefined;
 
   describe('request shapes', () => {
     it('creates with POST to the collection, the full record and an idempotency key', async () => {

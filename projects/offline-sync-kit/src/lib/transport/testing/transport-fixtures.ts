@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Mutation, SerializedRecord } from '../../model/mutation';
+import { PushOutcome } from '../../model/push-outcome';
 import { RestSyncTransport } from '../rest-sync-transport';
 import type { PushEntry, TransportContext, TransportEntity } from '../sync-transport';
 
@@ -85,4 +86,9 @@ export function updateTodo(
 export function deleteTodo(id: string, baseVersion: number | null = 4, entity = TODOS): PushEntry {
   const base = { id, title: 'Milk', done: false };
   return { entity, mutation: entry({ op: 'delete', recordId: id, base, baseVersion }) };
+}
+
+/** The error an outcome carries (`rejected`, `retry`, `auth`), if any. */
+export function errorOf(outcome: PushOutcome | undefined) {
+  return outcome && 'error' in outcome ? outcome.error : undefined;
 }
