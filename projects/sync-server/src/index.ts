@@ -8,6 +8,26 @@
  */
 export { createSyncServer, type SyncServerHandle } from './server';
 export {
+  DEFAULT_WEB_SOCKET_OPTIONS,
+  type SyncWebSocketOptions,
+  type WebSocketMessageContext,
+  type WebSocketMessageHandler,
+} from './ws/ws-options';
+export type { WebSocketStats } from './ws/ws-hub';
+export {
+  WS_CLOSE_CODES,
+  type BatchMutationInput,
+  type ChangeEventKind,
+  type ChannelParams,
+  type ClientAppMessage,
+  type ClientMessage,
+  type ClientProtocolMessage,
+  type ServerChangeMessage,
+  type ServerMessage,
+  type WsErrorCode,
+  type WsErrorInfo,
+} from './ws/messages';
+export {
   DEFAULT_SYNC_SERVER_OPTIONS,
   type SyncAuthOptions,
   type SyncServerOptions,

@@ -83,7 +83,10 @@ export interface ChangesPage {
 /**
  * Emitted after every committed write (see `SyncServerHandle.onChange`); the hook the
  * WebSocket push plugs into. `userId` is the owner scope of the record (null when records
- * are not scoped per user) and `seq` its position in the global change sequence.
+ * are not scoped per user) and `seq` its position in the global change sequence. `previous`
+ * is the record or tombstone before the write, absent when the id was never written: the
+ * WebSocket push uses it to name the event (created, updated) and to tell subscribers whose
+ * filter the record just left.
  *
  * @example
  * handle.onChange((e) => console.log(e.collection, e.entry.id, e.seq));
@@ -94,6 +97,7 @@ export interface ChangeEvent {
   seq: number;
   op: MutationOp;
   entry: SyncEntry;
+  previous?: SyncEntry;
 }
 
 /** True when `entry` is a tombstone. */

@@ -1,5 +1,11 @@
 import { createConsoleLogger, type SyncLogger } from './logger';
 import { isValidCollectionName } from './mutations/validate';
+import {
+  resolveWebSocketOptions,
+  webSocketProblems,
+  type ResolvedWebSocketOptions,
+  type SyncWebSocketOptions,
+} from './ws/ws-options';
 
 /**
  * Bearer-token authentication. With it, every request except `GET /health` needs
@@ -58,6 +64,8 @@ export interface SyncServerOptions {
   logger?: SyncLogger;
   /** The server clock, for `updatedAt` and the `Date` header; default the system clock. */
   now?: () => Date;
+  /** The WebSocket endpoint (`/ws`, on by default); see `DEFAULT_WEB_SOCKET_OPTIONS`. */
+  webSocket?: SyncWebSocketOptions;
 }
 
 /** Defaults of every optional `SyncServerOptions` field. */
@@ -89,6 +97,7 @@ export interface ResolvedOptions {
   corsOrigins: string | string[];
   logger: SyncLogger;
   now: () => Date;
+  webSocket: ResolvedWebSocketOptions;
 }
 
 /** Applies the defaults and refuses a configuration that cannot work, before anything starts. */
@@ -112,6 +121,7 @@ export function resolveOptions(options: SyncServerOptions): ResolvedOptions {
         : (options.corsOrigins ?? d.corsOrigins),
     logger: options.logger ?? createConsoleLogger('info'),
     now: options.now ?? (() => new Date()),
+    webSocket: resolveWebSocketOptions(options.webSocket),
   };
   const problems = configProblems(resolved);
   if (problems.length > 0) throw new Error(`Invalid sync server options: ${problems.join('; ')}`);
@@ -150,5 +160,6 @@ function configProblems(options: ResolvedOptions): string[] {
   if (options.auth && !options.auth.tokens && !options.auth.verify) {
     problems.push('auth needs tokens or verify');
   }
+  problems.push(...webSocketProblems(options.webSocket));
   return problems;
 }

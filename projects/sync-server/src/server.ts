@@ -6,6 +6,7 @@ import { createApp } from './http/app';
 import type { ChangeEvent } from './model';
 import { resolveOptions, type SyncServerOptions } from './options';
 import { SyncEngine } from './sync-engine';
+import { WebSocketHub, type WebSocketStats } from './ws/ws-hub';
 
 /** How often expired idempotency keys are swept while the server runs. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -15,11 +16,19 @@ const SHUTDOWN_GRACE_MS = 5000;
 /**
  * A running (or ready to run) sync server. The database is open from creation on;
  * `listen()` binds the socket, `close()` drains requests and closes the database.
+ *
+ * @example
+ * const server = createSyncServer({ dbPath });
+ * const { url } = await server.listen();
+ * console.log(server.webSocketStats()); // { connections: 0, subscriptions: 0 }
  */
 export interface SyncServerHandle {
   /** Binds host and port; resolves once it accepts connections. */
   listen(): Promise<{ port: number; url: string }>;
-  /** Stops accepting, lets in-flight requests finish, closes the database. Idempotent. */
+  /**
+   * Stops accepting, closes every WebSocket with 1001, lets in-flight requests finish, closes
+   * the database. Idempotent.
+   */
   close(): Promise<void>;
   /** The bound port; throws before `listen()` resolved. */
   readonly port: number;
@@ -29,6 +38,8 @@ export interface SyncServerHandle {
   onChange(listener: (event: ChangeEvent) => void): () => void;
   /** The app as a fetch handler, to serve it in-process or mount it in another server. */
   fetch(request: Request): Promise<Response>;
+  /** Open WebSocket connections and their subscriptions; zeros when the endpoint is off. */
+  webSocketStats(): WebSocketStats;
 }
 
 /**
@@ -46,6 +57,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServerHandle {
   const db = openDatabase(config.dbPath);
   const engine = new SyncEngine(db, { now: config.now, logger: config.logger });
   const app = createApp(engine, config);
+  const hub = config.webSocket.enabled ? new WebSocketHub(engine, config) : undefined;
   let server: Server | undefined;
   let address: { port: number; url: string } | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -66,6 +78,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServerHandle {
       if (server) throw new Error('The sync server is already listening');
       prune();
       const http = createAdaptorServer({ fetch: app.fetch }) as Server;
+      if (hub) http.on('upgrade', hub.handleUpgrade);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
@@ -78,11 +91,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServerHandle {
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       address = { port, url: `http://${host}:${port}` };
       pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
+      hub?.start();
       return address;
     },
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
+        // WebSockets first: the HTTP server's close would otherwise wait for them.
+        await hub?.close();
         if (server?.listening) await stop(server);
         address = undefined;
         db.close();
@@ -97,6 +113,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServerHandle {
     },
     onChange: (listener) => engine.onChange(listener),
     fetch: async (request) => app.fetch(request),
+    webSocketStats: () => hub?.stats() ?? { connections: 0, subscriptions: 0 },
   };
 }
 

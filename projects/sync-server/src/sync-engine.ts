@@ -152,7 +152,7 @@ export class SyncEngine {
       return { status: stored.status, entry: stored.entry, replayed: true };
     }
     const now = this.options.now();
-    const { status, record, changed } = applyMutation(
+    const { status, record, changed, previous } = applyMutation(
       this.repo,
       actor.scope,
       mutation,
@@ -164,7 +164,16 @@ export class SyncEngine {
     }
     if (changed) {
       const { collection, op } = mutation;
-      events.push({ collection, op, entry, seq: record.seq, userId: actor.scope || null });
+      const event: ChangeEvent = {
+        collection,
+        op,
+        entry,
+        seq: record.seq,
+        userId: actor.scope || null,
+      };
+      // Only when there was a row: listeners (and specs) see no `previous` key for a new record.
+      if (previous) event.previous = toEntry(previous);
+      events.push(event);
     }
     return { status, entry, replayed: false };
   }

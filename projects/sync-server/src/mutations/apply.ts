@@ -9,6 +9,8 @@ export interface AppliedWrite {
   record: StoredRecord;
   /** False when the outcome needed no write (deleting a tombstone). */
   changed: boolean;
+  /** The row before the write, if there was one: change listeners compare old and new. */
+  previous?: StoredRecord;
 }
 
 /**
@@ -47,6 +49,7 @@ export function applyMutation(
     status,
     record: repo.write(scope, collection, { id, version, deleted: !data, data, updatedAt: now }),
     changed: true,
+    previous: current,
   });
 
   switch (op) {
