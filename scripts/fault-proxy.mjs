@@ -67,11 +67,14 @@ const MAX_LOG = 1000;
  *   rule that applied (or null), `fault` its kind, `status` what the client got (null when the
  *   connection was cut), `serverStatus` what the server answered (null when not forwarded).
  *   CORS preflights are forwarded but not logged: the browser caches them, so they come and go.
+ * - `POST /__faults/<name>` runs `actions[name]` (e.g. `restart-server`, given by
+ *   scripts/test-servers.mjs) and answers 204 once it finished, 500 with the error if it failed.
  *
- * @param {{ target: string, host?: string, port?: number }} options
+ * @param {{ target: string, host?: string, port?: number,
+ *   actions?: Record<string, () => Promise<void>> }} options
  * @returns {{ listen(): Promise<{ url: string, controlUrl: string }>, close(): Promise<void> }}
  */
-export function createFaultProxy({ target, host = '127.0.0.1', port = 0 }) {
+export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions = {} }) {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: false });
   const timers = new Set();
@@ -253,6 +256,15 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0 }) {
         }));
         log = [];
         return reply(200, { rules: parsed.rules.length });
+      }
+      const name = pathname.slice(CONTROL_PATH.length + 1);
+      const action = req.method === 'POST' && Object.hasOwn(actions, name) && actions[name];
+      if (action) {
+        action().then(
+          () => reply(204),
+          (error) => reply(500, { error: String(error?.message ?? error) })
+        );
+        return undefined;
       }
       return reply(404, { error: `the fault proxy has no ${route}` });
     });

@@ -45,7 +45,7 @@ SummaryReporter.$inject = ['baseReporterDecorator', 'config'];
  * Karma framework `sync-server`: before the browser starts, runs the reference sync server on a
  * temporary SQLite file and the fault proxy in front of it (scripts/test-servers.mjs, a child
  * process, both on 127.0.0.1 and free ports), and hands their URLs to the page as
- * `__karma__.config.syncServer = { url, proxyUrl, controlUrl }` (read them with
+ * `__karma__.config.syncServer = { url, proxyUrl, controlUrl, securedUrl, renamedUrl }` (read them with
  * `syncServer()` from projects/offline-sync-kit/src/testing-support/sync-server-under-test.ts).
  * Karma's exit stops both and removes the directory; so does this process ending any other way
  * (the child stops when its stdin closes).
@@ -67,8 +67,8 @@ function SyncServerFramework(config, emitter, logger) {
   return import('./test-servers.mjs')
     .then(({ startTestServers }) => startTestServers())
     .then((servers) => {
-      const { url, proxyUrl, controlUrl } = servers;
-      config.client.syncServer = { url, proxyUrl, controlUrl };
+      const { url, proxyUrl, controlUrl, securedUrl, renamedUrl } = servers;
+      config.client.syncServer = { url, proxyUrl, controlUrl, securedUrl, renamedUrl };
       emitter.on('exit', (done) => servers.stop().then(() => done()));
       log.info(`reference sync server at ${url}, fault proxy at ${proxyUrl}`);
     })

@@ -1,11 +1,16 @@
 // The servers the library's integration specs talk to: the reference sync server on a temporary
-// SQLite file and the fault proxy (scripts/fault-proxy.mjs) in front of it, both on 127.0.0.1 and
-// free ports.
+// SQLite file and the fault proxy (scripts/fault-proxy.mjs) in front of it, plus two more servers
+// on their own files: `securedUrl` needs bearer tokens (`alice-token` → alice, `bob-token` → bob,
+// each user sees only their own records) and `renamedUrl` names its WebSocket change events
+// `record.created`, `record.changed` and `record.removed` and answers every app message `m` with
+// `{type: 'echo', message: m}`. All on 127.0.0.1 and free ports. The
+// proxy's `POST /__faults/restart-server` closes the main server (its WebSockets see 1001) and
+// starts it again on the same port and file.
 //
-// As a program (`node --import tsx scripts/test-servers.mjs`) it starts both, prints one JSON line
-// `{"url","proxyUrl","controlUrl","dir"}` on stdout, and runs until SIGINT/SIGTERM/SIGHUP or
-// until its stdin closes (so it never outlives the process that started it), then stops both and
-// removes the temporary directory. SYNC_SERVER_LOG=info|warn|error turns the server's log on
+// As a program (`node --import tsx scripts/test-servers.mjs`) it starts them, prints one JSON line
+// `{"url","proxyUrl","controlUrl","securedUrl","renamedUrl","dir"}` on stdout, and runs until
+// SIGINT/SIGTERM/SIGHUP or until its stdin closes (so it never outlives the process that started
+// it), then stops them and removes the temporary directory. SYNC_SERVER_LOG=info|warn|error turns the server's log on
 // (stderr; silent by default).
 //
 // `startTestServers()` runs that program as a child process; the Karma framework in
@@ -26,9 +31,11 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 /**
  * Starts the sync server and the fault proxy in a child process.
  *
- * @returns {Promise<{ url: string, proxyUrl: string, controlUrl: string, stop(): Promise<void> }>}
+ * @returns {Promise<{ url: string, proxyUrl: string, controlUrl: string, securedUrl: string,
+ *   renamedUrl: string, stop(): Promise<void> }>}
  *   `url` is the server itself, `proxyUrl` the same server through the fault proxy, `controlUrl`
- *   the proxy's control API (`${proxyUrl}/__faults`). `stop()` ends both and removes their files;
+ *   the proxy's control API (`${proxyUrl}/__faults`), `securedUrl` and `renamedUrl` the servers
+ *   described at the top of this file. `stop()` ends both and removes their files;
  *   it is idempotent and never rejects. Rejects when they do not start, with an Error whose
  *   `reason` says why (their own output is on stderr).
  */
@@ -95,7 +102,8 @@ export function startTestServers() {
       }
       clearTimeout(timer);
       dir = urls.dir;
-      resolve({ url: urls.url, proxyUrl: urls.proxyUrl, controlUrl: urls.controlUrl, stop });
+      const { url, proxyUrl, controlUrl, securedUrl, renamedUrl } = urls;
+      resolve({ url, proxyUrl, controlUrl, securedUrl, renamedUrl, stop });
     };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', onData);
@@ -105,14 +113,14 @@ export function startTestServers() {
 /** The child process: start both, print where they are, stop both when told or orphaned. */
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'osk-sync-server-'));
-  let server;
+  let servers = [];
   let proxy;
   let stopping;
   const stop = (code) => {
     stopping ??= (async () => {
       try {
         await proxy?.close();
-        await server?.close();
+        await Promise.all(servers.map((server) => server?.close()));
       } catch (error) {
         console.error('[test-servers] stopping failed:', error);
         code ||= 1;
@@ -130,16 +138,54 @@ async function main() {
     const { createConsoleLogger, createSyncServer, silentLogger } =
       await import('../projects/sync-server/src/index.ts');
     const level = ['info', 'warn', 'error'].find((l) => l === process.env.SYNC_SERVER_LOG);
-    server = createSyncServer({
-      dbPath: join(dir, 'sync.sqlite'),
-      port: 0,
-      host: '127.0.0.1',
-      logger: level ? createConsoleLogger(level) : silentLogger,
+    const logger = level ? createConsoleLogger(level) : silentLogger;
+    const start = async (name, options = {}) => {
+      const server = createSyncServer({
+        dbPath: join(dir, `${name}.sqlite`),
+        port: 0,
+        host: '127.0.0.1',
+        logger,
+        ...options,
+      });
+      servers.push(server);
+      return { server, ...(await server.listen()) };
+    };
+    const main = await start('sync');
+    const secured = await start('secured', {
+      auth: { tokens: { 'alice-token': 'alice', 'bob-token': 'bob' } },
     });
-    const { url } = await server.listen();
-    proxy = createFaultProxy({ target: url, host: '127.0.0.1', port: 0 });
+    const renamed = await start('renamed', {
+      webSocket: {
+        eventNames: {
+          created: 'record.created',
+          updated: 'record.changed',
+          deleted: 'record.removed',
+        },
+        onMessage: (message, { send }) => send({ type: 'echo', message }),
+      },
+    });
+    let current = main.server;
+    const restartServer = async () => {
+      await current.close();
+      servers = servers.filter((server) => server !== current);
+      ({ server: current } = await start('sync', { port: main.port }));
+    };
+    proxy = createFaultProxy({
+      target: main.url,
+      host: '127.0.0.1',
+      port: 0,
+      actions: { 'restart-server': restartServer },
+    });
     const { url: proxyUrl, controlUrl } = await proxy.listen();
-    process.stdout.write(`${JSON.stringify({ url, proxyUrl, controlUrl, dir })}\n`);
+    const urls = {
+      url: main.url,
+      proxyUrl,
+      controlUrl,
+      securedUrl: secured.url,
+      renamedUrl: renamed.url,
+      dir,
+    };
+    process.stdout.write(`${JSON.stringify(urls)}\n`);
   } catch (error) {
     console.error('[test-servers]', error);
     stop(1);
