@@ -17,6 +17,14 @@ export type { SyncErrorInfo, SyncErrorKind } from './lib/model/sync-error';
 export type { SyncEvent, SyncEventType } from './lib/model/sync-event';
 export type { SyncMeta, SyncRecordState } from './lib/model/sync-meta';
 export type {
+  SyncEventNames,
+  WebSocketChannel,
+  WebSocketChannelParams,
+  WebSocketOptions,
+  WebSocketState,
+  WebSocketTokenProvider,
+} from './lib/model/web-socket-options';
+export type {
   ConnectionState,
   PersistentStorageState,
   SyncPhase,
@@ -35,6 +43,7 @@ export {
   OfflineSyncConflictActions,
   resolveConflict,
 } from './lib/state/offline-sync-conflict.actions';
+export { OfflineSyncWebSocketActions } from './lib/state/offline-sync-web-socket.actions';
 export type { CommittedWrite, RestoredRecord } from './lib/state/offline-sync-storage.actions';
 export {
   offlineSyncFeature,
@@ -50,12 +59,21 @@ export {
   selectPersistentStorage,
   selectSyncPhase,
   selectSyncStatus,
+  selectIsWebSocketConnected,
+  selectWebSocketState,
 } from './lib/state/offline-sync.feature';
 export type { OfflineSyncState } from './lib/state/offline-sync.feature';
 
 // Providers: the two front doors and their tokens
 export { provideOfflineSync } from './lib/providers/provide-offline-sync';
 export { provideSyncEntities } from './lib/providers/provide-sync-entities';
+export { withWebSocket, webSocketUrl } from './lib/providers/with-web-socket';
+export {
+  DEFAULT_WEB_SOCKET_OPTIONS,
+  resolveWebSocketOptions,
+} from './lib/providers/resolve-web-socket-options';
+export type { ResolvedWebSocketOptions } from './lib/providers/resolve-web-socket-options';
+export { WEB_SOCKET_CTOR } from './lib/providers/web-socket-tokens';
 export { ConflictResolver } from './lib/providers/conflict-resolver';
 export { DEFAULT_CONFLICT_POLICY } from './lib/core/conflict-policy';
 export type { ResolvedConflictPolicy } from './lib/core/conflict-policy';
@@ -88,6 +106,11 @@ export type {
   TransportEntity,
 } from './lib/transport/sync-transport';
 export { NetworkStatus } from './lib/transport/network-status';
+export { SyncEventMapper } from './lib/transport/sync-event-mapper';
+export type { SyncEventMapperConfig } from './lib/transport/sync-event-mapper';
+export type { ChangeMessage, WebSocketMessage } from './lib/transport/web-socket-messages';
 
 // Facade
 export { OfflineSyncService } from './lib/facade/offline-sync.service';
+export { OfflineSyncWebSocketApi } from './lib/facade/web-socket-api';
+export type { WebSocketMessageHandler } from './lib/effects/realtime-sync';

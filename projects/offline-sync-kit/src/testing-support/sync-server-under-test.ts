@@ -27,6 +27,16 @@ export interface SyncServerUnderTest {
   proxyUrl: string;
   /** The proxy's control API, `${proxyUrl}/__faults`. */
   controlUrl: string;
+  /**
+   * A server that needs bearer tokens: `alice-token` (user alice) or `bob-token` (bob); each user
+   * sees only their own records. Absent when the servers were started by hand.
+   */
+  securedUrl?: string;
+  /**
+   * A server whose WebSocket change events are named `record.created`, `record.changed` and
+   * `record.removed`, and that answers every app message `m` with `{type: 'echo', message: m}`.
+   */
+  renamedUrl?: string;
 }
 
 /** Which requests a rule applies to; all given fields must hold. */
@@ -101,7 +111,22 @@ export function syncServer(): SyncServerUnderTest {
         '(or ng test offline-sync-kit, whose Karma config starts it)'
     );
   }
-  return { url: found.url, proxyUrl: found.proxyUrl, controlUrl: found.controlUrl };
+  const { url, proxyUrl, controlUrl, securedUrl, renamedUrl } = found;
+  return {
+    url,
+    proxyUrl,
+    controlUrl,
+    ...(securedUrl ? { securedUrl } : {}),
+    ...(renamedUrl ? { renamedUrl } : {}),
+  };
+}
+
+/**
+ * Closes the main sync server (its WebSockets see close code 1001) and starts it again on the
+ * same port and database; resolves once it accepts connections again.
+ */
+export async function restartSyncServer(): Promise<void> {
+  await control('POST', '/restart-server');
 }
 
 /**

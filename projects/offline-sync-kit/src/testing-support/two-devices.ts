@@ -1,9 +1,15 @@
-import { provideHttpClient, withFetch } from '@angular/common/http';
+import {
+  HttpInterceptorFn,
+  provideHttpClient,
+  withFetch,
+  withInterceptors,
+} from '@angular/common/http';
 import { ApplicationRef, Provider, provideZonelessChangeDetection } from '@angular/core';
 import { createApplication } from '@angular/platform-browser';
 import { provideStore, Store } from '@ngrx/store';
 import { OfflineSyncService } from '../lib/facade/offline-sync.service';
 import { SyncOptions } from '../lib/model/sync-options';
+import { WebSocketOptions } from '../lib/model/web-socket-options';
 import { provideOfflineSync } from '../lib/providers/provide-offline-sync';
 import { SYNC_CLOCK } from '../lib/providers/tokens';
 import { SyncEntityDefinition } from '../lib/state/define-sync-entity';
@@ -20,6 +26,10 @@ export interface DeviceOptions {
   readonly providers?: Provider[];
   /** Start with the network off (a reload while offline). */
   readonly offline?: boolean;
+  /** Real-time sync (`provideOfflineSync({ webSocket })`); default none. */
+  readonly webSocket?: WebSocketOptions;
+  /** Sent as `Authorization: Bearer <token>` with every HTTP request (the secured server). */
+  readonly bearerToken?: string;
 }
 
 /**
@@ -72,12 +82,13 @@ export class Devices<T> {
     const app = await createApplication({
       providers: [
         provideZonelessChangeDetection(),
-        provideHttpClient(withFetch()),
+        provideHttpClient(withFetch(), withInterceptors([bearer(options.bearerToken)])),
         provideStore(),
         provideOfflineSync({
           databaseName: database,
           entities: [this.entity],
           sync: { serverUrl: syncServer().url, syncInterval: 0, pushDebounce: 0, ...options.sync },
+          webSocket: options.webSocket ?? null,
         }),
         { provide: NetworkStatus, useValue: network },
         ...(options.clock ? [{ provide: SYNC_CLOCK, useValue: options.clock }] : []),
@@ -149,4 +160,10 @@ export async function serverRecord(endpoint: string, id: string): Promise<unknow
  */
 export function afterAWhile(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1_200));
+}
+
+/** An interceptor that adds `Authorization: Bearer <token>` (none without a token). */
+function bearer(token: string | undefined): HttpInterceptorFn {
+  return (request, next) =>
+    next(token ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request);
 }

@@ -13,6 +13,7 @@ import { SyncStorage } from '../storage/sync-storage';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { ConflictEffects } from './conflict.effects';
 import { ServerClock } from '../providers/server-clock';
+import { RealtimeSync } from './realtime-sync';
 
 /**
  * Starts the kit once per app: opens the database, reports what happens to it, registers the
@@ -37,6 +38,8 @@ export class SyncBootstrap {
   private readonly conflictEffects = inject(ConflictEffects);
   private readonly serverClock = inject(ServerClock);
   private readonly engine = inject(SyncEngine);
+  // Only with withWebSocket().
+  private readonly realtime = inject(RealtimeSync, { optional: true });
 
   /** Adds the kit's state and effects to the store, opens the database, registers the root types. */
   start(): void {
@@ -64,6 +67,7 @@ export class SyncBootstrap {
     void this.open();
     this.registry.register(this.config.entities);
     if (this.config.requestPersistentStorage) void this.requestPersistentStorage();
+    this.realtime?.start();
   }
 
   /** Asks the browser to keep the database from eviction; the outcome also goes to state. */

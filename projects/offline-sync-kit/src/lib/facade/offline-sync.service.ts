@@ -1,5 +1,4 @@
 import { inject, Injectable, Signal } from '@angular/core';
-import { Actions } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
 import { combineLatest, filter, firstValueFrom, map, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
@@ -18,7 +17,7 @@ import { PersistentStorageState, SyncStatus } from '../model/sync-status';
 import { SyncIdGenerator } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { SyncStorage } from '../storage/sync-storage';
-import { syncEventsFrom } from './sync-events';
+import { OfflineSyncWebSocketApi } from './web-socket-api';
 import { ConflictCoordinator } from '../effects/conflict-coordinator';
 import { ConflictResolution, SyncConflict } from '../model/sync-conflict';
 
@@ -36,9 +35,8 @@ import { ConflictResolution, SyncConflict } from '../model/sync-conflict';
  * }
  */
 @Injectable()
-export class OfflineSyncService {
+export class OfflineSyncService extends OfflineSyncWebSocketApi {
   private readonly store = inject(Store);
-  private readonly actions$ = inject(Actions);
   private readonly registry = inject(SyncEntityRegistry);
   private readonly receipts = inject(WriteReceipts);
   private readonly ids = inject(SyncIdGenerator);
@@ -72,8 +70,8 @@ export class OfflineSyncService {
   readonly conflicts$: Observable<readonly SyncConflict[]> = this.store.select(
     offlineSyncFeature.selectConflicts
   );
-  /** Durable local changes, conflicts, hydration and storage errors, as they happen. */
-  readonly events$: Observable<SyncEvent> = syncEventsFrom(this.actions$);
+  /** The same as `syncEvents$`. */
+  readonly events$: Observable<SyncEvent> = this.syncEvents$;
 
   /**
    * Creates or replaces a record. A record without an id gets a UUID v7. Resolves with the record

@@ -2,11 +2,12 @@ import { Actions, ofType } from '@ngrx/effects';
 import { mergeMap, Observable } from 'rxjs';
 import { SyncEvent } from '../model/sync-event';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
+import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
 
 /**
- * The kit's actions as the plain {@link SyncEvent}s of `OfflineSyncService.events$`: durable local
- * changes, conflicts, hydration and storage errors.
+ * The kit's actions as the plain {@link SyncEvent}s of `OfflineSyncService.syncEvents$`: durable
+ * local changes, conflicts, finished syncs, hydration and storage errors.
  *
  * @example
  * readonly events$ = syncEventsFrom(inject(Actions));
@@ -19,7 +20,8 @@ export function syncEventsFrom(actions$: Actions): Observable<SyncEvent> {
       OfflineSyncStorageActions.entityTypeHydrated,
       OfflineSyncStorageActions.databaseUnavailable,
       OfflineSyncConflictActions.conflictDetected,
-      OfflineSyncConflictActions.conflictResolved
+      OfflineSyncConflictActions.conflictResolved,
+      OfflineSyncEngineActions.syncCompleted
     ),
     mergeMap((action): SyncEvent[] => {
       switch (action.type) {
@@ -43,6 +45,8 @@ export function syncEventsFrom(actions$: Actions): Observable<SyncEvent> {
               id: write.id,
               source: 'local',
             }));
+        case OfflineSyncEngineActions.syncCompleted.type:
+          return [{ type: 'syncCompleted' }];
         case OfflineSyncStorageActions.entityTypeHydrated.type:
           return [{ type: 'hydrated', modelType: action.modelType }];
         default:

@@ -2,8 +2,9 @@ import { SyncErrorInfo } from './sync-error';
 
 /**
  * The kinds of event `OfflineSyncService.events$` reports. Local writes report `modelAdded`,
- * `modelUpdated` and `modelDeleted` once they are durable; later parts of the kit (push, pull,
- * real time) add their own kinds.
+ * `modelUpdated` and `modelDeleted` once they are durable (`source: 'local'`); changes that arrive
+ * over the WebSocket report the same kinds with `source: 'server'`. `syncCompleted` follows every
+ * finished sync cycle. `SyncEventMapper` translates server event names to these kinds.
  *
  * @example
  * sync.events$.pipe(filter((e) => e.type === 'modelDeleted')).subscribe(...)
@@ -15,7 +16,8 @@ export type SyncEventType =
   | 'hydrated'
   | 'storageError'
   | 'conflictDetected'
-  | 'conflictResolved';
+  | 'conflictResolved'
+  | 'syncCompleted';
 
 /**
  * One event of `OfflineSyncService.events$`.
@@ -29,5 +31,7 @@ export interface SyncEvent {
   readonly id?: string;
   /** Where the change came from: this device (`local`) or the server. */
   readonly source?: 'local' | 'server';
+  /** The server's version of the record, for changes that came from the server. */
+  readonly version?: number | null;
   readonly error?: SyncErrorInfo;
 }

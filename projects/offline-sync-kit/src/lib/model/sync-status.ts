@@ -1,4 +1,5 @@
 import { SyncErrorInfo } from './sync-error';
+import { WebSocketState } from './web-socket-options';
 
 /**
  * What the kit is doing right now.
@@ -54,4 +55,6 @@ export interface SyncStatus {
   readonly nextRetryAt: number | null;
   /** Conflicts waiting for the app (or a resolver); see `selectConflicts`. */
   readonly openConflicts: number;
+  /** The real-time connection (`withWebSocket()`); `disconnected` without one. */
+  readonly webSocket: WebSocketState;
 }

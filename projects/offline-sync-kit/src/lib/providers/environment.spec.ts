@@ -138,6 +138,7 @@ describe('offline-sync-kit in its environment', () => {
       isSyncing: false,
       pendingChanges: 0,
       failedChanges: 0,
+      webSocket: 'disconnected',
       openConflicts: 0,
       lastSyncTime: null,
       lastError: null,

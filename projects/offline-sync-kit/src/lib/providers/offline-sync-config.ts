@@ -1,6 +1,7 @@
 import { withoutUndefined } from '../core/without-undefined';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncOptions } from '../model/sync-options';
+import { WebSocketOptions } from '../model/web-socket-options';
 import { SyncEntityDefinition } from '../state/define-sync-entity';
 import {
   DEFAULT_SYNC_OPTIONS,
@@ -29,6 +30,8 @@ export interface OfflineSyncConfig {
   readonly durability?: 'default' | 'strict' | 'relaxed';
   /** How and when to sync with the server; without `sync.serverUrl` the kit stays local. */
   readonly sync?: SyncOptions;
+  /** Real-time sync over a WebSocket; the same as the `withWebSocket(options)` feature. */
+  readonly webSocket?: WebSocketOptions | null;
 }
 
 /**
@@ -37,8 +40,9 @@ export interface OfflineSyncConfig {
  * @example
  * const config: ResolvedOfflineSyncConfig = resolveOfflineSyncConfig({ databaseName: 'x' });
  */
-export type ResolvedOfflineSyncConfig = Required<Omit<OfflineSyncConfig, 'sync'>> & {
+export type ResolvedOfflineSyncConfig = Required<Omit<OfflineSyncConfig, 'sync' | 'webSocket'>> & {
   readonly sync: ResolvedSyncOptions;
+  readonly webSocket: WebSocketOptions | null;
 };
 
 /**
@@ -53,6 +57,7 @@ export const DEFAULT_OFFLINE_SYNC_CONFIG: ResolvedOfflineSyncConfig = {
   requestPersistentStorage: false,
   durability: 'default',
   sync: DEFAULT_SYNC_OPTIONS,
+  webSocket: null,
 };
 
 /**

@@ -27,6 +27,7 @@ import { OfflineSyncService } from '../facade/offline-sync.service';
 import { SyncStorage } from '../storage/sync-storage';
 import { OfflineSyncConfig, resolveOfflineSyncConfig } from './offline-sync-config';
 import { OfflineSyncFeature } from './offline-sync-feature';
+import { withWebSocket } from './with-web-socket';
 import { INDEXED_DB, OFFLINE_SYNC_CONFIG, SyncIdGenerator } from './tokens';
 
 /** One entry per root setup in an injector, to detect a second `forRoot`/`provideOfflineSync`. */
@@ -44,6 +45,16 @@ export function _provideOfflineSync(
   features: readonly OfflineSyncFeature[]
 ): (Provider | EnvironmentProviders)[] {
   const resolved = resolveOfflineSyncConfig(config);
+  if (resolved.webSocket) {
+    if (features.some((feature) => feature.kind === 'webSocket')) {
+      throw new OfflineSyncError(
+        'config',
+        'provideOfflineSync(): the WebSocket is configured twice, in `webSocket` and with ' +
+          'withWebSocket(). Keep one.'
+      );
+    }
+    features = [...features, withWebSocket(resolved.webSocket)];
+  }
   return [
     { provide: _OFFLINE_SYNC_ROOTS, multi: true, useValue: true },
     { provide: OFFLINE_SYNC_CONFIG, useValue: resolved },

@@ -1,6 +1,7 @@
 import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { SyncConflict } from '../model/sync-conflict';
 import { SyncErrorInfo } from '../model/sync-error';
+import { WebSocketState } from '../model/web-socket-options';
 import {
   ConnectionState,
   PersistentStorageState,
@@ -10,6 +11,7 @@ import {
 import { OfflineSyncEngineActions } from './offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
 import { OfflineSyncConflictActions } from './offline-sync-conflict.actions';
+import { OfflineSyncWebSocketActions } from './offline-sync-web-socket.actions';
 import { isConflictOf, withoutConflict, withConflict, withLocalEdits } from './open-conflicts';
 
 /**
@@ -37,6 +39,8 @@ export interface OfflineSyncState {
   readonly persistentStorage: PersistentStorageState;
   /** Conflicts waiting for the app (`manual`) or for a `custom` resolver, oldest first. */
   readonly conflicts: readonly SyncConflict[];
+  /** The real-time connection (`withWebSocket()`); `disconnected` without one. */
+  readonly webSocket: WebSocketState;
 }
 
 const initialState: OfflineSyncState = {
@@ -53,11 +57,13 @@ const initialState: OfflineSyncState = {
   hydrationErrors: {},
   persistentStorage: 'not-requested',
   conflicts: [],
+  webSocket: 'disconnected',
 };
 
 const A = OfflineSyncStorageActions;
 const E = OfflineSyncEngineActions;
 const C = OfflineSyncConflictActions;
+const W = OfflineSyncWebSocketActions;
 
 /**
  * The `offlineSync` feature: sync status, hydration progress and the last error, with a selector
@@ -157,7 +163,15 @@ export const offlineSyncFeature = createFeature({
         isConflictOf(c, modelType, id) ? { ...c, strategy: 'manual' as const, error } : c
       ),
     })),
-    on(C.conflictsRestored, (state, { conflicts }) => ({ ...state, conflicts }))
+    on(C.conflictsRestored, (state, { conflicts }) => ({ ...state, conflicts })),
+    on(W.connecting, (state) => ({ ...state, webSocket: 'connecting' as const })),
+    on(W.connected, (state) => ({ ...state, webSocket: 'connected' as const })),
+    on(W.reconnecting, (state) => ({ ...state, webSocket: 'reconnecting' as const })),
+    on(W.disconnected, (state, { error }) => ({
+      ...state,
+      webSocket: 'disconnected' as const,
+      lastError: error ?? state.lastError,
+    }))
   ),
   extraSelectors: ({
     selectStorage,
@@ -165,8 +179,13 @@ export const offlineSyncFeature = createFeature({
     selectHydration,
     selectConnection,
     selectNextRetryAt,
+    selectWebSocket,
     ...selectors
   }) => {
+    const selectIsWebSocketConnected = createSelector(
+      selectWebSocket,
+      (webSocket) => webSocket === 'connected'
+    );
     const selectIsHydrated = createSelector(
       selectStorage,
       selectHydration,
@@ -196,6 +215,7 @@ export const offlineSyncFeature = createFeature({
       selectors.selectLastError,
       selectNextRetryAt,
       selectors.selectConflicts,
+      selectWebSocket,
       (
         phase,
         connection,
@@ -205,7 +225,8 @@ export const offlineSyncFeature = createFeature({
         lastSyncTime,
         lastError,
         nextRetryAt,
-        conflicts
+        conflicts,
+        webSocket
       ): SyncStatus => ({
         phase,
         connection,
@@ -217,9 +238,10 @@ export const offlineSyncFeature = createFeature({
         lastError,
         nextRetryAt,
         openConflicts: conflicts.length,
+        webSocket,
       })
     );
-    return { selectIsHydrated, selectSyncPhase, selectSyncStatus };
+    return { selectIsHydrated, selectSyncPhase, selectSyncStatus, selectIsWebSocketConnected };
   },
 });
 
@@ -325,3 +347,20 @@ export const selectConflictFor = (modelType: string, id: string) =>
   createSelector(selectConflicts, (conflicts) =>
     conflicts.find((c) => isConflictOf(c, modelType, id))
   );
+
+/**
+ * The real-time connection's state: `connecting`, `connected`, `reconnecting` or `disconnected`
+ * (always `disconnected` without `withWebSocket()`).
+ *
+ * @example
+ * readonly live = inject(Store).selectSignal(selectWebSocketState);
+ */
+export const selectWebSocketState = offlineSyncFeature.selectWebSocket;
+
+/**
+ * True while the real-time connection is open and authenticated.
+ *
+ * @example
+ * readonly live = inject(Store).selectSignal(selectIsWebSocketConnected);
+ */
+export const selectIsWebSocketConnected = offlineSyncFeature.selectIsWebSocketConnected;

@@ -46,6 +46,11 @@ export function cursorKey(modelType: string): string {
  * - a record created (or re-created) on this device and not pushed yet is a new life of the id: a
  *   tombstone leaves it alone.
  *
+ * Real-time events (`realtime: true`, no cursor) may arrive late and out of order, so they only
+ * touch records this device holds, and only with a newer version. Any other id is answered in
+ * `unknown`, for a pull to fetch: without a record to compare with, a late event about a record
+ * deleted meanwhile would bring it back.
+ *
  * @example
  * await db.transaction('rw', [db.records, db.outbox, db.conflicts, db.meta], () => applyPullPage(db, 'todo', page, context));
  */
@@ -53,10 +58,12 @@ export async function applyPullPage(
   db: SyncDatabase,
   modelType: string,
   page: Pick<PullPage, 'items'> & { readonly cursor?: string | null },
-  context: ServerApplyContext
-): Promise<{ changes: StoredChange[]; conflicts: ConflictEvent[] }> {
+  context: ServerApplyContext,
+  { realtime = false } = {}
+): Promise<{ changes: StoredChange[]; conflicts: ConflictEvent[]; unknown: string[] }> {
   const changes: StoredChange[] = [];
   const conflicts: ConflictEvent[] = [];
+  const unknown: string[] = [];
   const { versioned } = context.conflictPolicyFor(modelType);
   // Counted once per page: most pages meet no open conflict, and then need no lookup per item.
   let anyOpen = (await db.conflicts.count()) > 0;
@@ -64,10 +71,15 @@ export async function applyPullPage(
     const key: [string, string] = [modelType, item.id];
     const existing = await db.records.get(key);
     const pending = await entriesFor(db, key);
+    if (realtime && !existing) {
+      unknown.push(item.id);
+      continue;
+    }
+    const held = existing?.meta.version;
     const stale =
       item.version !== null &&
-      existing?.meta.version != null &&
-      existing.meta.version > item.version;
+      held != null &&
+      (realtime ? held >= item.version : held > item.version);
     if (stale) continue;
     const open = anyOpen ? await db.conflicts.get(key) : undefined;
     if (open) {
@@ -103,7 +115,7 @@ export async function applyPullPage(
   // A page without a cursor (one record fetched by id) leaves the pull position alone.
   if (page.cursor !== undefined)
     await db.meta.put({ key: cursorKey(modelType), value: page.cursor });
-  return { changes, conflicts };
+  return { changes, conflicts, unknown };
 }
 
 /**

@@ -155,6 +155,18 @@ export class SyncStorage {
     );
   }
 
+  /**
+   * Applies changes that came over the WebSocket: only to records held here, only when newer (see
+   * `applyPullPage`); `unknown` lists the ids a pull must fetch.
+   */
+  applyRealtimeChanges(modelType: string, items: readonly ServerChange[]) {
+    return this.connection.run(
+      `real-time update of ${modelType}`,
+      ['records', 'outbox', 'conflicts', 'meta'],
+      (db) => applyPullPage(db, modelType, { items }, this.serverContext(), { realtime: true })
+    );
+  }
+
   /** Applies server records fetched outside a pull (no cursor moves), like a pulled page. */
   applyServerChanges(modelType: string, items: readonly ServerChange[]) {
     return this.connection.run(

@@ -3,7 +3,7 @@ import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
 import { classifyFailure } from './classify-http-error';
 import { invalidResponse } from './invalid-response';
-import { parseJsonText } from './json-body';
+import { ParsedJson, parseJsonText } from './json-body';
 import { wireData, wireOp } from './push-request';
 import { batchResultOutcome, readBatchResults } from './read-batch-results';
 import { batchUrl, endpointName } from './rest-urls';
@@ -80,8 +80,24 @@ export async function pushBatch(
   } catch (error) {
     return wholeBatchFailed(error, entries, described, context.timeoutMs);
   }
-  const parsed = parseJsonText(text);
-  const results = parsed.ok ? readBatchResults(parsed.value, entries) : parsed.problem;
+  return batchAnswerOutcomes(parseJsonText(text), entries, described, context.timeoutMs);
+}
+
+/**
+ * The outcomes of a batch answer (`{results: [...]}`, over HTTP or the WebSocket), by position.
+ * An answer that cannot be read makes every entry `retry` with kind `invalid-response`: nobody
+ * knows what was applied, and the idempotency keys make sending again safe.
+ *
+ * @example
+ * const outcomes = batchAnswerOutcomes({ ok: true, value: body }, entries, 'POST …/sync/batch', 30_000);
+ */
+export function batchAnswerOutcomes(
+  answer: ParsedJson,
+  entries: readonly PushEntry[],
+  described: string,
+  timeoutMs: number
+): PushOutcome[] {
+  const results = answer.ok ? readBatchResults(answer.value, entries) : answer.problem;
   if (typeof results === 'string') {
     const problem = `${results}; the batch is sent again, its idempotency keys keep that safe`;
     return entries.map((entry) => ({
@@ -91,7 +107,7 @@ export async function pushBatch(
     }));
   }
   return results.map((result, index) =>
-    batchResultOutcome(result, `${described}, item ${index + 1}`, context.timeoutMs)
+    batchResultOutcome(result, `${described}, item ${index + 1}`, timeoutMs)
   );
 }
 
@@ -132,6 +148,12 @@ function wholeBatchFailed(
   });
 }
 
-function recordOf(entry: PushEntry): { modelType: string; recordId: string } {
+/**
+ * The entity type and record id of an entry, for the details of its error.
+ *
+ * @example
+ * new OfflineSyncError('network', message, { ...recordOf(entry), cause });
+ */
+export function recordOf(entry: PushEntry): { modelType: string; recordId: string } {
   return { modelType: entry.entity.modelType, recordId: entry.mutation.recordId };
 }

@@ -1,0 +1,125 @@
+import { inject, Injectable } from '@angular/core';
+import { Store } from '@ngrx/store';
+import { Observable, Subject } from 'rxjs';
+import { OfflineSyncError } from '../model/sync-error';
+import { SyncEvent } from '../model/sync-event';
+import { ServerChange } from '../model/server-change';
+import { SyncEventNames } from '../model/web-socket-options';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { SyncStorage } from '../storage/sync-storage';
+import { readServerRecord } from '../transport/read-server-record';
+import { resolveRestMapping } from '../transport/resolved-rest-mapping';
+import { endpointName } from '../transport/rest-urls';
+import { ChangeMessage } from '../transport/web-socket-messages';
+import { SyncEngine } from './sync-engine';
+import { SyncEntityRegistry } from './sync-entity-registry';
+import { toTransportEntity } from './transport-entity';
+
+/**
+ * Applies change events from the WebSocket like pulled changes: into Dexie and the store, rebased
+ * over pending local edits, conflicts handled by the type's strategy. Events that arrive while a
+ * batch is being stored are stored together in the next one (one transaction per type), in the
+ * order they came. Only records this device holds are changed directly, and only by a newer
+ * version (a duplicate or late event is ignored); an event about any other record asks for a pull
+ * of its type, whose cursor decides what is new. Every applied event is reported on `events$`.
+ *
+ * @example
+ * connection.messages$.pipe(filter((m) => m.type === 'change')).subscribe((m) => changes.receive(m, mapper));
+ */
+@Injectable()
+export class RealtimeChanges {
+  private readonly store = inject(Store);
+  private readonly storage = inject(SyncStorage);
+  private readonly registry = inject(SyncEntityRegistry);
+  private readonly engine = inject(SyncEngine);
+  private readonly serverEvents = new Subject<SyncEvent>();
+  private queue: { modelType: string; change: ServerChange; type: SyncEvent['type'] }[] = [];
+  private draining: Promise<void> | null = null;
+
+  /** The changes that came over the WebSocket, as `source: 'server'` events once stored. */
+  readonly events$: Observable<SyncEvent> = this.serverEvents.asObservable();
+
+  /**
+   * Takes one change event; throws an `invalid-response` error when it cannot be used (an entity
+   * type this app does not know, a record that does not fit the type's mapping). Resolves once
+   * it is stored.
+   */
+  receive(message: ChangeMessage, names: SyncEventNames): Promise<void> {
+    const type = names.toSyncEventType(message.event);
+    if (type === null) {
+      throw new OfflineSyncError(
+        'invalid-response',
+        `A WebSocket change event is named "${message.event}", which the event mapper does not ` +
+          'know; it was ignored. Map the name with new SyncEventMapper({ eventNameToType }).',
+        { recordId: message.id }
+      );
+    }
+    const def = this.definitionFor(message);
+    if (type !== 'modelAdded' && type !== 'modelUpdated' && type !== 'modelDeleted') {
+      const { id, version } = message;
+      this.serverEvents.next({ type, modelType: def.modelType, id, version, source: 'server' });
+      return Promise.resolve();
+    }
+    // Until its records are loaded, a type takes nothing from the server; the sync that follows
+    // hydration pulls what this event says.
+    if (!this.store.selectSignal(offlineSyncFeature.selectHydration)()[def.modelType]) {
+      return Promise.resolve();
+    }
+    const change: ServerChange =
+      type === 'modelDeleted'
+        ? { id: message.id, deleted: true, version: message.version, updatedAt: null }
+        : readServerRecord(message.data, {
+            modelType: def.modelType,
+            request: `the WebSocket "${message.event}" event of ${message.channel}/${message.id}`,
+            recordId: message.id,
+            mapping: resolveRestMapping(toTransportEntity(def)),
+          });
+    this.queue.push({ modelType: def.modelType, change, type });
+    this.draining ??= this.drain().finally(() => (this.draining = null));
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      for (const modelType of new Set(batch.map((item) => item.modelType))) {
+        const items = batch.filter((item) => item.modelType === modelType);
+        try {
+          const result = await this.storage.applyRealtimeChanges(
+            modelType,
+            items.map((item) => item.change)
+          );
+          this.engine.publish(result.changes, result.conflicts);
+          // Records this device does not hold come through the change feed (see above).
+          if (result.unknown.length > 0) void this.engine.sync([modelType]);
+          for (const { change, type } of items) {
+            const { id, version } = change;
+            this.serverEvents.next({ type, modelType, id, version, source: 'server' });
+          }
+        } catch {
+          // Stored nothing (the database failed and reported it): the next pull brings them.
+          void this.engine.sync([modelType]);
+        }
+      }
+    }
+  }
+
+  /** The registered type a change is about: by its server collection, else by the kit's name. */
+  private definitionFor(message: ChangeMessage) {
+    const all = this.registry.all();
+    const def =
+      all.find((d) => endpointName(d.endpoint) === message.modelType) ??
+      all.find((d) => d.modelType === message.modelType);
+    if (!def) {
+      throw new OfflineSyncError(
+        'invalid-response',
+        `A WebSocket change event is about "${message.modelType}", which is not the endpoint or ` +
+          'modelType of any registered entity type; it was ignored. Register the type, or stop ' +
+          `subscribing to channel "${message.channel}".`,
+        { modelType: message.modelType, recordId: message.id }
+      );
+    }
+    return def;
+  }
+}
