@@ -91,11 +91,17 @@ export class RealtimeChanges {
             items.map((item) => item.change)
           );
           this.engine.publish(result.changes, result.conflicts);
-          // Records this device does not hold come through the change feed (see above).
-          if (result.unknown.length > 0) void this.engine.sync([modelType]);
+          // Records this device does not hold come through the change feed (see above). So does
+          // a deletion: a pull already under way may hold the record's page from before it, and
+          // would put it back; the pull queued after it brings the tombstone again.
+          if (result.unknown.length > 0 || items.some((item) => item.change.deleted)) {
+            void this.engine.sync([modelType]);
+          }
+          const stored = new Set(result.changes.map((change) => change.id));
           for (const { change, type } of items) {
             const { id, version } = change;
-            this.serverEvents.next({ type, modelType, id, version, source: 'server' });
+            if (stored.has(id))
+              this.serverEvents.next({ type, modelType, id, version, source: 'server' });
           }
         } catch {
           // Stored nothing (the database failed and reported it): the next pull brings them.

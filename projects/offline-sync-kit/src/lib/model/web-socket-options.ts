@@ -14,8 +14,9 @@ import { SyncEventType } from './sync-event';
 export type WebSocketState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 /**
- * Gives the token sent in `{type: 'auth', token}` after every (re)connect. Called each time, so
- * a refreshed token is used; `null` (or nothing) connects without authenticating.
+ * Gives the token sent in `{type: 'auth', token}` after every (re)connect. Called each time (in
+ * an injection context, so it may `inject()`), so a refreshed token is used; `null` (or nothing)
+ * connects without authenticating. A provider that throws is asked again at the next reconnect.
  *
  * @example
  * const token: WebSocketTokenProvider = () => inject(AuthService).accessToken();
@@ -71,13 +72,19 @@ export interface WebSocketOptions {
   readonly autoConnect?: boolean;
   /** How often a `ping` is sent while connected, in ms. Default 25 000. */
   readonly pingInterval?: number;
-  /** How long to wait for a `pong` (and for `auth_ok`) before the connection counts as dead. Default 10 000. */
+  /**
+   * How long to wait for a `pong`, for the token and `auth_ok`, and for a subscription's answer,
+   * before the connection counts as dead and is opened again. Default 10 000.
+   */
   readonly pongTimeout?: number;
   /** Delay before the first reconnect, in ms; doubles per attempt, with jitter. Default 1 000. */
   readonly reconnectDelay?: number;
   /** Longest delay between reconnects, in ms. Default 30 000. */
   readonly maxReconnectDelay?: number;
-  /** Failed reconnects in a row before giving up (until the network comes back or `connectWebSocket()`). Default unlimited. */
+  /**
+   * Failed reconnects in a row before giving up, until the network comes back or
+   * `connectWebSocket()`. A connection counts as working once a `pong` came. Default unlimited.
+   */
   readonly maxReconnectAttempts?: number;
   /** WebSocket subprotocols, passed to `new WebSocket(url, protocols)`. */
   readonly protocols?: string | readonly string[];

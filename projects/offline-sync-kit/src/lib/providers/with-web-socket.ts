@@ -1,4 +1,4 @@
-import { inject, Provider } from '@angular/core';
+import { EnvironmentInjector, inject, Provider, runInInjectionContext } from '@angular/core';
 import { OfflineSyncError } from '../model/sync-error';
 import { WebSocketOptions } from '../model/web-socket-options';
 import { RealtimeChanges } from '../effects/realtime-changes';
@@ -32,10 +32,14 @@ export function withWebSocket(options: WebSocketOptions = {}): OfflineSyncFeatur
       useFactory: () => {
         const syncOptions = inject(SyncOptionsRef);
         const WebSocketCtor = inject(WEB_SOCKET_CTOR);
+        const injector = inject(EnvironmentInjector);
+        const { token } = resolved;
         return new WebSocketConnection({
           config: () => ({
             ...resolved,
             url: resolved.serverUrl ?? webSocketUrl(syncOptions.current().serverUrl),
+            // In an injection context, so a provider may `inject()` the app's auth service.
+            token: token && (() => runInInjectionContext(injector, token)),
           }),
           scheduler: inject(SYNC_SCHEDULER),
           random: inject(SYNC_RANDOM),

@@ -1,8 +1,9 @@
 /**
  * Close codes of the WebSocket protocol (docs/protocol.md, WebSocket) that mean the server will
- * not take these credentials: reconnecting with them would only be refused again.
+ * not take these credentials: reconnecting with them would only be refused again. (4408, no auth
+ * in time, is not one: a slow token provider may well be faster next time.)
  */
-const AUTH_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403, 4408]);
+const AUTH_CLOSE_CODES: ReadonlySet<number> = new Set([4401, 4403]);
 
 const MEANINGS: Readonly<Record<number, string>> = {
   1000: 'closed normally',

@@ -180,13 +180,62 @@ describe('WebSocketConnection', () => {
     expect(connection.state).toBe('connected');
   });
 
-  it('treats close codes 4401 and 4408 as auth failures even without auth_error', async () => {
+  it('treats close code 4401 as an auth failure even without auth_error, 4408 as passing', async () => {
     connection.connect();
     await accept();
     socket().drop(4408, 'auth timeout');
+    expect(connection.state).toBe('reconnecting');
+    advance(500);
+    await accept();
+    socket().drop(4401, 'unauthorized');
     expect(connection.state).toBe('disconnected');
     advance(60_000);
-    expect(FakeSocket.all.length).toBe(1);
+    expect(FakeSocket.all.length).toBe(2);
+  });
+
+  it('asks a failing token provider again at the next reconnect', async () => {
+    token.and.throwError('refresh failed');
+    connection.connect();
+    socket().open();
+    await tick();
+    expect(connection.state).toBe('reconnecting');
+    token.and.returnValue('alice-token');
+    advance(500);
+    await accept();
+    expect(connection.state).toBe('connected');
+    expect(token).toHaveBeenCalledTimes(2);
+  });
+
+  it('reconnects when a subscription is not answered, instead of pulling too early', async () => {
+    const ready = jasmine.createSpy('ready');
+    connection.ready$.subscribe(ready);
+    void connection.subscribe('todos');
+    connection.connect();
+    socket().open();
+    await tick();
+    socket().receive({ type: 'auth_ok', userId: 'alice' });
+    advance(500);
+    await tick();
+    expect(ready).not.toHaveBeenCalled();
+    expect(connection.state).toBe('reconnecting');
+  });
+
+  it('retries after giving up when the network comes back', async () => {
+    config = { ...config, maxReconnectAttempts: 0 };
+    connection.connect();
+    await accept();
+    socket().drop(1006);
+    expect(connection.state).toBe('disconnected');
+    connection.setOnline(false);
+    connection.setOnline(true);
+    expect(FakeSocket.all.length).toBe(2);
+  });
+
+  it('refuses a message that is not JSON without touching the connection', async () => {
+    connection.connect();
+    await accept();
+    expect(() => connection.send({ type: 'big', n: 1n })).toThrowError(/not JSON/);
+    expect(connection.state).toBe('connected');
   });
 
   it('waits for the network while offline, and reconnects at once when it is back', async () => {

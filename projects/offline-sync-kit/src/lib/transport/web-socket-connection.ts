@@ -112,6 +112,8 @@ export class WebSocketConnection {
   readonly problems$: Observable<OfflineSyncError> = this.problems.asObservable();
 
   private wanted = false;
+  /** Out of reconnect attempts: the network coming back tries again. */
+  private gaveUp = false;
   private online = true;
   private socket: WebSocketSubject<unknown> | null = null;
   private generation = 0;
@@ -131,6 +133,7 @@ export class WebSocketConnection {
   /** Opens the connection (again, after an auth failure or giving up); no-op while open. */
   connect(): void {
     this.wanted = true;
+    this.gaveUp = false;
     this.attempt = 0;
     if (this.socket) return;
     this.openSocket('connecting');
@@ -139,6 +142,7 @@ export class WebSocketConnection {
   /** Closes the connection and stays closed until `connect()`. Forgets `authenticate()`'s payload. */
   close(): void {
     this.wanted = false;
+    this.gaveUp = false;
     this.authPayload = null;
     this.dropSocket();
     this.setStatus({ state: 'disconnected', attempt: 0, error: null, retryInMs: null });
@@ -148,6 +152,10 @@ export class WebSocketConnection {
   setOnline(online: boolean): void {
     if (online === this.online) return;
     this.online = online;
+    if (online && this.gaveUp) {
+      this.gaveUp = false;
+      this.wanted = true;
+    }
     if (!this.wanted) return;
     if (!online) {
       this.dropSocket();
@@ -165,6 +173,15 @@ export class WebSocketConnection {
 
   /** Sends a message; throws a `network` error when not connected. */
   send(message: WebSocketMessage): void {
+    try {
+      JSON.stringify(message);
+    } catch (error) {
+      // Thrown here, to the caller, rather than inside the socket, where it would end the connection.
+      throw new OfflineSyncError(
+        'config',
+        `The "${String(message?.type)}" message cannot be sent: it is not JSON (${errorText(error)}).`
+      );
+    }
     if (!this.socket || !this.authenticated) {
       throw new OfflineSyncError(
         'network',
@@ -241,7 +258,17 @@ export class WebSocketConnection {
    */
   async authenticate(payload: Readonly<Record<string, unknown>>): Promise<void> {
     this.authPayload = payload;
-    if (!this.socket || !this.authenticated) return;
+    if (this.socket && !this.authenticated) {
+      // The attempt under way may have sent the old credentials: start it again with these.
+      this.dropSocket();
+      this.openSocket(this.state === 'reconnecting' ? 'reconnecting' : 'connecting');
+      const outcome = await firstValueFrom(
+        this.status.pipe(filter(({ state }) => state === 'connected' || state === 'disconnected'))
+      );
+      if (outcome.state === 'connected') return;
+      throw outcome.error ?? new OfflineSyncError('network', 'The WebSocket was closed meanwhile');
+    }
+    if (!this.socket) return;
     const accepted = firstValueFrom(
       merge(
         this.incoming.pipe(
@@ -297,18 +324,34 @@ export class WebSocketConnection {
   }
 
   private async opened(generation: number, config: WebSocketConnectionConfig): Promise<void> {
+    // One deadline for the token provider and the server's auth_ok.
+    this.timers.add(
+      this.deps.scheduler.schedule(() => {
+        if (generation === this.generation && !this.authenticated) {
+          this.lost(
+            new OfflineSyncError('timeout', `Not authenticated in ${config.pongTimeout} ms`)
+          );
+        }
+      }, config.pongTimeout)
+    );
     let payload: Readonly<Record<string, unknown>> | null = this.authPayload;
     if (!payload && config.token) {
       try {
         const token = await config.token();
         payload = token ? { token } : null;
       } catch (error) {
-        if (generation !== this.generation) return;
-        this.authFailed(
-          new OfflineSyncError('auth', `The WebSocket token provider failed: ${errorText(error)}`, {
-            cause: error,
-          })
-        );
+        // Often passing (a refresh during a network blip): retried with backoff.
+        if (generation === this.generation) {
+          this.lost(
+            new OfflineSyncError(
+              'auth',
+              `The WebSocket token provider failed: ${errorText(error)}`,
+              {
+                cause: error,
+              }
+            )
+          );
+        }
         return;
       }
     }
@@ -318,13 +361,6 @@ export class WebSocketConnection {
       return;
     }
     this.socket?.next({ type: 'auth', ...payload });
-    this.timers.add(
-      this.deps.scheduler.schedule(() => {
-        if (generation === this.generation && !this.authenticated) {
-          this.lost(new OfflineSyncError('timeout', `No auth_ok in ${config.pongTimeout} ms`));
-        }
-      }, config.pongTimeout)
-    );
   }
 
   private received(generation: number, frame: unknown): void {
@@ -361,18 +397,27 @@ export class WebSocketConnection {
     config: WebSocketConnectionConfig
   ): Promise<void> {
     this.authenticated = true;
-    this.attempt = 0;
+    // `attempt` is reset by the first pong: a server that accepts and then drops at once (a
+    // crash loop, a rate limit) keeps the backoff growing.
     this.setStatus({ state: 'connected', attempt: 0, error: null, retryInMs: null });
     this.startPings(generation, config);
     await this.resubscribe(generation);
   }
 
   private async resubscribe(generation: number): Promise<void> {
-    const pending = [...this.channels].map(([channel, params]) =>
-      this.sendSubscribe(channel, params).catch(() => undefined)
+    const answers = await Promise.all(
+      [...this.channels].map(([channel, params]) =>
+        this.sendSubscribe(channel, params).then(
+          () => 'ok',
+          (error: unknown) => error
+        )
+      )
     );
-    await Promise.all(pending);
-    if (generation === this.generation && this.authenticated) this.ready.next();
+    if (generation !== this.generation || !this.authenticated) return;
+    // Pulling before a subscription is active could miss the writes in between: try again.
+    const silent = answers.find((a) => a instanceof OfflineSyncError && a.kind === 'timeout');
+    if (silent) this.lost(silent as OfflineSyncError);
+    else this.ready.next();
   }
 
   private async sendSubscribe(channel: string, params?: WebSocketChannelParams): Promise<void> {
@@ -386,12 +431,18 @@ export class WebSocketConnection {
           )
         ),
         this.status.pipe(filter(({ state }) => state !== 'connected')),
-        timer(pongTimeout, this.deps.scheduler)
+        timer(pongTimeout, this.deps.scheduler).pipe(map(() => 'timeout' as const))
       ).pipe(take(1))
     );
     this.socket?.next(subscribeMessage(channel, params));
     const reply = await answer;
-    if (typeof reply === 'object' && 'type' in reply && reply.type === 'subscribe_error') {
+    if (reply === 'timeout') {
+      throw new OfflineSyncError(
+        'timeout',
+        `The server did not confirm the subscription to channel "${channel}" in ${pongTimeout} ms`
+      );
+    }
+    if ('type' in reply && reply.type === 'subscribe_error') {
       const error = new OfflineSyncError(
         'rejected',
         `The server refused the subscription to channel "${channel}" (${serverErrorText(reply)}). ` +
@@ -406,6 +457,7 @@ export class WebSocketConnection {
     let waiting: Subscription | null = null;
     this.timers.add(
       this.incoming.pipe(filter((m) => m.type === 'pong')).subscribe(() => {
+        this.attempt = 0;
         waiting?.unsubscribe();
         waiting = null;
       })
@@ -457,6 +509,7 @@ export class WebSocketConnection {
     this.attempt++;
     if (this.attempt > maxReconnectAttempts) {
       this.wanted = false;
+      this.gaveUp = true;
       const gaveUp = new OfflineSyncError(
         error.kind,
         `${error.message}; gave up after ${maxReconnectAttempts} reconnect attempts. ` +
@@ -484,6 +537,9 @@ export class WebSocketConnection {
 
   private authFailed(error: OfflineSyncError): void {
     this.wanted = false;
+    this.gaveUp = false;
+    // Refused credentials are not sent again: the next connect() asks the token provider.
+    this.authPayload = null;
     this.dropSocket();
     this.setStatus({ state: 'disconnected', attempt: 0, error, retryInMs: null });
   }

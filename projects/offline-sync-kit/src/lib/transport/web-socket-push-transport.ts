@@ -15,6 +15,8 @@ import type {
 } from './sync-transport';
 
 let requests = 0;
+/** Batches longer than this (in characters, a safe bound for 1 MiB of UTF-8 frames) use HTTP. */
+const MAX_FRAME_CHARS = 256 * 1024;
 
 /**
  * The transport of `withWebSocket({ pushOverWebSocket: true })`: while the WebSocket is connected,
@@ -39,14 +41,18 @@ export class WebSocketPushTransport implements SyncTransport {
     const first = entries[0]?.mutation.mutationId ?? '';
     const requestId = `${++requests}:${first}`;
     const described = `the WebSocket batch ${requestId} of ${entries.length} change(s)`;
+    const message = {
+      type: 'batch',
+      requestId,
+      mutations: entries.map((entry) => batchMutation(context, entry)),
+    };
+    // Servers close on frames over their limit (1 MiB on the reference server); a batch that
+    // large goes over HTTP instead of closing the socket again at every retry.
+    if (JSON.stringify(message).length > MAX_FRAME_CHARS) return this.rest.push(context, entries);
     let answer;
     try {
       answer = await this.connection.request(
-        {
-          type: 'batch',
-          requestId,
-          mutations: entries.map((entry) => batchMutation(context, entry)),
-        },
+        message,
         'batch_result',
         context.timeoutMs > 0 ? context.timeoutMs : Infinity
       );
