@@ -193,9 +193,11 @@ export class RealtimeSync {
       this.problem({
         kind: 'invalid-response',
         message:
-          `A WebSocket change event could not be used (${change}); it was ignored, and the ` +
-          'next pull brings the change.',
+          `A WebSocket change event could not be used (${change}); it was ignored, and a ` +
+          'pull fetches the change instead.',
       });
+      // The change itself is not lost: the feed has it.
+      void this.engine.sync();
       return;
     }
     try {
@@ -204,6 +206,7 @@ export class RealtimeSync {
       this.problem(
         toSyncErrorInfo(error, 'invalid-response', 'A WebSocket change event was ignored')
       );
+      void this.engine.sync();
     }
   }
 

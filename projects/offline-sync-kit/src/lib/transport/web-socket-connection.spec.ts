@@ -1,7 +1,11 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { OfflineSyncError } from '../model/sync-error';
 import { WebSocketState } from '../model/web-socket-options';
-import { WebSocketConnection, WebSocketConnectionConfig } from './web-socket-connection';
+import {
+  MAX_MESSAGE_CHARS,
+  WebSocketConnection,
+  WebSocketConnectionConfig,
+} from './web-socket-connection';
 
 /** A WebSocket the spec plays the server of: it opens, answers and closes when told. */
 class FakeSocket {
@@ -235,6 +239,8 @@ describe('WebSocketConnection', () => {
     connection.connect();
     await accept();
     expect(() => connection.send({ type: 'big', n: 1n })).toThrowError(/not JSON/);
+    const huge = { type: 'huge', text: 'x'.repeat(MAX_MESSAGE_CHARS) };
+    expect(() => connection.send(huge)).toThrowError(/Send it in parts/);
     expect(connection.state).toBe('connected');
   });
 

@@ -29,6 +29,12 @@ import {
 } from './web-socket-messages';
 
 /**
+ * The longest message `send()` accepts, in characters: a safe bound for the 1 MiB frames of the
+ * reference server, since a character takes at most 3 bytes of UTF-8.
+ */
+export const MAX_MESSAGE_CHARS = 256 * 1024;
+
+/**
  * What a {@link WebSocketConnection} reads at every (re)connect, so a changed URL or token
  * applies to the next connection.
  *
@@ -171,15 +177,26 @@ export class WebSocketConnection {
     }
   }
 
-  /** Sends a message; throws a `network` error when not connected. */
+  /**
+   * Sends a message. Throws a `network` error when not connected, a `config` error for a message
+   * that is not JSON, and a `rejected` error for one longer than {@link MAX_MESSAGE_CHARS}: thrown
+   * to the caller rather than left to the socket, where either would end the connection.
+   */
   send(message: WebSocketMessage): void {
+    let text: string;
     try {
-      JSON.stringify(message);
+      text = JSON.stringify(message);
     } catch (error) {
-      // Thrown here, to the caller, rather than inside the socket, where it would end the connection.
       throw new OfflineSyncError(
         'config',
         `The "${String(message?.type)}" message cannot be sent: it is not JSON (${errorText(error)}).`
+      );
+    }
+    if (text.length > MAX_MESSAGE_CHARS) {
+      throw new OfflineSyncError(
+        'rejected',
+        `The "${message.type}" message is ${text.length} characters long; servers close the ` +
+          `connection on frames that large (over ${MAX_MESSAGE_CHARS}). Send it in parts.`
       );
     }
     if (!this.socket || !this.authenticated) {
@@ -189,7 +206,7 @@ export class WebSocketConnection {
           `selectWebSocketState to be 'connected' (or call connectWebSocket()).`
       );
     }
-    this.socket.next(message);
+    this.socket.next(text);
   }
 
   /**
@@ -224,9 +241,10 @@ export class WebSocketConnection {
           })
         )
       : NEVER;
-    const answer = firstValueFrom(merge(reply, dropped, late).pipe(take(1)));
+    // Sent first: a message that cannot be sent throws before anything waits for an answer, and
+    // the answer can only come in a later task.
     this.send(message);
-    return answer;
+    return firstValueFrom(merge(reply, dropped, late).pipe(take(1)));
   }
 
   /**
@@ -242,12 +260,7 @@ export class WebSocketConnection {
   /** Stops a channel's events, now and after reconnects. */
   unsubscribe(channel: string): void {
     if (!this.channels.delete(channel) || !this.authenticated) return;
-    this.socket?.next({ type: 'unsubscribe', channel });
-  }
-
-  /** The channels subscribed after every connect, with their params. */
-  subscribedChannels(): ReadonlyMap<string, WebSocketChannelParams | undefined> {
-    return this.channels;
+    this.write({ type: 'unsubscribe', channel });
   }
 
   /**
@@ -282,12 +295,17 @@ export class WebSocketConnection {
         )
       ).pipe(take(1))
     );
-    this.socket.next({ type: 'auth', ...payload });
+    this.write({ type: 'auth', ...payload });
     if (await accepted) return;
     throw (
       this.status.value.error ??
       new OfflineSyncError('network', 'The WebSocket closed before the server answered the auth')
     );
+  }
+
+  /** Sends one of the connection's own messages on the current socket, if there is one. */
+  private write(message: WebSocketMessage): void {
+    this.socket?.next(JSON.stringify(message));
   }
 
   private openSocket(state: 'connecting' | 'reconnecting'): void {
@@ -306,7 +324,8 @@ export class WebSocketConnection {
       url: config.url,
       ...(config.protocols.length > 0 ? { protocol: [...config.protocols] } : {}),
       ...(this.deps.WebSocketCtor ? { WebSocketCtor: this.deps.WebSocketCtor } : {}),
-      serializer: (value) => JSON.stringify(value),
+      // Messages are serialized once, by send() and write().
+      serializer: (text) => text as string,
       deserializer: (event) => event.data as unknown,
       openObserver: { next: () => void this.opened(generation, config) },
       closeObserver: { next: (event) => this.closed(generation, event.code, event.reason) },
@@ -360,7 +379,7 @@ export class WebSocketConnection {
       void this.authenticatedOk(generation, config);
       return;
     }
-    this.socket?.next({ type: 'auth', ...payload });
+    this.write({ type: 'auth', ...payload });
   }
 
   private received(generation: number, frame: unknown): void {
@@ -434,7 +453,7 @@ export class WebSocketConnection {
         timer(pongTimeout, this.deps.scheduler).pipe(map(() => 'timeout' as const))
       ).pipe(take(1))
     );
-    this.socket?.next(subscribeMessage(channel, params));
+    this.write(subscribeMessage(channel, params));
     const reply = await answer;
     if (reply === 'timeout') {
       throw new OfflineSyncError(
@@ -465,7 +484,7 @@ export class WebSocketConnection {
     this.timers.add(
       timer(config.pingInterval, config.pingInterval, this.deps.scheduler).subscribe(() => {
         if (generation !== this.generation || waiting) return;
-        this.socket?.next({ type: 'ping' });
+        this.write({ type: 'ping' });
         waiting = this.deps.scheduler.schedule(() => {
           this.lost(new OfflineSyncError('timeout', `No pong in ${config.pongTimeout} ms`));
         }, config.pongTimeout);

@@ -1,43 +1,37 @@
 import { Injectable, inject } from '@angular/core';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
-import { PullPage, ServerChange } from '../model/server-change';
 import { batchAnswerOutcomes, batchMutation, recordOf } from './batch-push';
 import { RestSyncTransport } from './rest-sync-transport';
-import { serverErrorText } from './web-socket-messages';
+import { serverErrorText, WebSocketMessage } from './web-socket-messages';
 import { WebSocketConnection } from './web-socket-connection';
-import type {
-  FetchQuery,
-  PushEntry,
-  SyncTransport,
-  TransportContext,
-  TransportEntity,
-} from './sync-transport';
+import type { PushEntry, TransportContext } from './sync-transport';
 
 let requests = 0;
-/** Batches longer than this (in characters, a safe bound for 1 MiB of UTF-8 frames) use HTTP. */
-const MAX_FRAME_CHARS = 256 * 1024;
 
 /**
  * The transport of `withWebSocket({ pushOverWebSocket: true })`: while the WebSocket is connected,
  * a push goes as one `batch` message (the items of `POST /sync/batch`, each with its mutation id
  * as idempotency key) and its `batch_result` answers one outcome per entry, exactly as over HTTP.
- * When the socket is not connected, and for everything but pushes, the REST transport is used.
- * A socket that closes (or stays silent for the request timeout) before the answer makes every
- * entry `retry`: the server may have applied them, and their ids make sending again safe.
+ * When the socket is not connected, for a batch too large for one frame, and for everything but
+ * pushes, it is the REST transport. A socket that closes (or stays silent for the request timeout)
+ * before the answer makes every entry `retry`: the server may have applied them, and their ids
+ * make sending again safe.
  *
  * @example
  * provideOfflineSync({ sync: { serverUrl } }, withWebSocket({ pushOverWebSocket: true }));
  */
 @Injectable()
-export class WebSocketPushTransport implements SyncTransport {
-  private readonly rest = inject(RestSyncTransport);
+export class WebSocketPushTransport extends RestSyncTransport {
   private readonly connection = inject(WebSocketConnection);
 
   /** See {@link SyncTransport.push}. */
-  async push(context: TransportContext, entries: readonly PushEntry[]): Promise<PushOutcome[]> {
+  override async push(
+    context: TransportContext,
+    entries: readonly PushEntry[]
+  ): Promise<PushOutcome[]> {
     if (entries.length === 0) return [];
-    if (this.connection.state !== 'connected') return this.rest.push(context, entries);
+    if (this.connection.state !== 'connected') return super.push(context, entries);
     const first = entries[0]?.mutation.mutationId ?? '';
     const requestId = `${++requests}:${first}`;
     const described = `the WebSocket batch ${requestId} of ${entries.length} change(s)`;
@@ -46,10 +40,7 @@ export class WebSocketPushTransport implements SyncTransport {
       requestId,
       mutations: entries.map((entry) => batchMutation(context, entry)),
     };
-    // Servers close on frames over their limit (1 MiB on the reference server); a batch that
-    // large goes over HTTP instead of closing the socket again at every retry.
-    if (JSON.stringify(message).length > MAX_FRAME_CHARS) return this.rest.push(context, entries);
-    let answer;
+    let answer: WebSocketMessage;
     try {
       answer = await this.connection.request(
         message,
@@ -57,6 +48,10 @@ export class WebSocketPushTransport implements SyncTransport {
         context.timeoutMs > 0 ? context.timeoutMs : Infinity
       );
     } catch (error) {
+      // Refused before sending: too large for one frame (the server would close the socket).
+      if (error instanceof OfflineSyncError && error.kind === 'rejected') {
+        return super.push(context, entries);
+      }
       return entries.map((entry) => ({
         mutationId: entry.mutation.mutationId,
         status: 'retry',
@@ -80,33 +75,5 @@ export class WebSocketPushTransport implements SyncTransport {
       }));
     }
     return batchAnswerOutcomes({ ok: true, value: answer }, entries, described, context.timeoutMs);
-  }
-
-  /** See {@link SyncTransport.pull}. */
-  pull(
-    context: TransportContext,
-    entity: TransportEntity,
-    cursor: string | null,
-    limit: number
-  ): Promise<PullPage> {
-    return this.rest.pull(context, entity, cursor, limit);
-  }
-
-  /** See {@link SyncTransport.fetchItems}. */
-  fetchItems(
-    context: TransportContext,
-    entity: TransportEntity,
-    query: FetchQuery
-  ): Promise<ServerChange[]> {
-    return this.rest.fetchItems(context, entity, query);
-  }
-
-  /** See {@link SyncTransport.fetchOne}. */
-  fetchOne(
-    context: TransportContext,
-    entity: TransportEntity,
-    id: string
-  ): Promise<ServerChange | null> {
-    return this.rest.fetchOne(context, entity, id);
   }
 }
