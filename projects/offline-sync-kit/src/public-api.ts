@@ -25,6 +25,12 @@ export type {
   WebSocketTokenProvider,
 } from './lib/model/web-socket-options';
 export type {
+  EncryptionOptions,
+  EncryptionSecret,
+  EncryptionState,
+} from './lib/model/encryption-options';
+export { CorruptValueError, EncryptionKeyError } from './lib/model/encryption-errors';
+export type {
   ConnectionState,
   PersistentStorageState,
   SyncPhase,
@@ -44,6 +50,7 @@ export {
   resolveConflict,
 } from './lib/state/offline-sync-conflict.actions';
 export { OfflineSyncWebSocketActions } from './lib/state/offline-sync-web-socket.actions';
+export { OfflineSyncEncryptionActions } from './lib/state/offline-sync-encryption.actions';
 export type { CommittedWrite, RestoredRecord } from './lib/state/offline-sync-storage.actions';
 export {
   offlineSyncFeature,
@@ -61,6 +68,8 @@ export {
   selectSyncStatus,
   selectIsWebSocketConnected,
   selectWebSocketState,
+  selectEncryptionState,
+  selectIsEncryptionEnabled,
 } from './lib/state/offline-sync.feature';
 export type { OfflineSyncState } from './lib/state/offline-sync.feature';
 
@@ -68,6 +77,11 @@ export type { OfflineSyncState } from './lib/state/offline-sync.feature';
 export { provideOfflineSync } from './lib/providers/provide-offline-sync';
 export { provideSyncEntities } from './lib/providers/provide-sync-entities';
 export { withWebSocket, webSocketUrl } from './lib/providers/with-web-socket';
+export { withEncryption } from './lib/providers/with-encryption';
+export {
+  DEFAULT_PBKDF2_ITERATIONS,
+  MIN_PBKDF2_ITERATIONS,
+} from './lib/storage/encryption/encryption-key';
 export {
   DEFAULT_WEB_SOCKET_OPTIONS,
   resolveWebSocketOptions,
@@ -113,4 +127,5 @@ export type { ChangeMessage, WebSocketMessage } from './lib/transport/web-socket
 // Facade
 export { OfflineSyncService } from './lib/facade/offline-sync.service';
 export { OfflineSyncWebSocketApi } from './lib/facade/web-socket-api';
+export { OfflineSyncEncryptionApi } from './lib/facade/encryption-api';
 export type { WebSocketMessageHandler } from './lib/effects/realtime-sync';

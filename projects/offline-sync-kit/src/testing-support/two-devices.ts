@@ -11,6 +11,8 @@ import { OfflineSyncService } from '../lib/facade/offline-sync.service';
 import { SyncOptions } from '../lib/model/sync-options';
 import { WebSocketOptions } from '../lib/model/web-socket-options';
 import { provideOfflineSync } from '../lib/providers/provide-offline-sync';
+import { withEncryption } from '../lib/providers/with-encryption';
+import { EncryptionOptions } from '../lib/model/encryption-options';
 import { SYNC_CLOCK } from '../lib/providers/tokens';
 import { SyncEntityDefinition } from '../lib/state/define-sync-entity';
 import { NetworkStatus } from '../lib/transport/network-status';
@@ -30,6 +32,10 @@ export interface DeviceOptions {
   readonly webSocket?: WebSocketOptions;
   /** Sent as `Authorization: Bearer <token>` with every HTTP request (the secured server). */
   readonly bearerToken?: string;
+  /** Encryption at rest (`withEncryption(encryption)`); default none. */
+  readonly encryption?: EncryptionOptions;
+  /** Wait for hydration before resolving (default true; false for a device expected locked). */
+  readonly waitForHydration?: boolean;
 }
 
 /**
@@ -84,12 +90,20 @@ export class Devices<T> {
         provideZonelessChangeDetection(),
         provideHttpClient(withFetch(), withInterceptors([bearer(options.bearerToken)])),
         provideStore(),
-        provideOfflineSync({
-          databaseName: database,
-          entities: [this.entity],
-          sync: { serverUrl: syncServer().url, syncInterval: 0, pushDebounce: 0, ...options.sync },
-          webSocket: options.webSocket ?? null,
-        }),
+        provideOfflineSync(
+          {
+            databaseName: database,
+            entities: [this.entity],
+            sync: {
+              serverUrl: syncServer().url,
+              syncInterval: 0,
+              pushDebounce: 0,
+              ...options.sync,
+            },
+            webSocket: options.webSocket ?? null,
+          },
+          ...(options.encryption ? [withEncryption(options.encryption)] : [])
+        ),
         { provide: NetworkStatus, useValue: network },
         ...(options.clock ? [{ provide: SYNC_CLOCK, useValue: options.clock }] : []),
         ...(options.providers ?? []),
@@ -98,7 +112,7 @@ export class Devices<T> {
     this.apps.push(app);
     const store = app.injector.get(Store);
     const sync = app.injector.get(OfflineSyncService);
-    await sync.whenHydrated();
+    if (options.waitForHydration ?? true) await sync.whenHydrated();
     const device: Device<T> = {
       name,
       app,

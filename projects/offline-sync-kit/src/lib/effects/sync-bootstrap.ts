@@ -14,6 +14,7 @@ import { SyncEntityRegistry } from './sync-entity-registry';
 import { ConflictEffects } from './conflict.effects';
 import { ServerClock } from '../providers/server-clock';
 import { RealtimeSync } from './realtime-sync';
+import { EncryptionReporting } from './encryption-reporting';
 
 /**
  * Starts the kit once per app: opens the database, reports what happens to it, registers the
@@ -38,6 +39,7 @@ export class SyncBootstrap {
   private readonly conflictEffects = inject(ConflictEffects);
   private readonly serverClock = inject(ServerClock);
   private readonly engine = inject(SyncEngine);
+  private readonly encryptionReporting = inject(EncryptionReporting);
   // Only with withWebSocket().
   private readonly realtime = inject(RealtimeSync, { optional: true });
 
@@ -59,8 +61,14 @@ export class SyncBootstrap {
           : OfflineSyncStorageActions.databaseBlocked({ error: info })
       );
     });
+    // A locked database (wrong or missing key) that gets its key: load what could not load.
+    const encryption = this.encryptionReporting.start(() => {
+      void this.open();
+      this.registry.retryFailedHydration();
+    });
     this.destroyRef.onDestroy(() => {
       problems.unsubscribe();
+      encryption.unsubscribe();
       this.engine.stop();
       this.storage.close();
     });

@@ -1,6 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 import { Action, ReducerManager, Store } from '@ngrx/store';
-import { OfflineSyncError } from '../model/sync-error';
+import { isOfflineSyncError, OfflineSyncError } from '../model/sync-error';
+import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { SyncMeta } from '../model/sync-meta';
 import { SyncEntityDefinition } from '../state/define-sync-entity';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
@@ -47,6 +48,14 @@ export class SyncEntityRegistry {
       OfflineSyncStorageActions.entityTypesRegistered({ modelTypes: added.map((d) => d.modelType) })
     );
     for (const def of added) void this.hydrate(def);
+  }
+
+  /** Loads again the types whose records could not be loaded (the encryption key was missing). */
+  retryFailedHydration(): void {
+    const failed = this.store.selectSignal(offlineSyncFeature.selectHydrationErrors)();
+    for (const def of this.definitions.values()) {
+      if (def.modelType in failed) void this.hydrate(def);
+    }
   }
 
   /** The definition of a registered type; throws a `config` error naming the type otherwise. */
@@ -140,14 +149,17 @@ export class SyncEntityRegistry {
         })
       );
     } catch (error) {
-      const info = {
-        kind: 'storage' as const,
-        modelType: def.modelType,
-        message:
-          `The ${def.modelType} records stored on this device could not be loaded ` +
-          `(${error instanceof Error ? error.message : String(error)}). Nothing in the database ` +
-          `was changed; check the type's \`deserialize\` function, or reload if the database was busy.`,
-      };
+      const info =
+        isOfflineSyncError(error) && error.kind === 'encryption'
+          ? { ...error.toInfo(), modelType: def.modelType }
+          : {
+              kind: 'storage' as const,
+              modelType: def.modelType,
+              message:
+                `The ${def.modelType} records stored on this device could not be loaded ` +
+                `(${error instanceof Error ? error.message : String(error)}). Nothing in the database ` +
+                `was changed; check the type's \`deserialize\` function, or reload if the database was busy.`,
+            };
       this.store.dispatch(
         OfflineSyncStorageActions.hydrationFailed({ modelType: def.modelType, error: info })
       );

@@ -11,7 +11,7 @@ import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { FetchQuery } from '../transport/sync-transport';
 import { SyncBootstrap } from '../effects/sync-bootstrap';
 import { WriteReceipts } from '../effects/write-receipts';
-import { OfflineSyncError } from '../model/sync-error';
+import { OfflineSyncError, SyncErrorInfo } from '../model/sync-error';
 import { SyncEvent } from '../model/sync-event';
 import { PersistentStorageState, SyncStatus } from '../model/sync-status';
 import { SyncIdGenerator } from '../providers/tokens';
@@ -370,21 +370,33 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
   private async waitFor(hydrated$: Observable<boolean>, modelType?: string): Promise<void> {
     const what = modelType ? `${modelType} records` : 'the store';
     const failure$ = this.store.select(offlineSyncFeature.selectOfflineSyncState).pipe(
-      map((state) => {
+      map((state): SyncErrorInfo | null => {
         if (state.storage === 'unavailable') {
-          return `Loading ${what} failed: ${state.lastError?.message ?? 'the local database is unavailable.'}`;
+          const reason = state.lastError?.message ?? 'the local database is unavailable.';
+          return {
+            kind: state.lastError?.kind ?? 'storage',
+            message: `Loading ${what} failed: ${reason}`,
+          };
         }
         const failed = modelType
           ? state.hydrationErrors[modelType]
           : Object.values(state.hydrationErrors)[0];
-        return failed?.message ?? null;
+        return failed ?? null;
       })
     );
     const [hydrated, failure] = await firstValueFrom(
       combineLatest([hydrated$, failure$]).pipe(filter(([done, reason]) => done || reason !== null))
     );
-    if (!hydrated)
-      throw new OfflineSyncError('storage', failure ?? `Loading ${what} failed.`, { modelType });
+    // The kind says why (`encryption`: the key is missing or wrong), the message what to do.
+    if (!hydrated) {
+      throw new OfflineSyncError(
+        failure?.kind ?? 'storage',
+        failure?.message ?? `Loading ${what} failed.`,
+        {
+          modelType,
+        }
+      );
+    }
   }
 }
 

@@ -9,9 +9,10 @@ import { WebSocketChannelParams, WebSocketState } from '../model/web-socket-opti
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { WebSocketMessage } from '../transport/web-socket-messages';
 import { syncEventsFrom } from './sync-events';
+import { OfflineSyncEncryptionApi } from './encryption-api';
 
 /**
- * The real-time part of `OfflineSyncService` (its base class): the WebSocket's state, channels,
+ * The real-time part of `OfflineSyncService` (its base class; encryption is the next one down): the WebSocket's state, channels,
  * messages and the stream of sync events. Everything but the state and the events needs
  * `withWebSocket()` and throws a `config` error without it.
  *
@@ -21,7 +22,7 @@ import { syncEventsFrom } from './sync-events';
  * await sync.subscribeToChannel('todos', { ownerId: me });
  */
 @Injectable()
-export abstract class OfflineSyncWebSocketApi {
+export abstract class OfflineSyncWebSocketApi extends OfflineSyncEncryptionApi {
   private readonly realtimeSync = inject(RealtimeSync, { optional: true });
   private readonly wsStore = inject(Store);
 

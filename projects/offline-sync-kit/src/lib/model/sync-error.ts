@@ -49,7 +49,7 @@ export interface SyncErrorInfo {
  * }
  */
 export class OfflineSyncError extends Error {
-  override readonly name = 'OfflineSyncError';
+  override readonly name: string = 'OfflineSyncError';
 
   constructor(
     readonly kind: SyncErrorKind,

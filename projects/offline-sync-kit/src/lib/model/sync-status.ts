@@ -1,5 +1,6 @@
 import { SyncErrorInfo } from './sync-error';
 import { WebSocketState } from './web-socket-options';
+import { EncryptionState } from './encryption-options';
 
 /**
  * What the kit is doing right now.
@@ -57,4 +58,6 @@ export interface SyncStatus {
   readonly openConflicts: number;
   /** The real-time connection (`withWebSocket()`); `disconnected` without one. */
   readonly webSocket: WebSocketState;
+  /** Encryption at rest (`withEncryption()`); `off` without it. */
+  readonly encryption: EncryptionState;
 }

@@ -139,6 +139,7 @@ describe('offline-sync-kit in its environment', () => {
       pendingChanges: 0,
       failedChanges: 0,
       webSocket: 'disconnected',
+      encryption: 'off',
       openConflicts: 0,
       lastSyncTime: null,
       lastError: null,

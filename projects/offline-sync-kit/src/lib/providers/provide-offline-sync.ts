@@ -10,6 +10,7 @@ import {
 import { OfflineSyncError } from '../model/sync-error';
 import { PersistenceEffects } from '../effects/persistence.effects';
 import { SyncBootstrap } from '../effects/sync-bootstrap';
+import { EncryptionReporting } from '../effects/encryption-reporting';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { WriteReceipts } from '../effects/write-receipts';
 import { CrossTabChannel } from '../effects/cross-tab-channel';
@@ -28,6 +29,7 @@ import { SyncStorage } from '../storage/sync-storage';
 import { OfflineSyncConfig, resolveOfflineSyncConfig } from './offline-sync-config';
 import { OfflineSyncFeature } from './offline-sync-feature';
 import { withWebSocket } from './with-web-socket';
+import { ENCRYPTION_KEY } from './with-encryption';
 import { INDEXED_DB, OFFLINE_SYNC_CONFIG, SyncIdGenerator } from './tokens';
 
 /** One entry per root setup in an injector, to detect a second `forRoot`/`provideOfflineSync`. */
@@ -72,6 +74,7 @@ export function _provideOfflineSync(
           durability: resolved.durability,
           indexedDB: inject(INDEXED_DB),
           conflictPolicyFor: (modelType) => injector.get(ConflictPolicies).forStorage(modelType),
+          encryptionKey: inject(ENCRYPTION_KEY, { optional: true }),
         });
       },
     },
@@ -83,6 +86,7 @@ export function _provideOfflineSync(
     SyncEntityRegistry,
     WriteReceipts,
     SyncBootstrap,
+    EncryptionReporting,
     OfflineSyncService,
     PersistenceEffects,
     SyncOptionsRef,

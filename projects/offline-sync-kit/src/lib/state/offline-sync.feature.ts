@@ -2,6 +2,7 @@ import { createFeature, createReducer, createSelector, on } from '@ngrx/store';
 import { SyncConflict } from '../model/sync-conflict';
 import { SyncErrorInfo } from '../model/sync-error';
 import { WebSocketState } from '../model/web-socket-options';
+import { EncryptionState } from '../model/encryption-options';
 import {
   ConnectionState,
   PersistentStorageState,
@@ -12,6 +13,7 @@ import { OfflineSyncEngineActions } from './offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
 import { OfflineSyncConflictActions } from './offline-sync-conflict.actions';
 import { OfflineSyncWebSocketActions } from './offline-sync-web-socket.actions';
+import { OfflineSyncEncryptionActions } from './offline-sync-encryption.actions';
 import { isConflictOf, withoutConflict, withConflict, withLocalEdits } from './open-conflicts';
 
 /**
@@ -41,6 +43,10 @@ export interface OfflineSyncState {
   readonly conflicts: readonly SyncConflict[];
   /** The real-time connection (`withWebSocket()`); `disconnected` without one. */
   readonly webSocket: WebSocketState;
+  /** Encryption at rest: `off`, `on`, `rewriting` or `locked` (a key is missing or wrong). */
+  readonly encryption: EncryptionState;
+  /** Whether stored values are, or are being, encrypted. */
+  readonly encryptionEnabled: boolean;
 }
 
 const initialState: OfflineSyncState = {
@@ -58,12 +64,15 @@ const initialState: OfflineSyncState = {
   persistentStorage: 'not-requested',
   conflicts: [],
   webSocket: 'disconnected',
+  encryption: 'off',
+  encryptionEnabled: false,
 };
 
 const A = OfflineSyncStorageActions;
 const E = OfflineSyncEngineActions;
 const C = OfflineSyncConflictActions;
 const W = OfflineSyncWebSocketActions;
+const X = OfflineSyncEncryptionActions;
 
 /**
  * The `offlineSync` feature: sync status, hydration progress and the last error, with a selector
@@ -99,6 +108,8 @@ export const offlineSyncFeature = createFeature({
     on(A.entityTypeHydrated, (state, { modelType }) => ({
       ...state,
       hydration: { ...state.hydration, [modelType]: true },
+      // A type loaded on a second try (after the encryption key was given) is no longer failed.
+      hydrationErrors: withoutKey(state.hydrationErrors, modelType),
     })),
     on(A.hydrationFailed, (state, { modelType, error }) => ({
       ...state,
@@ -171,7 +182,13 @@ export const offlineSyncFeature = createFeature({
       ...state,
       webSocket: 'disconnected' as const,
       lastError: error ?? state.lastError,
-    }))
+    })),
+    on(X.stateChanged, (state, { state: encryption, enabled }) => ({
+      ...state,
+      encryption,
+      encryptionEnabled: enabled,
+    })),
+    on(X.encryptionFailed, (state, { error }) => ({ ...state, lastError: error }))
   ),
   extraSelectors: ({
     selectStorage,
@@ -216,6 +233,7 @@ export const offlineSyncFeature = createFeature({
       selectNextRetryAt,
       selectors.selectConflicts,
       selectWebSocket,
+      selectors.selectEncryption,
       (
         phase,
         connection,
@@ -226,7 +244,8 @@ export const offlineSyncFeature = createFeature({
         lastError,
         nextRetryAt,
         conflicts,
-        webSocket
+        webSocket,
+        encryption
       ): SyncStatus => ({
         phase,
         connection,
@@ -239,6 +258,7 @@ export const offlineSyncFeature = createFeature({
         nextRetryAt,
         openConflicts: conflicts.length,
         webSocket,
+        encryption,
       })
     );
     return { selectIsHydrated, selectSyncPhase, selectSyncStatus, selectIsWebSocketConnected };
@@ -358,9 +378,32 @@ export const selectConflictFor = (modelType: string, id: string) =>
 export const selectWebSocketState = offlineSyncFeature.selectWebSocket;
 
 /**
+ * Encryption at rest: `off`, `on`, `rewriting` (values being re-encrypted) or `locked` (the key
+ * is missing or wrong; pass it to `OfflineSyncService.enableEncryption()`).
+ *
+ * @example
+ * readonly locked = computed(() => inject(Store).selectSignal(selectEncryptionState)() === 'locked');
+ */
+export const selectEncryptionState = offlineSyncFeature.selectEncryption;
+
+/**
+ * True while stored values are, or are being, encrypted.
+ *
+ * @example
+ * readonly encrypted = inject(Store).selectSignal(selectIsEncryptionEnabled);
+ */
+export const selectIsEncryptionEnabled = offlineSyncFeature.selectEncryptionEnabled;
+
+/**
  * True while the real-time connection is open and authenticated.
  *
  * @example
  * readonly live = inject(Store).selectSignal(selectIsWebSocketConnected);
  */
 export const selectIsWebSocketConnected = offlineSyncFeature.selectIsWebSocketConnected;
+
+function withoutKey<V>(map: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
+  if (!(key in map)) return map;
+  const { [key]: _removed, ...rest } = map;
+  return rest;
+}

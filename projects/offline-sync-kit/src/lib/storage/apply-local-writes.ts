@@ -141,7 +141,10 @@ async function queuedEntryFor(
   db: SyncDatabase,
   key: [string, string]
 ): Promise<StoredMutation | undefined> {
-  const newest = await db.outbox.where('[modelType+recordId]').equals(key).last();
+  // Keys, then one read: `last()` walks a cursor, which an encrypted outbox cannot serve.
+  const seqs = await db.outbox.where('[modelType+recordId]').equals(key).primaryKeys();
+  const newestSeq = seqs[seqs.length - 1];
+  const newest = newestSeq === undefined ? undefined : await db.outbox.get(newestSeq);
   return newest?.status === 'queued' ? newest : undefined;
 }
 

@@ -2,6 +2,7 @@ import { Subject } from 'rxjs';
 import { OfflineSyncError } from '../model/sync-error';
 import { noIndexedDbError, StorageErrorContext, toStorageError } from './storage-errors';
 import { SyncDatabase } from './sync-database';
+import { StorageEncryption } from './encryption/storage-encryption';
 
 /**
  * Where the database is and how it commits. `indexedDB` defaults to the global one, looked up
@@ -15,6 +16,8 @@ export interface ConnectionOptions {
   readonly indexedDB?: IDBFactory | null;
   readonly keyRange?: typeof IDBKeyRange | null;
   readonly durability?: 'default' | 'strict' | 'relaxed';
+  /** Encryption at rest; its middleware is installed on open and its state read right after. */
+  readonly encryption?: StorageEncryption;
 }
 
 /**
@@ -122,6 +125,7 @@ export class StorageConnection {
       IDBKeyRange: keyRange,
       chromeTransactionDurability: this.options.durability ?? 'default',
     });
+    if (this.options.encryption) db.use(this.options.encryption.middleware);
     db.on('blocked', () =>
       this.problems$.next({ kind: 'blocked', error: blockedError(this.databaseName) })
     );
@@ -139,6 +143,8 @@ export class StorageConnection {
     });
     try {
       await db.open();
+      // Before any other operation: a write must never go out in the clear by mistake.
+      await this.options.encryption?.attach(db);
     } catch (error) {
       throw toStorageError(error, {
         databaseName: this.databaseName,

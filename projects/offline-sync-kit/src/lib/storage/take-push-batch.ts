@@ -1,6 +1,9 @@
 import { recordKey } from '../core/record-key';
 import { StoredMutation, SyncDatabase } from './sync-database';
 
+/** Outbox entries read per query while looking for the next batch. */
+const READ_CHUNK = 200;
+
 /**
  * Picks the next outbox entries to push and marks them `sending`, in one `rw` transaction over
  * `outbox` (the caller opens it). Order: higher priority first, then oldest first, which keeps
@@ -25,10 +28,17 @@ export async function takePushBatch(
   // Once `limit` entries of the highest priority any type has are found, no later entry can
   // make the batch: stop reading, so a large outbox is not read whole for every batch.
   const full = () => topPriority !== undefined && topCandidates >= limit;
-  await db.outbox
-    .orderBy('seq')
-    .until(full)
-    .each((entry) => {
+  // Read in chunks rather than with a cursor: an encrypted outbox is decrypted per chunk, which a
+  // cursor (handing out values synchronously) does not allow.
+  // Keys first: an entry that fails to decrypt is read as absent and must not end the reading.
+  let after = -Infinity;
+  while (!full()) {
+    const seqs = await db.outbox.where('seq').above(after).limit(READ_CHUNK).primaryKeys();
+    const chunk = await db.outbox.bulkGet(seqs);
+    after = seqs[seqs.length - 1] ?? after;
+    for (const entry of chunk) {
+      if (full()) break;
+      if (!entry) continue;
       const key = recordKey(entry.modelType, entry.recordId);
       const wanted = !modelTypes || modelTypes.includes(entry.modelType);
       if (entry.status !== 'failed' && !blocked.has(key) && wanted) {
@@ -38,7 +48,9 @@ export async function takePushBatch(
       // One entry per record per batch: the next one must wait for this one's answer, which
       // rebases it on the version the server gives (or it would be sent on a stale version).
       blocked.add(key);
-    });
+    }
+    if (seqs.length < READ_CHUNK) break;
+  }
   // A stable sort keeps seq order within one priority.
   const batch = candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
   const marked = batch.map((entry): StoredMutation => ({ ...entry, status: 'sending' }));

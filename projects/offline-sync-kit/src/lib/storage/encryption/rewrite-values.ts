@@ -1,0 +1,57 @@
+import { SyncDatabase } from '../sync-database';
+import { ENCRYPTION_META_KEY, RewriteProgress, StoredEncryption } from './key-ring';
+import { SealedTableName } from './sealed-row';
+
+/** The sealed tables in the order a rewrite goes through them. */
+export const REWRITE_ORDER: readonly SealedTableName[] = ['records', 'outbox', 'conflicts'];
+
+/** Where every rewrite starts. */
+export const REWRITE_START: RewriteProgress = {
+  table: REWRITE_ORDER[0] as SealedTableName,
+  after: null,
+};
+
+/**
+ * Re-encrypts the next `chunk` rows of a rewrite with the ring's current setting and stores the
+ * new progress, in one `rw` transaction over the table and `meta` (the caller opens it): a reload
+ * at any point leaves each row whole under either the old or the new key, and the rewrite resumes
+ * after the last chunk that committed. Rows read through the encryption middleware come back
+ * decrypted and are sealed again on the way in; a row that cannot be decrypted is left as it is
+ * (and reported by the middleware). Returns the stored state after the chunk; `rewrite: null`
+ * once every table is done, with the keys no value uses any more dropped.
+ *
+ * @example
+ * let state = stored;
+ * while (state.rewrite) state = await db.transaction('rw', [state.rewrite.table, 'meta'], () => rewriteChunk(db, state, 200));
+ */
+export async function rewriteChunk(
+  db: SyncDatabase,
+  stored: StoredEncryption,
+  chunk: number
+): Promise<StoredEncryption> {
+  const progress = stored.rewrite;
+  if (!progress) return stored;
+  const table = db.table(progress.table);
+  const range =
+    progress.after === null ? table.orderBy(':id') : table.where(':id').above(progress.after);
+  const keys = await range.limit(chunk).primaryKeys();
+  const rows = await table.bulkGet(keys);
+  const readable = rows.filter((row) => row !== undefined);
+  if (readable.length > 0) await table.bulkPut(readable);
+  const next =
+    keys.length < chunk ? nextTable(progress.table) : { ...progress, after: keys[keys.length - 1] };
+  const after: StoredEncryption = next
+    ? { ...stored, rewrite: next }
+    : {
+        keys: stored.keys.filter((check) => check.kid === stored.target),
+        target: stored.target,
+        rewrite: null,
+      };
+  await db.meta.put({ key: ENCRYPTION_META_KEY, value: after });
+  return after;
+}
+
+function nextTable(table: SealedTableName): RewriteProgress | null {
+  const next = REWRITE_ORDER[REWRITE_ORDER.indexOf(table) + 1];
+  return next ? { table: next, after: null } : null;
+}

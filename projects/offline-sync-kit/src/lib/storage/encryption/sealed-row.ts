@@ -1,0 +1,128 @@
+import { CorruptValueError } from '../../model/encryption-errors';
+import { isSealedBytes, openBytes, sealBytes } from './aes-gcm';
+import { decodeValue, encodeValue } from './value-codec';
+
+/** The tables whose rows hold user data and are encrypted. `meta` (cursors, key checks) is not. */
+export type SealedTableName = 'records' | 'outbox' | 'conflicts';
+
+/**
+ * Per table: the fields kept in the clear (the primary key and the indexed fields, so queries
+ * keep working) and those among them bound to the ciphertext as additional authenticated data,
+ * so a value moved to another row, or a row whose identity was edited, fails to decrypt.
+ */
+interface SealedTableSpec {
+  readonly clear: readonly string[];
+  readonly bound: readonly string[];
+  /** The record a row concerns, for error messages. */
+  readonly recordOf: (row: Row) => { modelType?: string; recordId?: string };
+}
+
+/** A stored row as the middleware sees it. */
+export type Row = Record<string, unknown>;
+
+/**
+ * The field of a sealed row holding the encrypted rest of the row.
+ *
+ * @example
+ * const encrypted = SEALED_FIELD in rawRow;
+ */
+export const SEALED_FIELD = 'sealed';
+
+const byId = (row: Row) => ({ modelType: str(row['modelType']), recordId: str(row['id']) });
+
+/**
+ * What is encrypted in each table; see docs/encryption.md.
+ *
+ * @example
+ * SEALED_TABLES.records.clear; // ['modelType', 'id', 'idx']
+ */
+export const SEALED_TABLES: Readonly<Record<SealedTableName, SealedTableSpec>> = {
+  records: { clear: ['modelType', 'id', 'idx'], bound: ['modelType', 'id'], recordOf: byId },
+  outbox: {
+    clear: ['seq', 'mutationId', 'modelType', 'recordId', 'status'],
+    bound: ['mutationId', 'modelType', 'recordId'],
+    recordOf: (row) => ({ modelType: str(row['modelType']), recordId: str(row['recordId']) }),
+  },
+  conflicts: { clear: ['modelType', 'id'], bound: ['modelType', 'id'], recordOf: byId },
+};
+
+/**
+ * Whether a table's rows are encrypted.
+ *
+ * @example
+ * isSealedTable('meta'); // false
+ */
+export function isSealedTable(name: string): name is SealedTableName {
+  return Object.hasOwn(SEALED_TABLES, name);
+}
+
+/**
+ * A row with everything but its clear fields encrypted into {@link SEALED_FIELD}.
+ *
+ * @example
+ * const stored = await sealRow('records', row, key, 'k1');
+ */
+export async function sealRow(
+  table: SealedTableName,
+  row: Row,
+  key: CryptoKey,
+  kid: string
+): Promise<Row> {
+  const { clear } = SEALED_TABLES[table];
+  const kept: Row = {};
+  const hidden: Row = {};
+  for (const [field, value] of Object.entries(row)) {
+    if (clear.includes(field)) kept[field] = value;
+    else hidden[field] = value;
+  }
+  kept[SEALED_FIELD] = await sealBytes(key, kid, aadOf(table, row), encodeValue(hidden));
+  return kept;
+}
+
+/**
+ * A stored row decrypted; a row stored in the clear is returned as it is. Rejects with a
+ * {@link CorruptValueError} naming the record when the row does not authenticate or its key is
+ * not known.
+ *
+ * @example
+ * const row = await openRow('records', stored, (kid) => keys.get(kid));
+ */
+export async function openRow(
+  table: SealedTableName,
+  stored: Row,
+  keyFor: (kid: string) => CryptoKey | undefined
+): Promise<Row> {
+  if (!(SEALED_FIELD in stored)) return stored;
+  const sealed = stored[SEALED_FIELD];
+  const key = isSealedBytes(sealed) ? keyFor(sealed.kid) : undefined;
+  try {
+    if (!isSealedBytes(sealed) || !key) throw new Error('Unknown key or malformed value');
+    const hidden = decodeValue(await openBytes(key, aadOf(table, stored), sealed)) as Row;
+    const row: Row = { ...stored, ...hidden };
+    delete row[SEALED_FIELD];
+    return row;
+  } catch (cause) {
+    const { modelType, recordId } = SEALED_TABLES[table].recordOf(stored);
+    throw new CorruptValueError(table, modelType, recordId, cause);
+  }
+}
+
+/**
+ * The id of the key a stored row is encrypted with, `null` for a row stored in the clear.
+ *
+ * @example
+ * if (sealedWith(raw) !== target) await rewrite(raw);
+ */
+export function sealedWith(stored: Row): string | null {
+  const sealed = stored[SEALED_FIELD];
+  return isSealedBytes(sealed) ? sealed.kid : null;
+}
+
+function aadOf(table: SealedTableName, row: Row): Uint8Array {
+  const bound = SEALED_TABLES[table].bound.map((field) => row[field] ?? null);
+  return new TextEncoder().encode(JSON.stringify([table, ...bound]));
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
