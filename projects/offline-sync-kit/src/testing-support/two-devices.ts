@@ -4,7 +4,12 @@ import {
   withFetch,
   withInterceptors,
 } from '@angular/common/http';
-import { ApplicationRef, Provider, provideZonelessChangeDetection } from '@angular/core';
+import {
+  ApplicationRef,
+  EnvironmentProviders,
+  Provider,
+  provideZonelessChangeDetection,
+} from '@angular/core';
 import { createApplication } from '@angular/platform-browser';
 import { provideStore, Store } from '@ngrx/store';
 import { OfflineSyncService } from '../lib/facade/offline-sync.service';
@@ -25,7 +30,7 @@ export interface DeviceOptions {
   readonly sync?: SyncOptions;
   /** The device's own clock (e.g. hours off); default the real one. */
   readonly clock?: () => number;
-  readonly providers?: Provider[];
+  readonly providers?: (Provider | EnvironmentProviders)[];
   /** Start with the network off (a reload while offline). */
   readonly offline?: boolean;
   /** Real-time sync (`provideOfflineSync({ webSocket })`); default none. */

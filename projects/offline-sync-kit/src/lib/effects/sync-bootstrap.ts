@@ -42,6 +42,15 @@ export class SyncBootstrap {
   private readonly encryptionReporting = inject(EncryptionReporting);
   // Only with withWebSocket().
   private readonly realtime = inject(RealtimeSync, { optional: true });
+  private reloaded: Promise<void> = Promise.resolve();
+
+  /**
+   * Resolves once a database that was locked (encryption key missing or wrong) and got its key
+   * has been opened and loaded again; at once when nothing was locked.
+   */
+  whenReloadedAfterUnlock(): Promise<void> {
+    return this.reloaded;
+  }
 
   /** Adds the kit's state and effects to the store, opens the database, registers the root types. */
   start(): void {
@@ -63,8 +72,9 @@ export class SyncBootstrap {
     });
     // A locked database (wrong or missing key) that gets its key: load what could not load.
     const encryption = this.encryptionReporting.start(() => {
-      void this.open();
-      this.registry.retryFailedHydration();
+      this.reloaded = Promise.all([this.open(), this.registry.retryFailedHydration()]).then(
+        () => undefined
+      );
     });
     this.destroyRef.onDestroy(() => {
       problems.unsubscribe();

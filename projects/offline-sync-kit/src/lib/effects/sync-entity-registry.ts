@@ -51,11 +51,10 @@ export class SyncEntityRegistry {
   }
 
   /** Loads again the types whose records could not be loaded (the encryption key was missing). */
-  retryFailedHydration(): void {
+  async retryFailedHydration(): Promise<void> {
     const failed = this.store.selectSignal(offlineSyncFeature.selectHydrationErrors)();
-    for (const def of this.definitions.values()) {
-      if (def.modelType in failed) void this.hydrate(def);
-    }
+    const retried = [...this.definitions.values()].filter((def) => def.modelType in failed);
+    await Promise.all(retried.map((def) => this.hydrate(def)));
   }
 
   /** The definition of a registered type; throws a `config` error naming the type otherwise. */

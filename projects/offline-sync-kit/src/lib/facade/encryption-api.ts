@@ -3,6 +3,7 @@ import { Store } from '@ngrx/store';
 import { EncryptionSecret, EncryptionState } from '../model/encryption-options';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { SyncStorage } from '../storage/sync-storage';
+import { SyncBootstrap } from '../effects/sync-bootstrap';
 
 /**
  * The encryption part of `OfflineSyncService` (a base class of it): turn encryption at rest on
@@ -19,6 +20,7 @@ import { SyncStorage } from '../storage/sync-storage';
 export abstract class OfflineSyncEncryptionApi {
   private readonly encryptionStorage = inject(SyncStorage);
   private readonly encryptionStore = inject(Store);
+  private readonly encryptionBootstrap = inject(SyncBootstrap);
 
   /** Whether stored values are, or are being, encrypted. */
   readonly isEncryptionEnabled: Signal<boolean> = this.encryptionStore.selectSignal(
@@ -42,8 +44,9 @@ export abstract class OfflineSyncEncryptionApi {
    *   if (e instanceof EncryptionKeyError) showWrongPassphrase();
    * }
    */
-  enableEncryption(secret: EncryptionSecret): Promise<void> {
-    return this.encryptionStorage.enableEncryption(secret);
+  async enableEncryption(secret: EncryptionSecret): Promise<void> {
+    await this.encryptionStorage.enableEncryption(secret);
+    await this.encryptionBootstrap.whenReloadedAfterUnlock();
   }
 
   /**
@@ -53,8 +56,9 @@ export abstract class OfflineSyncEncryptionApi {
    * @example
    * await sync.disableEncryption();
    */
-  disableEncryption(secret?: EncryptionSecret): Promise<void> {
-    return this.encryptionStorage.disableEncryption(secret);
+  async disableEncryption(secret?: EncryptionSecret): Promise<void> {
+    await this.encryptionStorage.disableEncryption(secret);
+    await this.encryptionBootstrap.whenReloadedAfterUnlock();
   }
 
   /**
@@ -64,7 +68,8 @@ export abstract class OfflineSyncEncryptionApi {
    * @example
    * await sync.changeEncryptionKey({ passphrase: newPassphrase });
    */
-  changeEncryptionKey(secret: EncryptionSecret): Promise<void> {
-    return this.encryptionStorage.changeEncryptionKey(secret);
+  async changeEncryptionKey(secret: EncryptionSecret): Promise<void> {
+    await this.encryptionStorage.changeEncryptionKey(secret);
+    await this.encryptionBootstrap.whenReloadedAfterUnlock();
   }
 }
