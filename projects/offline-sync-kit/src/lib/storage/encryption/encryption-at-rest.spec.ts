@@ -214,19 +214,28 @@ describe('Encryption at rest on real IndexedDB and WebCrypto', () => {
       ['todo', 't3'],
     ]);
     const sealedOf = (row: unknown) => (row as Row)[SEALED_FIELD] as { ct: ArrayBuffer };
-    const flipped = sealedOf(t1).ct.slice(0);
-    new Uint8Array(flipped)[5]! ^= 0x01;
-    await raw.records.put({ ...t1!, [SEALED_FIELD]: { ...sealedOf(t1), ct: flipped } } as never);
+    const flipped = (row: unknown) => {
+      const ct = sealedOf(row).ct.slice(0);
+      new Uint8Array(ct)[5]! ^= 0x01;
+      return { ...(row as Row), [SEALED_FIELD]: { ...sealedOf(row), ct } };
+    };
+    await raw.records.put(flipped(t1) as never);
     await raw.records.put({ ...t2!, [SEALED_FIELD]: sealedOf(t3) } as never);
     await raw.records.put({ ...t3!, [SEALED_FIELD]: sealedOf(t2) } as never);
+    const firstEntry = await raw.outbox.orderBy('seq').first();
+    await raw.outbox.put(flipped(firstEntry) as never);
     raw.close();
 
-    const corrupt = firstValueFrom(storage.encryption.ring.corrupt$.pipe(take(3), toArray()));
+    const corrupt = firstValueFrom(storage.encryption.ring.corrupt$.pipe(take(4), toArray()));
     const rows = await storage.hydrate('todo');
     expect(rows.map((row) => row.id).sort()).toEqual(['t0', 't4', 't5', 't6', 't7', 't8', 't9']);
+    // The damaged outbox entry is skipped; the next ones are still sent.
+    const batch = await storage.takePushBatch(3);
+    expect(batch.map((entry) => entry.recordId)).toEqual(['t1', 't2', 't3']);
     const reports = await corrupt;
     expect(reports.every((error) => error instanceof CorruptValueError)).toBeTrue();
     expect(reports.map((error) => [error.table, error.modelType, error.recordId]).sort()).toEqual([
+      ['outbox', 'todo', 't0'],
       ['records', 'todo', 't1'],
       ['records', 'todo', 't2'],
       ['records', 'todo', 't3'],

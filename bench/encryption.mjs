@@ -1,0 +1,263 @@
+/**
+ * Encryption-at-rest benchmark: what `SyncStorage` costs per record with encryption off and on,
+ * against raw Dexie doing the same IndexedDB work, in headless Chromium (see
+ * `bench/encryption.entry.ts` for the scenarios).
+ *
+ * Bundles the entry with esbuild, serves it from 127.0.0.1 (IndexedDB needs a real origin), runs
+ * it in Chromium with a throw-away on-disk profile, prints a table and writes
+ * `bench/results/encryption.json`. Not part of CI: it exits non-zero only when the harness itself
+ * breaks; a failed measurement is reported in the table and the JSON.
+ *
+ *   npm run bench:encryption                 # N = 5,000 records, 5 runs
+ *   node bench/encryption.mjs --quick        # N = 200, 2 runs
+ *   node bench/encryption.mjs --records 2000 --runs 3
+ *   node bench/encryption.mjs --in-memory    # off-the-record context: IndexedDB kept in memory
+ */
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const resultsFile = join(here, 'results', 'encryption.json');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function parseArgs(argv) {
+  const options = { records: 5_000, runs: 5, inMemory: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => {
+      const raw = inline ?? argv[++i];
+      const number = Number(raw);
+      if (!Number.isInteger(number) || number < 1) {
+        throw new Error(`${flag} needs a positive integer, got "${raw}"`);
+      }
+      return number;
+    };
+    if (flag === '--quick') Object.assign(options, { records: 200, runs: 2 });
+    else if (flag === '--records') options.records = value();
+    else if (flag === '--runs') options.runs = value();
+    else if (flag === '--in-memory') options.inMemory = true;
+    else throw new Error(`unknown option ${argv[i]} (use --quick, --records N, --runs R, --in-memory)`);
+  }
+  return options;
+}
+
+async function bundle() {
+  const result = await build({
+    entryPoints: [join(here, 'encryption.entry.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const angular = Object.keys(result.metafile.inputs).filter((input) => input.includes('@angular'));
+  if (angular.length > 0) {
+    console.warn(`warning: Angular code in the bundle's import graph:\n  ${angular.join('\n  ')}`);
+  }
+  return result.outputFiles[0].text;
+}
+
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>offline-sync-kit encryption bench</title></head>
+<body><script src="/encryption.js"></script></body></html>`;
+
+function serve(script) {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/' || path === '/index.html') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    } else if (path === '/encryption.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function openBrowser(inMemory) {
+  const options = { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS };
+  if (inMemory) {
+    // A context of `launch()` is off the record: Chromium then keeps IndexedDB in memory.
+    const browser = await chromium.launch(options);
+    const page = await browser.newPage();
+    return { page, version: browser.version(), close: () => browser.close() };
+  }
+  // A real profile directory, so IndexedDB is on disk as it is for the app's users.
+  const profile = await mkdtemp(join(tmpdir(), 'osk-bench-profile-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, options);
+    const page = context.pages()[0] ?? (await context.newPage());
+    return {
+      page,
+      version: await chromeVersion(page),
+      close: async () => {
+        await context.close();
+        await rm(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A persistent context has no `Browser` to ask: the version comes from the user agent. */
+async function chromeVersion(page) {
+  const userAgent = await page.evaluate(() => globalThis.navigator.userAgent);
+  return /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output.
+
+const VARIANTS = ['baseline', 'kitOff', 'kitOn'];
+
+function formatMs(ms) {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+}
+
+function formatVariant(variant) {
+  if (variant.medianMs === null) return variant.error ? 'FAILED' : 'n/a';
+  const cell =
+    `${formatMs(variant.medianMs)} ms [${formatMs(variant.minMs)}–${formatMs(variant.maxMs)}]` +
+    ` ${variant.usPerRecord.toFixed(1)} µs/rec`;
+  return variant.error ? `${cell} (partial)` : cell;
+}
+
+function formatRatio(ratios) {
+  if (ratios.onVsOffTime === null) return 'n/a';
+  return `${ratios.onVsOffTime.toFixed(2)}× time (${ratios.onVsOffThroughput.toFixed(2)}× thr.)`;
+}
+
+function formatAdded(ratios) {
+  const added = ratios.usPerRecordAddedByEncryption;
+  return added === null ? 'n/a' : `${added >= 0 ? '+' : ''}${added.toFixed(1)} µs`;
+}
+
+function table(results) {
+  const header = [
+    'scenario',
+    'baseline (raw Dexie)',
+    'kit (off)',
+    'kit (encrypted)',
+    'encrypted/off',
+    'off/baseline',
+    'µs/record added by encryption',
+  ];
+  const rows = results.scenarios.map((scenario) => [
+    scenario.label,
+    ...VARIANTS.map((id) => formatVariant(scenario.variants[id])),
+    formatRatio(scenario.ratios),
+    scenario.ratios.offVsBaselineTime === null
+      ? 'n/a'
+      : `${scenario.ratios.offVsBaselineTime.toFixed(2)}×`,
+    formatAdded(scenario.ratios),
+  ]);
+  const widths = header.map((_, c) => Math.max(...[header, ...rows].map((row) => row[c].length)));
+  const line = (row) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+async function formatJson(value) {
+  const json = JSON.stringify(value, null, 2);
+  try {
+    // Formatted as the repository's Prettier config wants, so `format:check` passes.
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(resultsFile)) ?? {};
+    return await prettier.format(json, { ...config, filepath: resultsFile });
+  } catch {
+    return `${json}\n`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const script = await bundle();
+  const server = await serve(script);
+  let browser = null;
+  try {
+    browser = await openBrowser(options.inMemory);
+    const { page } = browser;
+    page.on('console', (message) => console.error(`  [page] ${message.text()}`));
+    page.on('pageerror', (error) => console.error(`  [page error] ${error.message}`));
+    const { port } = server.address();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => typeof globalThis.runEncryptionBench === 'function');
+    console.error(
+      `Running: ${options.records} records, ${options.runs} runs, ` +
+        `IndexedDB ${options.inMemory ? 'in memory' : 'on disk'}, Chromium ${browser.version}`
+    );
+    const results = await page.evaluate(
+      (benchOptions) => globalThis.runEncryptionBench(benchOptions),
+      { records: options.records, runs: options.runs }
+    );
+    const report = {
+      generatedAt: new Date().toISOString(),
+      chromium: browser.version,
+      indexedDb: options.inMemory ? 'in-memory' : 'on-disk',
+      ...results,
+    };
+
+    const { config } = results;
+    console.log('');
+    console.log(
+      `offline-sync-kit encryption at rest: ${config.records.toLocaleString('en-US')} records ` +
+        `of ~${config.recordBytes} bytes, ${config.runs} runs (median ms [min–max], µs/record ` +
+        `of the median), Chromium ${browser.version}, IndexedDB ` +
+        `${options.inMemory ? 'in memory' : 'on disk'}`
+    );
+    console.log('');
+    console.log(table(results));
+    console.log('');
+    console.log(
+      'encrypted/off: kit encrypted ÷ kit off in time (thr. = throughput ratio, its inverse); ' +
+        'off/baseline: kit off ÷ raw Dexie in time.'
+    );
+    for (const check of results.checks) console.log(`check: ${check}`);
+    for (const id of VARIANTS) {
+      const error = results.scenarios[0]?.variants[id].error;
+      if (error) console.log(`FAILED ${id}: ${error}`);
+    }
+
+    await mkdir(dirname(resultsFile), { recursive: true });
+    await writeFile(resultsFile, await formatJson(report));
+    console.log(
+      `\nWrote ${relative(root, resultsFile)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+    );
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench/encryption.mjs: ${error?.stack ?? error}`);
+  process.exit(1);
+});
