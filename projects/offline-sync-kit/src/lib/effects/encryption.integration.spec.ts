@@ -71,7 +71,16 @@ describe('encryption at rest in the running kit, against the reference server', 
     await a.sync.updateModel<Todo>('todo', todo.id, { done: true });
     expect(await storedText(a.databaseName)).not.toContain('enc-offline');
 
-    const reloaded = await a.reload({ offline: true });
+    const states: string[] = [];
+    const recordStates = provideEnvironmentInitializer(() =>
+      inject(Actions)
+        .pipe(ofType(OfflineSyncEncryptionActions.stateChanged))
+        .subscribe(({ state }) => states.push(state))
+    );
+    const reloaded = await a.reload({ offline: true, providers: [recordStates] });
+    // The right key at start: never shown as locked, not even for a moment.
+    expect(states).toContain('on');
+    expect(states).not.toContain('locked');
     expect(reloaded.record(todo.id)).toEqual(
       jasmine.objectContaining({ title: 'enc-offline eggs', done: true })
     );

@@ -60,6 +60,7 @@ export class StorageEncryption {
   private db: SyncDatabase | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private channel: BroadcastChannel | null = null;
+  private attaching = false;
 
   /** `initial`: the secret from `withEncryption()`, applied when the database is attached. */
   constructor(private readonly initial: EncryptionOptions | null = null) {}
@@ -72,6 +73,19 @@ export class StorageEncryption {
   async attach(db: SyncDatabase): Promise<void> {
     this.db = db;
     this.listenToOtherTabs(db.name);
+    // Quiet until the initial key is in place: an encrypted database is not `locked` for the
+    // moment between reading its key checks and deriving the key.
+    this.attaching = true;
+    try {
+      await this.applyInitialKey();
+    } finally {
+      this.attaching = false;
+      this.announce();
+    }
+    if (!this.ring.locked && this.ring.stored.rewrite) void this.resume().catch(() => undefined);
+  }
+
+  private async applyInitialKey(): Promise<void> {
     await this.reload();
     if (this.initial) {
       const initial = this.initial;
@@ -84,7 +98,6 @@ export class StorageEncryption {
     } else if (this.ring.locked) {
       this.fail(this.ring.lockedError());
     }
-    if (!this.ring.locked && this.ring.stored.rewrite) void this.resume().catch(() => undefined);
   }
 
   /** Whether values are, or are being, encrypted. */
@@ -249,10 +262,11 @@ export class StorageEncryption {
 
   /** Publishes the state; `broadcast` also tells this app's other tabs to read it again. */
   private announce(broadcast = false): void {
+    if (broadcast) this.channel?.postMessage('changed');
+    if (this.attaching) return;
     const status: EncryptionStatus = { state: this.ring.state, enabled: this.enabled };
     const last = this.status$.value;
     if (last.state !== status.state || last.enabled !== status.enabled) this.status$.next(status);
-    if (broadcast) this.channel?.postMessage('changed');
   }
 
   private fail(error: unknown): void {
