@@ -2,6 +2,7 @@ import { Subject } from 'rxjs';
 import { OfflineSyncError } from '../model/sync-error';
 import { noIndexedDbError, StorageErrorContext, toStorageError } from './storage-errors';
 import { SyncDatabase } from './sync-database';
+import { boundTo } from './bound-tables';
 import { StorageEncryption } from './encryption/storage-encryption';
 
 /**
@@ -92,7 +93,7 @@ export class StorageConnection {
       return await db.transaction(
         mode,
         tables.map((name) => db.table(name)),
-        () => work(db)
+        (tx) => work(boundTo(db, tx))
       );
     } catch (error) {
       throw toStorageError(error, context);

@@ -8,6 +8,7 @@ import {
 import { OfflineSyncError } from '../../model/sync-error';
 import { toStorageError } from '../storage-errors';
 import { SyncDatabase } from '../sync-database';
+import { boundTo } from '../bound-tables';
 import { newDerivation, toCryptoKey, toEncryptionOptions } from './encryption-key';
 import { encryptionMiddleware } from './encryption-middleware';
 import { createKeyCheck, KeyCheck, matchesKeyCheck } from './key-check';
@@ -231,8 +232,8 @@ export class StorageEncryption {
       while (stored.rewrite) {
         const table = stored.rewrite.table;
         const current = stored;
-        stored = await db.transaction('rw', [table, 'meta'], () =>
-          rewriteChunk(db, current, REWRITE_CHUNK)
+        stored = await db.transaction('rw', [table, 'meta'], (tx) =>
+          rewriteChunk(boundTo(db, tx), current, REWRITE_CHUNK)
         );
         this.ring.setStored(stored);
         this.progress$.next(stored.rewrite);
