@@ -17,7 +17,10 @@
  */
 import { Dexie, Table } from 'dexie';
 import { SyncStorage } from '../projects/offline-sync-kit/src/lib/storage/sync-storage';
-import { localWrite, plainSpec } from '../projects/offline-sync-kit/src/testing-support/test-storage';
+import {
+  localWrite,
+  plainSpec,
+} from '../projects/offline-sync-kit/src/testing-support/test-storage';
 
 /** What the Node runner passes in. */
 export interface BenchOptions {
@@ -234,6 +237,8 @@ async function withDatabase<T>(variant: VariantId, run: (name: string) => Promis
   try {
     return await run(name);
   } finally {
+    // A task later, so the connections just closed are gone and the delete is not "blocked".
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await Dexie.delete(name);
   }
 }
@@ -345,7 +350,9 @@ function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function summarize(samples: number[], n: number, error?: string): VariantResult {

@@ -8,10 +8,14 @@
  * `bench/results/encryption.json`. Not part of CI: it exits non-zero only when the harness itself
  * breaks; a failed measurement is reported in the table and the JSON.
  *
+ * async/await stays native, as a zoneless Angular app ships it; `--downlevel-async` compiles it
+ * to generators instead, as the Angular builder does for the kit's Karma specs.
+ *
  *   npm run bench:encryption                 # N = 5,000 records, 5 runs
  *   node bench/encryption.mjs --quick        # N = 200, 2 runs
  *   node bench/encryption.mjs --records 2000 --runs 3
  *   node bench/encryption.mjs --in-memory    # off-the-record context: IndexedDB kept in memory
+ *   node bench/encryption.mjs --downlevel-async # async/await as generators (a zone.js app)
  */
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -38,7 +42,7 @@ const CHROMIUM_ARGS = [
 ];
 
 function parseArgs(argv) {
-  const options = { records: 5_000, runs: 5, inMemory: false };
+  const options = { records: 5_000, runs: 5, inMemory: false, nativeAsync: true };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => {
@@ -53,18 +57,24 @@ function parseArgs(argv) {
     else if (flag === '--records') options.records = value();
     else if (flag === '--runs') options.runs = value();
     else if (flag === '--in-memory') options.inMemory = true;
-    else throw new Error(`unknown option ${argv[i]} (use --quick, --records N, --runs R, --in-memory)`);
+    else if (flag === '--downlevel-async') options.nativeAsync = false;
+    else {
+      throw new Error(
+        `unknown option ${argv[i]} (use --quick, --records N, --runs R, --in-memory, --downlevel-async)`
+      );
+    }
   }
   return options;
 }
 
-async function bundle() {
+async function bundle(nativeAsync) {
   const result = await build({
     entryPoints: [join(here, 'encryption.entry.ts')],
     bundle: true,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    supported: nativeAsync ? {} : { 'async-await': false },
     write: false,
     metafile: true,
     logLevel: 'warning',
@@ -77,7 +87,8 @@ async function bundle() {
 }
 
 const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>offline-sync-kit encryption bench</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>offline-sync-kit encryption bench</title></head>
 <body><script src="/encryption.js"></script></body></html>`;
 
 function serve(script) {
@@ -199,7 +210,7 @@ async function formatJson(value) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const script = await bundle();
+  const script = await bundle(options.nativeAsync);
   const server = await serve(script);
   let browser = null;
   try {
@@ -210,10 +221,10 @@ async function main() {
     const { port } = server.address();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => typeof globalThis.runEncryptionBench === 'function');
-    console.error(
-      `Running: ${options.records} records, ${options.runs} runs, ` +
-        `IndexedDB ${options.inMemory ? 'in memory' : 'on disk'}, Chromium ${browser.version}`
-    );
+    const setup =
+      `Chromium ${browser.version}, IndexedDB ${options.inMemory ? 'in memory' : 'on disk'}, ` +
+      `async/await ${options.nativeAsync ? 'native' : 'downleveled'}`;
+    console.error(`Running: ${options.records} records, ${options.runs} runs, ${setup}`);
     const results = await page.evaluate(
       (benchOptions) => globalThis.runEncryptionBench(benchOptions),
       { records: options.records, runs: options.runs }
@@ -222,6 +233,7 @@ async function main() {
       generatedAt: new Date().toISOString(),
       chromium: browser.version,
       indexedDb: options.inMemory ? 'in-memory' : 'on-disk',
+      asyncAwait: options.nativeAsync ? 'native' : 'downleveled',
       ...results,
     };
 
@@ -230,8 +242,7 @@ async function main() {
     console.log(
       `offline-sync-kit encryption at rest: ${config.records.toLocaleString('en-US')} records ` +
         `of ~${config.recordBytes} bytes, ${config.runs} runs (median ms [min–max], µs/record ` +
-        `of the median), Chromium ${browser.version}, IndexedDB ` +
-        `${options.inMemory ? 'in memory' : 'on disk'}`
+        `of the median), ${setup}`
     );
     console.log('');
     console.log(table(results));
