@@ -12,6 +12,7 @@ import { Project, ProjectSync, Todo, TodoSync } from '../../testing-support/test
 import { OfflineSyncModule } from './offline-sync.module';
 import { provideOfflineSync } from './provide-offline-sync';
 import { provideSyncEntities } from './provide-sync-entities';
+import { withEncryption } from './with-encryption';
 
 @Component({ template: '' })
 class EmptyPage {}
@@ -268,6 +269,78 @@ describe('offline-sync-kit setup errors', () => {
     );
     expect(() => provideOfflineSync({ entities: [TodoSync, TodoSync] })).toThrowMatching(
       (e) => e instanceof OfflineSyncError && /"todo" is listed twice/.test(e.message)
+    );
+  });
+});
+
+describe('withEncryption() through both front doors', () => {
+  const key = { key: new Uint8Array(32).fill(9) };
+  let db: ReturnType<typeof uniqueDatabase>;
+
+  beforeEach(() => (db = uniqueDatabase('doors-encrypted')));
+  afterEach(async () => {
+    TestBed.resetTestingModule();
+    await db.cleanup();
+  });
+
+  const setUps: [string, () => void][] = [
+    [
+      'provideOfflineSync()',
+      () =>
+        TestBed.configureTestingModule({
+          providers: [
+            provideStore(),
+            provideOfflineSync(
+              { databaseName: db.name, entities: [TodoSync] },
+              withEncryption(key)
+            ),
+          ],
+        }),
+    ],
+    [
+      'OfflineSyncModule.forRoot()',
+      () =>
+        TestBed.configureTestingModule({
+          imports: [
+            StoreModule.forRoot({}),
+            OfflineSyncModule.forRoot(
+              { databaseName: db.name, entities: [TodoSync] },
+              withEncryption(key)
+            ),
+          ],
+        }),
+    ],
+  ];
+
+  for (const [name, setUp] of setUps) {
+    it(`stores encrypted and reads back after a restart (${name})`, async () => {
+      setUp();
+      const sync = TestBed.inject(OfflineSyncService);
+      await sync.whenHydrated();
+      const todo = await sync.saveModel<Todo>('todo', { title: 'door-secret', done: false });
+      expect(sync.isEncryptionEnabled()).toBeTrue();
+      const { records, outbox } = await readRaw(db.name);
+      expect(JSON.stringify([records, outbox])).not.toContain('door-secret');
+      TestBed.resetTestingModule();
+      setUp();
+      const again = TestBed.inject(OfflineSyncService);
+      await again.whenHydrated();
+      expect(again.currentStatus().encryption).toBe('on');
+      expect(
+        TestBed.inject(Store).selectSignal(TodoSync.selectors.selectById(todo.id))()?.title
+      ).toBe('door-secret');
+    });
+  }
+
+  it('refuses encryption configured twice, and too few PBKDF2 iterations, with config errors', () => {
+    expect(() =>
+      provideOfflineSync({ databaseName: db.name }, withEncryption(key), withEncryption(key))
+    ).toThrowMatching(
+      (e) => e instanceof OfflineSyncError && /encryption is configured twice/.test(e.message)
+    );
+    expect(() => withEncryption({ passphrase: 'p', iterations: 1_000 })).toThrowMatching(
+      (e) =>
+        e instanceof OfflineSyncError && e.kind === 'config' && /at least 100,000/.test(e.message)
     );
   });
 });

@@ -57,6 +57,13 @@ export function _provideOfflineSync(
     }
     features = [...features, withWebSocket(resolved.webSocket)];
   }
+  if (features.filter((feature) => feature.kind === 'encryption').length > 1) {
+    throw new OfflineSyncError(
+      'config',
+      'provideOfflineSync(): encryption is configured twice (withEncryption() given more than ' +
+        'once). Keep one.'
+    );
+  }
   return [
     { provide: _OFFLINE_SYNC_ROOTS, multi: true, useValue: true },
     { provide: OFFLINE_SYNC_CONFIG, useValue: resolved },
