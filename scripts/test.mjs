@@ -23,6 +23,12 @@ mkdirSync(resultsDir, { recursive: true });
 const suites = [
   { name: 'sync-server', command: 'npm', args: ['run', '--silent', 'test:server'] },
   { name: 'offline-sync-kit', command: ng, args: ['test', 'offline-sync-kit', '--watch=false'] },
+  // The storage layer with native async/await, as zoneless apps ship it (Karma downlevels it).
+  {
+    name: 'offline-sync-kit (native async)',
+    command: process.execPath,
+    args: ['scripts/native-async/run.mjs'],
+  },
   { name: 'library build', build: [ng, ['build', 'offline-sync-kit']] },
   { name: 'offline-sync-kit (node)', command: 'npm', args: ['run', '--silent', 'test:lib:node'] },
   { name: 'demo', command: ng, args: ['test', 'demo', '--watch=false'] },
