@@ -4,8 +4,9 @@
  * `bench/encryption.entry.ts` for the scenarios).
  *
  * Bundles the entry with esbuild, serves it from 127.0.0.1 (IndexedDB needs a real origin), runs
- * it in Chromium with a throw-away on-disk profile, prints a table and writes
- * `bench/results/encryption.json`. Not part of CI: it exits non-zero only when the harness itself
+ * it in Chromium (CHROME_BIN or the usual paths, as `npm test` finds it) with a throw-away on-disk
+ * profile, prints a table and writes `bench/results/encryption.json` (see
+ * `scripts/browser-harness.mjs`). Not part of CI: it exits non-zero only when the harness itself
  * breaks; a failed measurement is reported in the table and the JSON.
  *
  * async/await stays native, as a zoneless Angular app ships it; `--downlevel-async` compiles it
@@ -17,29 +18,22 @@
  *   node bench/encryption.mjs --in-memory    # off-the-record context: IndexedDB kept in memory
  *   node bench/encryption.mjs --downlevel-async # async/await as generators (a zone.js app)
  */
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath, URL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import {
+  bundleForBrowser,
+  forwardPageLogs,
+  launchChromium,
+  loadPage,
+  servePage,
+} from '../scripts/browser-harness.mjs';
+import { ensureChromium } from '../scripts/setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const resultsFile = join(here, 'results', 'encryption.json');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 function parseArgs(argv) {
   const options = { records: 5_000, runs: 5, inMemory: false, nativeAsync: true };
@@ -67,78 +61,12 @@ function parseArgs(argv) {
   return options;
 }
 
-async function bundle(nativeAsync) {
-  const result = await build({
-    entryPoints: [join(here, 'encryption.entry.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    supported: nativeAsync ? {} : { 'async-await': false },
-    write: false,
-    metafile: true,
-    logLevel: 'warning',
-  });
-  const angular = Object.keys(result.metafile.inputs).filter((input) => input.includes('@angular'));
+/** Warns when Angular code got into the bundle: the bench measures the storage layer alone. */
+function warnAboutAngular(metafile) {
+  const angular = Object.keys(metafile.inputs).filter((input) => input.includes('@angular'));
   if (angular.length > 0) {
     console.warn(`warning: Angular code in the bundle's import graph:\n  ${angular.join('\n  ')}`);
   }
-  return result.outputFiles[0].text;
-}
-
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<title>offline-sync-kit encryption bench</title></head>
-<body><script src="/encryption.js"></script></body></html>`;
-
-function serve(script) {
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/' || path === '/index.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    } else if (path === '/encryption.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function openBrowser(inMemory) {
-  const options = { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS };
-  if (inMemory) {
-    // A context of `launch()` is off the record: Chromium then keeps IndexedDB in memory.
-    const browser = await chromium.launch(options);
-    const page = await browser.newPage();
-    return { page, version: browser.version(), close: () => browser.close() };
-  }
-  // A real profile directory, so IndexedDB is on disk as it is for the app's users.
-  const profile = await mkdtemp(join(tmpdir(), 'osk-bench-profile-'));
-  try {
-    const context = await chromium.launchPersistentContext(profile, options);
-    const page = context.pages()[0] ?? (await context.newPage());
-    return {
-      page,
-      version: await chromeVersion(page),
-      close: async () => {
-        await context.close();
-        await rm(profile, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(profile, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-/** A persistent context has no `Browser` to ask: the version comes from the user agent. */
-async function chromeVersion(page) {
-  const userAgent = await page.evaluate(() => globalThis.navigator.userAgent);
-  return /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,17 +138,20 @@ async function formatJson(value) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
-  const script = await bundle(options.nativeAsync);
-  const server = await serve(script);
+  const { code, metafile } = await bundleForBrowser(join(here, 'encryption.entry.ts'), {
+    nativeAsync: options.nativeAsync,
+  });
+  warnAboutAngular(metafile);
+  const server = await servePage(code, { title: 'offline-sync-kit encryption bench' });
   let browser = null;
   try {
-    browser = await openBrowser(options.inMemory);
+    browser = await launchChromium({
+      executablePath: ensureChromium(),
+      inMemory: options.inMemory,
+    });
     const { page } = browser;
-    page.on('console', (message) => console.error(`  [page] ${message.text()}`));
-    page.on('pageerror', (error) => console.error(`  [page error] ${error.message}`));
-    const { port } = server.address();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => typeof globalThis.runEncryptionBench === 'function');
+    forwardPageLogs(page);
+    await loadPage(page, server.url, 'runEncryptionBench');
     const setup =
       `Chromium ${browser.version}, IndexedDB ${options.inMemory ? 'in memory' : 'on disk'}, ` +
       `async/await ${options.nativeAsync ? 'native' : 'downleveled'}`;
@@ -264,7 +195,7 @@ async function main() {
     );
   } finally {
     await browser?.close().catch(() => undefined);
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   }
 }
 

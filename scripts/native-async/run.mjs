@@ -10,51 +10,28 @@
 //
 // Bundles the entry with esbuild (no async downleveling), serves it from 127.0.0.1 (IndexedDB
 // needs a real origin), runs it in Chromium (CHROME_BIN or the usual paths, as `npm test` finds
-// it) with a throw-away profile, prints `✓ name` / `✗ name: error` per case and the line
-// `N passed, N failed, 0 skipped`, writes the counts to $TEST_SUMMARY_FILE for scripts/test.mjs,
-// and exits 1 when anything failed.
+// it) with a throw-away profile (all through ../browser-harness.mjs), prints `✓ name` /
+// `✗ name: error` per case and the line `N passed, N failed, 0 skipped`, writes the counts to
+// $TEST_SUMMARY_FILE for scripts/test.mjs, and exits 1 when anything failed.
 //
 //   node scripts/native-async/run.mjs
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { fileURLToPath, URL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import {
+  bundleForBrowser,
+  forwardPageLogs,
+  launchChromium,
+  loadPage,
+  servePage,
+} from '../browser-harness.mjs';
 import { ensureChromium } from '../setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The whole run, bundling and browser start included; the page has its own per-case limit. */
 const RUN_TIMEOUT_MS = 120_000;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-async function bundle() {
-  const result = await build({
-    entryPoints: [join(here, 'storage-check.entry.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    // No `supported: { 'async-await': false }`: async/await stays native, the point of the suite.
-    write: false,
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0].text;
-}
 
 /** Throws unless the bundle kept native async functions (and has no esbuild async helper). */
 function assertNativeAsync(script) {
@@ -66,56 +43,12 @@ function assertNativeAsync(script) {
       'the bundle does not contain native async/await ' +
         `(${asyncFunctions?.length ?? 0} async functions, ${awaits?.length ?? 0} awaits, ` +
         `esbuild __async helper ${helper ? 'present' : 'absent'}): it was downleveled, so this ` +
-        'suite would not test what a zoneless app runs. Check the esbuild options in ' +
-        'scripts/native-async/run.mjs (target es2022, no `supported` override).'
+        'suite would not test what a zoneless app runs. Check the esbuild options of ' +
+        'bundleForBrowser() in scripts/browser-harness.mjs (target es2022, no `supported` ' +
+        'override when nativeAsync).'
     );
   }
   return asyncFunctions.length;
-}
-
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<title>offline-sync-kit native-async storage checks</title></head>
-<body><script src="/storage-check.js"></script></body></html>`;
-
-function serve(script) {
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/' || path === '/index.html') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    } else if (path === '/storage-check.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/** Chromium with a real profile directory, so IndexedDB is on disk as it is for users. */
-async function openBrowser(executablePath) {
-  const profile = await mkdtemp(join(tmpdir(), 'osk-native-async-profile-'));
-  try {
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    return {
-      page,
-      close: async () => {
-        await context.close();
-        await rm(profile, { recursive: true, force: true });
-      },
-    };
-  } catch (error) {
-    await rm(profile, { recursive: true, force: true });
-    throw error;
-  }
 }
 
 /** Prints the counts line and writes them where scripts/test.mjs reads them. */
@@ -129,22 +62,17 @@ function report(counts) {
 
 async function runChecks() {
   const started = Date.now();
-  const script = await bundle();
-  const asyncCount = assertNativeAsync(script);
-  const server = await serve(script);
+  const { code } = await bundleForBrowser(join(here, 'storage-check.entry.ts'), {
+    nativeAsync: true, // the point of the suite
+  });
+  const asyncCount = assertNativeAsync(code);
+  const server = await servePage(code, { title: 'offline-sync-kit native-async storage checks' });
   let browser = null;
   try {
-    browser = await openBrowser(ensureChromium());
-    const { page } = browser;
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') {
-        console.error(`  [page] ${message.text()}`);
-      }
-    });
-    page.on('pageerror', (error) => console.error(`  [page error] ${error.message}`));
-    const { port } = server.address();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => typeof globalThis.runStorageChecks === 'function');
+    browser = await launchChromium({ executablePath: ensureChromium() });
+    const { page, version } = browser;
+    forwardPageLogs(page, { types: ['error', 'warning'] });
+    await loadPage(page, server.url, 'runStorageChecks');
     const methods = await page.evaluate(() => globalThis.nativeAsyncMethods());
     if (methods.length === 0) {
       throw new Error(
@@ -152,8 +80,6 @@ async function runChecks() {
           'downleveled, so this suite would not test what a zoneless app runs'
       );
     }
-    const userAgent = await page.evaluate(() => globalThis.navigator.userAgent);
-    const version = /Chrome\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent;
     console.log(
       `Chromium ${version}, native async/await: ${asyncCount} async functions in the bundle, ` +
         `SyncStorage methods that are AsyncFunctions: ${methods.join(', ')}`
@@ -167,7 +93,7 @@ async function runChecks() {
     return { passed: results.length - failed, failed, skipped: 0 };
   } finally {
     await browser?.close().catch(() => undefined);
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   }
 }
 
