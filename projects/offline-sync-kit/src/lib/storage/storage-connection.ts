@@ -90,9 +90,12 @@ export class StorageConnection {
     const context: StorageErrorContext = { databaseName: this.databaseName, operation, ...target };
     const db = await this.openFor(context);
     try {
+      // `meta` always joins: the encryption middleware reads the stored encryption state there
+      // first, so a change another tab made is followed before any value is written.
+      const scope = tables.includes('meta') ? tables : [...tables, 'meta'];
       return await db.transaction(
         mode,
-        tables.map((name) => db.table(name)),
+        scope.map((name) => db.table(name)),
         (tx) => work(boundTo(db, tx))
       );
     } catch (error) {

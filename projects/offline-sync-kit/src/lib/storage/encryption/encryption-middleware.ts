@@ -10,16 +10,28 @@ import {
 } from 'dexie';
 import { CorruptValueError } from '../../model/encryption-errors';
 import { keptAlive } from './kept-alive';
-import { KeyRing } from './key-ring';
-import { isSealedTable, openRow, Row, SealedTableName, sealRow } from './sealed-row';
+import { ENCRYPTION_META_KEY, KeyRing, NO_ENCRYPTION, StoredEncryption } from './key-ring';
+import {
+  corruptRow,
+  isSealed,
+  isSealedTable,
+  openRow,
+  Row,
+  SealedTableName,
+  sealRow,
+} from './sealed-row';
 
 /**
  * The Dexie DBCore middleware that encrypts what the kit stores: rows written to `records`,
  * `outbox` and `conflicts` are sealed with the ring's current key (their primary key and indexed
  * fields stay clear, see `SEALED_TABLES`), rows read are decrypted with the key they name. A row
- * that fails to decrypt is reported on `ring.corrupt$` and read as absent, so the rest loads.
- * While the ring is locked every read or write of a value fails with an `EncryptionKeyError`
- * (counting and key-only reads still work). With encryption never turned on it passes through.
+ * that fails to decrypt, or a clear row where only sealed ones belong, is reported on
+ * `ring.corrupt$` and read as absent, so the rest loads. While the ring is locked every read or
+ * write of a value fails with an `EncryptionKeyError` (counting and key-only reads still work).
+ *
+ * Each transaction that has `meta` in its scope first reads the stored encryption state there:
+ * a change another tab made (encryption turned on, off, a new key) is followed before any value
+ * is written, so no tab ever writes under a setting that is no longer the database's.
  *
  * @example
  * const db = new SyncDatabase('app');
@@ -29,24 +41,62 @@ export function encryptionMiddleware(ring: KeyRing): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'offline-sync-kit encryption',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const table = down.table(name);
-        return isSealedTable(name) ? sealedTable(table, name, ring) : table;
-      },
-    }),
+    create: (down) => {
+      // Looked up per transaction: Dexie also builds this stack over a schema without `meta` (a
+      // database still being upgraded).
+      const follow = stateFollower(() => down.table('meta'), ring);
+      return {
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return isSealedTable(name) ? sealedTable(table, name, ring, follow) : table;
+        },
+      };
+    },
   };
 }
 
-function sealedTable(down: DBCoreTable, name: SealedTableName, ring: KeyRing): DBCoreTable {
-  const openAll = (trans: DBCoreTransaction, rows: readonly unknown[]) =>
-    keptAlive(down, trans, Promise.all(rows.map((row) => openOrSkip(name, row, ring))));
+/** Reads the stored state once per transaction and makes the ring follow it. */
+function stateFollower(meta: () => DBCoreTable, ring: KeyRing) {
+  const checked = new WeakMap<DBCoreTransaction, Promise<void>>();
+  const read = async (trans: DBCoreTransaction) => {
+    let entry: { value?: StoredEncryption } | undefined;
+    try {
+      entry = await meta().get({ trans, key: ENCRYPTION_META_KEY });
+    } catch {
+      return; // `meta` is not in this transaction's scope (storage code always includes it)
+    }
+    ring.follow(entry?.value ?? NO_ENCRYPTION);
+  };
+  return (trans: DBCoreTransaction): Promise<void> => {
+    let check = checked.get(trans);
+    if (!check) {
+      check = read(trans);
+      checked.set(trans, check);
+    }
+    return check;
+  };
+}
+
+function sealedTable(
+  down: DBCoreTable,
+  name: SealedTableName,
+  ring: KeyRing,
+  follow: (trans: DBCoreTransaction) => Promise<void>
+): DBCoreTable {
+  /** The readable rows; the others reported and `undefined`. */
+  const openAll = async (trans: DBCoreTransaction, rows: readonly unknown[]) => {
+    if (!rows.some(isSealed)) return rows.map((row) => clearOrSkip(name, row, ring));
+    return keptAlive(down, trans, Promise.all(rows.map((row) => openOrSkip(name, row, ring))));
+  };
+  const readable = async (trans: DBCoreTransaction) => {
+    await follow(trans);
+    if (ring.locked) throw ring.lockedError();
+  };
   return {
     ...down,
     async mutate(req: DBCoreMutateRequest) {
-      if (!ring.active) return down.mutate(req);
-      if (ring.locked) throw ring.lockedError();
+      await readable(req.trans);
       if (req.type !== 'add' && req.type !== 'put') return down.mutate(req);
       const sealing = ring.sealingKey();
       // Hints for other middlewares (sync add-ons) that would carry the plain changes along.
@@ -65,27 +115,23 @@ function sealedTable(down: DBCoreTable, name: SealedTableName, ring: KeyRing): D
       return down.mutate({ ...plain, values } as DBCoreMutateRequest);
     },
     async get(req: DBCoreGetRequest) {
-      if (!ring.active) return down.get(req);
-      if (ring.locked) throw ring.lockedError();
+      await readable(req.trans);
       const row = await down.get(req);
       return row === undefined ? row : (await openAll(req.trans, [row]))[0];
     },
     async getMany(req: DBCoreGetManyRequest) {
-      if (!ring.active) return down.getMany(req);
-      if (ring.locked) throw ring.lockedError();
-      const rows = await down.getMany(req);
-      return rows.some((row) => row !== undefined) ? openAll(req.trans, rows) : rows;
+      await readable(req.trans);
+      return openAll(req.trans, await down.getMany(req));
     },
     async query(req: DBCoreQueryRequest) {
-      if (!ring.active || !req.values) return down.query(req);
-      if (ring.locked) throw ring.lockedError();
+      if (!req.values) return down.query(req);
+      await readable(req.trans);
       const { result } = await down.query(req);
-      if (result.length === 0) return { result };
       const rows = await openAll(req.trans, result);
       return { result: rows.filter((row) => row !== undefined) };
     },
     openCursor(req) {
-      if (ring.active && req.values) {
+      if (req.values) {
         // A cursor hands out values synchronously; decryption is asynchronous.
         return Promise.reject(
           new Error(`offline-sync-kit: reading "${name}" with a cursor is not supported`)
@@ -96,8 +142,14 @@ function sealedTable(down: DBCoreTable, name: SealedTableName, ring: KeyRing): D
   };
 }
 
+function clearOrSkip(name: SealedTableName, row: unknown, ring: KeyRing): unknown {
+  if (row === undefined || row === null || !ring.clearValuesForbidden) return row;
+  ring.reportCorrupt(corruptRow(name, row as Row, new Error('Stored in the clear')));
+  return undefined;
+}
+
 async function openOrSkip(name: SealedTableName, row: unknown, ring: KeyRing): Promise<unknown> {
-  if (row === undefined || row === null) return row;
+  if (!isSealed(row)) return clearOrSkip(name, row, ring);
   try {
     return await openRow(name, row as Row, (kid) => ring.keyFor(kid));
   } catch (error) {

@@ -18,22 +18,29 @@ export interface RewriteProgress {
 
 /**
  * The `meta` entry `encryption`: every key that may still encrypt some stored value, the key new
- * values are encrypted with (`null`: stored in the clear), and an unfinished rewrite if any.
+ * values are encrypted with (`null`: stored in the clear), an unfinished rewrite if any, and a
+ * generation that grows with every change, so a tab notices another tab's change.
  *
  * @example
- * const off: StoredEncryption = { keys: [], target: null, rewrite: null };
+ * const off: StoredEncryption = { keys: [], target: null, rewrite: null, generation: 0 };
  */
 export interface StoredEncryption {
   readonly keys: readonly KeyCheck[];
   readonly target: string | null;
   readonly rewrite: RewriteProgress | null;
+  readonly generation: number;
 }
 
 /** The `meta` key of {@link StoredEncryption}. */
 export const ENCRYPTION_META_KEY = 'encryption';
 
 /** A database that never had encryption. */
-export const NO_ENCRYPTION: StoredEncryption = { keys: [], target: null, rewrite: null };
+export const NO_ENCRYPTION: StoredEncryption = {
+  keys: [],
+  target: null,
+  rewrite: null,
+  generation: 0,
+};
 
 /**
  * The keys this session holds (in memory only) next to what the database says it needs. The
@@ -48,6 +55,8 @@ export const NO_ENCRYPTION: StoredEncryption = { keys: [], target: null, rewrite
 export class KeyRing {
   /** Values that failed to decrypt, each reported once per session. */
   readonly corrupt$ = new Subject<CorruptValueError>();
+  /** The stored state changed under this session (another tab), seen inside a transaction. */
+  readonly followed$ = new Subject<void>();
   private readonly keys = new Map<string, CryptoKey>();
   private readonly reported = new Set<string>();
   private current: StoredEncryption = NO_ENCRYPTION;
@@ -82,6 +91,16 @@ export class KeyRing {
     }
   }
 
+  /**
+   * Takes the state a transaction read from `meta` when it differs from the one held: another tab
+   * turned encryption on or off or changed the key, and this transaction must follow it.
+   */
+  follow(stored: StoredEncryption): void {
+    if (stored.generation === this.current.generation) return;
+    this.setStored(stored);
+    this.followed$.next();
+  }
+
   /** Holds a key (already checked against its key check) for this session. */
   load(kid: string, key: CryptoKey): void {
     this.keys.set(kid, key);
@@ -92,11 +111,24 @@ export class KeyRing {
     return this.keys.get(kid);
   }
 
-  /** The key new values are encrypted with, `null` when they are stored in the clear. */
+  /**
+   * The key new values are encrypted with, `null` when they are stored in the clear. Throws the
+   * locked error when encryption is on and that key is not held: never write in the clear then.
+   */
   sealingKey(): { kid: string; key: CryptoKey } | null {
     const kid = this.current.target;
-    const key = kid === null ? undefined : this.keys.get(kid);
-    return kid !== null && key ? { kid, key } : null;
+    if (kid === null) return null;
+    const key = this.keys.get(kid);
+    if (!key) throw this.lockedError();
+    return { kid, key };
+  }
+
+  /**
+   * Whether a value stored in the clear is out of place: encryption is on and no rewrite is
+   * under way, so every value was sealed; a clear one was put there from outside the kit.
+   */
+  get clearValuesForbidden(): boolean {
+    return this.current.target !== null && this.current.rewrite === null;
   }
 
   /** Key checks of needed keys not held. */

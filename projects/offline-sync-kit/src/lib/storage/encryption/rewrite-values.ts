@@ -5,11 +5,13 @@ import { SealedTableName } from './sealed-row';
 /** The sealed tables in the order a rewrite goes through them. */
 export const REWRITE_ORDER: readonly SealedTableName[] = ['records', 'outbox', 'conflicts'];
 
-/** Where every rewrite starts. */
-export const REWRITE_START: RewriteProgress = {
-  table: REWRITE_ORDER[0] as SealedTableName,
-  after: null,
-};
+/**
+ * Where every rewrite starts.
+ *
+ * @example
+ * await save({ ...stored, target: null, rewrite: REWRITE_START });
+ */
+export const REWRITE_START: RewriteProgress = { table: 'records', after: null };
 
 /**
  * Re-encrypts the next `chunk` rows of a rewrite with the ring's current setting and stores the
@@ -18,19 +20,21 @@ export const REWRITE_START: RewriteProgress = {
  * after the last chunk that committed. Rows read through the encryption middleware come back
  * decrypted and are sealed again on the way in; a row that cannot be decrypted is left as it is
  * (and reported by the middleware). Returns the stored state after the chunk; `rewrite: null`
- * once every table is done, with the keys no value uses any more dropped.
+ * once every table is done, with the keys no value uses any more dropped. Returns `null`, writing
+ * nothing, when the stored state is no longer `expected` (another tab changed it).
  *
  * @example
  * let state = stored;
- * while (state.rewrite) state = await db.transaction('rw', [state.rewrite.table, 'meta'], () => rewriteChunk(db, state, 200));
+ * while (state?.rewrite) state = await db.transaction('rw', [state.rewrite.table, 'meta'], (tx) => rewriteChunk(boundTo(db, tx), state, 200));
  */
 export async function rewriteChunk(
   db: SyncDatabase,
-  stored: StoredEncryption,
+  expected: StoredEncryption,
   chunk: number
-): Promise<StoredEncryption> {
-  const progress = stored.rewrite;
-  if (!progress) return stored;
+): Promise<StoredEncryption | null> {
+  const current = (await db.meta.get(ENCRYPTION_META_KEY))?.value as StoredEncryption | undefined;
+  const progress = expected.rewrite;
+  if (!progress || current?.generation !== expected.generation) return null;
   const table = db.table(progress.table);
   const range =
     progress.after === null ? table.orderBy(':id') : table.where(':id').above(progress.after);
@@ -40,13 +44,12 @@ export async function rewriteChunk(
   if (readable.length > 0) await table.bulkPut(readable);
   const next =
     keys.length < chunk ? nextTable(progress.table) : { ...progress, after: keys[keys.length - 1] };
-  const after: StoredEncryption = next
-    ? { ...stored, rewrite: next }
-    : {
-        keys: stored.keys.filter((check) => check.kid === stored.target),
-        target: stored.target,
-        rewrite: null,
-      };
+  const after: StoredEncryption = {
+    keys: next ? expected.keys : expected.keys.filter((check) => check.kid === expected.target),
+    target: expected.target,
+    rewrite: next,
+    generation: expected.generation + 1,
+  };
   await db.meta.put({ key: ENCRYPTION_META_KEY, value: after });
   return after;
 }

@@ -1,4 +1,5 @@
 import { CorruptValueError } from '../../model/encryption-errors';
+import { OfflineSyncError } from '../../model/sync-error';
 import { isSealedBytes, openBytes, sealBytes } from './aes-gcm';
 import { decodeValue, encodeValue } from './value-codec';
 
@@ -8,7 +9,8 @@ export type SealedTableName = 'records' | 'outbox' | 'conflicts';
 /**
  * Per table: the fields kept in the clear (the primary key and the indexed fields, so queries
  * keep working) and those among them bound to the ciphertext as additional authenticated data,
- * so a value moved to another row, or a row whose identity was edited, fails to decrypt.
+ * so a value moved to another row, or a row whose clear fields were edited, fails to decrypt.
+ * The outbox's `seq` cannot be bound: IndexedDB assigns it after the value is sealed.
  */
 interface SealedTableSpec {
   readonly clear: readonly string[];
@@ -37,10 +39,10 @@ const byId = (row: Row) => ({ modelType: str(row['modelType']), recordId: str(ro
  * SEALED_TABLES.records.clear; // ['modelType', 'id', 'idx']
  */
 export const SEALED_TABLES: Readonly<Record<SealedTableName, SealedTableSpec>> = {
-  records: { clear: ['modelType', 'id', 'idx'], bound: ['modelType', 'id'], recordOf: byId },
+  records: { clear: ['modelType', 'id', 'idx'], bound: ['modelType', 'id', 'idx'], recordOf: byId },
   outbox: {
     clear: ['seq', 'mutationId', 'modelType', 'recordId', 'status'],
-    bound: ['mutationId', 'modelType', 'recordId'],
+    bound: ['mutationId', 'modelType', 'recordId', 'status'],
     recordOf: (row) => ({ modelType: str(row['modelType']), recordId: str(row['recordId']) }),
   },
   conflicts: { clear: ['modelType', 'id'], bound: ['modelType', 'id'], recordOf: byId },
@@ -75,8 +77,55 @@ export async function sealRow(
     if (clear.includes(field)) kept[field] = value;
     else hidden[field] = value;
   }
-  kept[SEALED_FIELD] = await sealBytes(key, kid, aadOf(table, row), encodeValue(hidden));
+  kept[SEALED_FIELD] = await sealBytes(
+    key,
+    kid,
+    aadOf(table, row),
+    encodeOrExplain(table, row, hidden)
+  );
   return kept;
+}
+
+/**
+ * Whether a stored row is sealed (rather than stored in the clear).
+ *
+ * @example
+ * if (rows.some(isSealed)) await decryptAll(rows);
+ */
+export function isSealed(stored: unknown): boolean {
+  return typeof stored === 'object' && stored !== null && SEALED_FIELD in stored;
+}
+
+/**
+ * The error for a row that must not be read: stored in the clear where only sealed rows belong,
+ * or sealed where it cannot be opened.
+ *
+ * @example
+ * ring.reportCorrupt(corruptRow('outbox', row));
+ */
+export function corruptRow(
+  table: SealedTableName,
+  stored: Row,
+  cause?: unknown
+): CorruptValueError {
+  const { modelType, recordId } = SEALED_TABLES[table].recordOf(stored);
+  return new CorruptValueError(table, modelType, recordId, cause);
+}
+
+function encodeOrExplain(table: SealedTableName, row: Row, hidden: Row): Uint8Array {
+  try {
+    return encodeValue(hidden);
+  } catch (cause) {
+    const { modelType, recordId } = SEALED_TABLES[table].recordOf(row);
+    const what = `${modelType ?? 'a'} ${recordId === undefined ? 'value' : `"${recordId}"`}`;
+    throw new OfflineSyncError(
+      'storage',
+      `The ${what} (${table}) holds a value that cannot be stored encrypted ` +
+        `(${cause instanceof Error ? cause.message : String(cause)}): only JSON data and dates can. ` +
+        `Give the entity a \`serialize\` function that turns it into plain data; nothing was written.`,
+      { modelType, recordId, cause }
+    );
+  }
 }
 
 /**
@@ -102,8 +151,7 @@ export async function openRow(
     delete row[SEALED_FIELD];
     return row;
   } catch (cause) {
-    const { modelType, recordId } = SEALED_TABLES[table].recordOf(stored);
-    throw new CorruptValueError(table, modelType, recordId, cause);
+    throw corruptRow(table, stored, cause);
   }
 }
 

@@ -9,9 +9,10 @@ import { OfflineSyncError } from '../../model/sync-error';
 import { toStorageError } from '../storage-errors';
 import { SyncDatabase } from '../sync-database';
 import { boundTo } from '../bound-tables';
-import { newDerivation, toCryptoKey, toEncryptionOptions } from './encryption-key';
+import { toEncryptionOptions } from './encryption-key';
 import { encryptionMiddleware } from './encryption-middleware';
-import { createKeyCheck, KeyCheck, matchesKeyCheck } from './key-check';
+import { underCrossTabLock } from './cross-tab-lock';
+import { findKey, newKey } from './key-matching';
 import {
   ENCRYPTION_META_KEY,
   KeyRing,
@@ -35,11 +36,15 @@ export interface EncryptionStatus {
 /** Rows re-encrypted per transaction: small enough that the app's own writes are not held up. */
 const REWRITE_CHUNK = 250;
 
+/** The stored state without its generation, as an operation asks for it. */
+type StateChange = Omit<StoredEncryption, 'generation'>;
+
 /**
  * Encryption at rest for one database: turns it on, off, or to another key, each time rewriting
  * every stored value in resumable chunks, and unlocks an encrypted database with the key the app
- * gives. Calls run one after another; each resolves once every value is stored as asked.
- * The keys live in memory only ({@link KeyRing}); `meta` keeps key checks and progress.
+ * gives. Operations run one at a time, across tabs too (a Web Lock); each resolves once every
+ * value is stored as asked. The keys live in memory only ({@link KeyRing}); `meta` keeps key
+ * checks and progress.
  *
  * @example
  * const encryption = new StorageEncryption({ passphrase: 'p4ss' });
@@ -64,7 +69,14 @@ export class StorageEncryption {
   private attaching = false;
 
   /** `initial`: the secret from `withEncryption()`, applied when the database is attached. */
-  constructor(private readonly initial: EncryptionOptions | null = null) {}
+  constructor(private readonly initial: EncryptionOptions | null = null) {
+    // A transaction found another tab's change in `meta` and followed it.
+    this.ring.followed$.subscribe(() => {
+      const wasLocked = this.status$.value.state === 'locked';
+      this.announce();
+      if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
+    });
+  }
 
   /**
    * Reads the database's encryption state and applies the initial secret. A wrong or missing key
@@ -86,21 +98,6 @@ export class StorageEncryption {
     if (!this.ring.locked && this.ring.stored.rewrite) void this.resume().catch(() => undefined);
   }
 
-  private async applyInitialKey(): Promise<void> {
-    await this.reload();
-    if (this.initial) {
-      const initial = this.initial;
-      // Waited for only until the key is in place; the rewrite, if any, runs below.
-      try {
-        await this.enqueue(() => this.enableWith(initial, false));
-      } catch (error) {
-        this.fail(error);
-      }
-    } else if (this.ring.locked) {
-      this.fail(this.ring.lockedError());
-    }
-  }
-
   /** Whether values are, or are being, encrypted. */
   get enabled(): boolean {
     return this.ring.stored.target !== null;
@@ -120,14 +117,12 @@ export class StorageEncryption {
     const options = secret === undefined ? null : toEncryptionOptions(secret);
     return this.enqueue(async () => {
       await this.reload();
-      if (options) await this.unlockWith(options, true);
+      if (options) await this.unlockWith(options);
       if (this.ring.locked) throw this.ring.lockedError();
       const stored = this.ring.stored;
-      if (stored.target !== null || stored.rewrite) {
-        if (stored.target !== null)
-          await this.save({ ...stored, target: null, rewrite: REWRITE_START });
-        await this.rewrite();
-      }
+      if (stored.target !== null)
+        await this.save({ ...stored, target: null, rewrite: REWRITE_START });
+      await this.rewrite();
     });
   }
 
@@ -136,7 +131,7 @@ export class StorageEncryption {
     const options = toEncryptionOptions(secret);
     return this.enqueue(async () => {
       await this.reload();
-      const found = await this.unlockWith(options, false);
+      const found = await this.unlockWith(options, { strict: false });
       if (this.ring.locked) throw this.ring.lockedError();
       const stored = this.ring.stored;
       if (stored.target === null) {
@@ -146,10 +141,7 @@ export class StorageEncryption {
             'with enableEncryption(key).'
         );
       }
-      const kid = found ?? (await this.addKey(options));
-      if (kid !== stored.target) {
-        await this.save({ ...this.ring.stored, target: kid, rewrite: REWRITE_START });
-      }
+      if (found !== stored.target) await this.switchTo(options, found);
       await this.rewrite();
     });
   }
@@ -159,34 +151,67 @@ export class StorageEncryption {
     this.channel?.close();
   }
 
+  private async applyInitialKey(): Promise<void> {
+    await this.reload();
+    const initial = this.initial;
+    if (!initial) {
+      if (this.ring.locked) this.fail(this.ring.lockedError());
+      return;
+    }
+    // The usual start: the database is encrypted with this key. Unlocking changes nothing
+    // stored, so it needs no cross-tab lock (another tab's long rewrite would hold it).
+    const found = await findKey(initial, this.ring.stored.keys);
+    if (found) this.ring.load(found.kid, found.key);
+    if (found && this.ring.stored.target !== null && !this.ring.locked) return;
+    try {
+      await this.enqueue(() => this.enableWith(initial, false));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
   private async enableWith(options: EncryptionOptions, rewriteNow: boolean): Promise<void> {
     await this.reload();
-    const found = await this.unlockWith(options, true);
+    const found = await this.unlockWith(options);
     if (this.ring.locked) throw this.ring.lockedError();
-    const stored = this.ring.stored;
-    if (stored.target !== null) {
+    if (this.ring.stored.target === null) {
+      await this.switchTo(options, found);
+    } else if (found === null) {
       // Already on: a known key only unlocks (and resumes an interrupted key change towards its
       // new key); an unknown one is not silently taken as a new key.
-      if (found === null) {
-        throw new EncryptionKeyError(
-          'enableEncryption(): encryption is already on with another key. To use this one, ' +
-            'call changeEncryptionKey(newKey); nothing was changed.'
-        );
-      }
-    } else {
-      const kid = found ?? (await this.addKey(options));
-      await this.save({ ...this.ring.stored, target: kid, rewrite: REWRITE_START });
+      throw new EncryptionKeyError(
+        'enableEncryption(): encryption is already on with another key. To use this one, call ' +
+          'changeEncryptionKey(newKey); nothing was changed.'
+      );
     }
     if (rewriteNow) await this.rewrite();
   }
 
   /**
-   * Holds the key of `options` if it matches a stored key check; returns its id, or `null` when
-   * it matches none. With `strict`, a key that matches none while the database is locked is a
-   * wrong key: `EncryptionKeyError`.
+   * Makes `found` (a stored key's id), or else a new key from `options`, the one new values are
+   * encrypted with, and starts the rewrite: one write of `meta`, so the new key check never exists
+   * without the target that uses it.
    */
-  private async unlockWith(options: EncryptionOptions, strict: boolean): Promise<string | null> {
-    const found = await this.match(options);
+  private async switchTo(options: EncryptionOptions, found: string | null): Promise<void> {
+    const stored = this.ring.stored;
+    if (found !== null) {
+      await this.save({ ...stored, target: found, rewrite: REWRITE_START });
+      return;
+    }
+    const { check, key } = await newKey(options);
+    this.ring.load(check.kid, key);
+    await this.save({ keys: [...stored.keys, check], target: check.kid, rewrite: REWRITE_START });
+  }
+
+  /**
+   * Holds the key of `options` if it opens a stored key check; returns its id, or `null`. Unless
+   * `strict` is false, a key that opens none while the database is locked is a wrong key.
+   */
+  private async unlockWith(
+    options: EncryptionOptions,
+    { strict } = { strict: true }
+  ): Promise<string | null> {
+    const found = await findKey(options, this.ring.stored.keys);
     if (found) {
       this.ring.load(found.kid, found.key);
       this.announce();
@@ -201,42 +226,27 @@ export class StorageEncryption {
     return null;
   }
 
-  private async match(options: EncryptionOptions): Promise<{ kid: string; key: CryptoKey } | null> {
-    const passphrase = 'passphrase' in options && options.passphrase !== undefined;
-    for (const check of this.ring.stored.keys) {
-      if ((check.derivation.kind === 'pbkdf2') !== passphrase) continue;
-      const key = await toCryptoKey(options, check.derivation);
-      if (await matchesKeyCheck(key, check)) return { kid: check.kid, key };
-    }
-    return null;
-  }
-
-  /** Stores a key check for a key used for the first time and holds the key. */
-  private async addKey(options: EncryptionOptions): Promise<string> {
-    const derivation = newDerivation(options);
-    const key = await toCryptoKey(options, derivation);
-    const check: KeyCheck = await createKeyCheck(key, derivation);
-    this.ring.load(check.kid, key);
-    await this.save({ ...this.ring.stored, keys: [...this.ring.stored.keys, check] });
-    return check.kid;
-  }
-
   private resume(): Promise<void> {
-    return this.enqueue(() => this.rewrite());
+    return this.enqueue(async () => {
+      await this.reload();
+      if (!this.ring.locked) await this.rewrite();
+    });
   }
 
   private async rewrite(): Promise<void> {
     const db = this.database();
     try {
-      let stored = this.ring.stored;
-      while (stored.rewrite) {
-        const table = stored.rewrite.table;
-        const current = stored;
-        stored = await db.transaction('rw', [table, 'meta'], (tx) =>
-          rewriteChunk(boundTo(db, tx), current, REWRITE_CHUNK)
+      while (this.ring.stored.rewrite) {
+        const expected = this.ring.stored;
+        const table = expected.rewrite?.table ?? 'records';
+        const after = await db.transaction('rw', [table, 'meta'], (tx) =>
+          rewriteChunk(boundTo(db, tx), expected, REWRITE_CHUNK)
         );
-        this.ring.setStored(stored);
-        this.progress$.next(stored.rewrite);
+        // `null`: another tab changed the state; carry on from what is stored now.
+        if (after) this.ring.setStored(after);
+        else await this.reload();
+        if (this.ring.locked) throw this.ring.lockedError();
+        this.progress$.next(this.ring.stored.rewrite);
       }
       this.announce(true);
     } catch (error) {
@@ -255,9 +265,27 @@ export class StorageEncryption {
     this.announce();
   }
 
-  private async save(stored: StoredEncryption): Promise<void> {
-    await this.database().meta.put({ key: ENCRYPTION_META_KEY, value: stored });
-    this.ring.setStored(stored);
+  /** Stores a new state if `meta` still holds the one this session knows (compare-and-set). */
+  private async save(change: StateChange): Promise<void> {
+    const db = this.database();
+    const known = this.ring.stored.generation;
+    const saved = await db.transaction('rw', ['meta'], async (tx) => {
+      const meta = boundTo(db, tx).meta;
+      const current = (await meta.get(ENCRYPTION_META_KEY))?.value as StoredEncryption | undefined;
+      if ((current?.generation ?? 0) !== known) return null;
+      const next: StoredEncryption = { ...change, generation: known + 1 };
+      await meta.put({ key: ENCRYPTION_META_KEY, value: next });
+      return next;
+    });
+    if (!saved) {
+      await this.reload();
+      throw new OfflineSyncError(
+        'encryption',
+        'Another tab changed the encryption of this database at the same moment; nothing was ' +
+          'changed here. Try again.'
+      );
+    }
+    this.ring.setStored(saved);
     this.announce(true);
   }
 
@@ -274,8 +302,10 @@ export class StorageEncryption {
     if (error instanceof OfflineSyncError) this.failures$.next(error);
   }
 
+  /** Runs operations one at a time here, and under a lock shared with the app's other tabs. */
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(operation, operation);
+    const lockName = `offline-sync-kit:encryption:${this.database().name}`;
+    const run = this.queue.then(() => underCrossTabLock(lockName, operation));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -288,12 +318,15 @@ export class StorageEncryption {
   private listenToOtherTabs(databaseName: string): void {
     if (this.channel || typeof BroadcastChannel === 'undefined') return;
     this.channel = new BroadcastChannel(`offline-sync-kit:encryption:${databaseName}`);
-    // Another tab turned encryption on or off or changed the key: follow it, or lock.
-    this.channel.onmessage = () =>
-      void this.enqueue(async () => {
-        const wasLocked = this.ring.locked;
-        await this.reload();
-        if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
-      }).catch(() => undefined);
+    // Another tab turned encryption on or off or changed the key: show it now (the next
+    // transaction would follow it anyway), locking if this tab lacks the new key.
+    this.channel.onmessage = () => {
+      const wasLocked = this.status$.value.state === 'locked';
+      void this.reload()
+        .then(() => {
+          if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
+        })
+        .catch(() => undefined);
+    };
   }
 }
