@@ -1,4 +1,5 @@
 import {
+  Dexie,
   DBCore,
   DBCoreGetManyRequest,
   DBCoreGetRequest,
@@ -41,6 +42,10 @@ export function encryptionMiddleware(ring: KeyRing): Middleware<DBCore> {
   return {
     stack: 'dbcore',
     name: 'offline-sync-kit encryption',
+    // Below Dexie's own middlewares (lowest is -1), right above IndexedDB: they find their
+    // transaction through Dexie's zone, which a native `await` here would lose; the raw layer
+    // below takes it from the request. Above, hooks and caches see plain values.
+    level: -2,
     create: (down) => {
       // Looked up per transaction: Dexie also builds this stack over a schema without `meta` (a
       // database still being upgraded).
@@ -93,7 +98,7 @@ function sealedTable(
     await follow(trans);
     if (ring.locked) throw ring.lockedError();
   };
-  return {
+  const table: DBCoreTable = {
     ...down,
     async mutate(req: DBCoreMutateRequest) {
       await readable(req.trans);
@@ -139,6 +144,15 @@ function sealedTable(
       }
       return down.openCursor(req);
     },
+  };
+  // Dexie's code above continues with `.then()` on what we return and finds its transaction in
+  // its zone, which a native promise does not carry: hand back Dexie promises.
+  return {
+    ...table,
+    mutate: (req) => Dexie.Promise.resolve(table.mutate(req)),
+    get: (req) => Dexie.Promise.resolve(table.get(req)),
+    getMany: (req) => Dexie.Promise.resolve(table.getMany(req)),
+    query: (req) => Dexie.Promise.resolve(table.query(req)),
   };
 }
 
