@@ -6,28 +6,14 @@ import { defineSyncEntity, SyncEntityDefinition } from '../state/define-sync-ent
 import { OfflineSyncEncryptionActions } from '../state/offline-sync-encryption.actions';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { Todo } from '../../testing-support/test-entities';
-import { eventually, rawDatabase, rejectionOf } from '../../testing-support/test-database';
+import { eventually, rejectionOf } from '../../testing-support/test-database';
+import { rawText } from '../../testing-support/raw-storage';
 import { uniqueCollection } from '../../testing-support/sync-server-under-test';
 import { afterAWhile, Devices, serverRecord } from '../../testing-support/two-devices';
 
 // The minimum PBKDF2 work the kit accepts, to keep the specs quick; apps get 600,000 by default.
 const PASSPHRASE = { passphrase: 'tr41n-t0-b4s3l', iterations: 100_000 };
 const OTHER_PASSPHRASE = { passphrase: 'not-the-one', iterations: 100_000 };
-
-/** Every stored row of a device's database as text (binary as Latin-1), read without the kit. */
-async function storedText(databaseName: string): Promise<string> {
-  const db = await rawDatabase(databaseName);
-  try {
-    const tables = await Promise.all(db.tables.map((table) => table.toArray()));
-    return JSON.stringify(tables, (_key, value: unknown) =>
-      value instanceof ArrayBuffer || value instanceof Uint8Array
-        ? String.fromCharCode(...new Uint8Array(value))
-        : value
-    );
-  } finally {
-    db.close();
-  }
-}
 
 describe('encryption at rest in the running kit, against the reference server', () => {
   let TodoSync: SyncEntityDefinition<Todo>;
@@ -59,8 +45,8 @@ describe('encryption at rest in the running kit, against the reference server', 
     await b.settled();
     await a.settled();
     expect(a.record(todo.id)?.title).toBe('enc-secret oat milk');
-    expect(await storedText(a.databaseName)).not.toContain('enc-secret');
-    expect(await storedText(b.databaseName)).toContain('enc-secret oat milk');
+    expect(await rawText(a.databaseName)).not.toContain('enc-secret');
+    expect(await rawText(b.databaseName)).toContain('enc-secret oat milk');
   });
 
   it('keeps changes made offline through a reload, encrypted, and pushes them when back online', async () => {
@@ -69,7 +55,7 @@ describe('encryption at rest in the running kit, against the reference server', 
     a.offline();
     const todo = await a.sync.saveModel<Todo>('todo', { title: 'enc-offline eggs', done: false });
     await a.sync.updateModel<Todo>('todo', todo.id, { done: true });
-    expect(await storedText(a.databaseName)).not.toContain('enc-offline');
+    expect(await rawText(a.databaseName)).not.toContain('enc-offline');
 
     const states: string[] = [];
     const recordStates = provideEnvironmentInitializer(() =>
@@ -97,7 +83,7 @@ describe('encryption at rest in the running kit, against the reference server', 
     a.offline();
     const todo = await a.sync.saveModel<Todo>('todo', { title: 'enc-kept bread', done: false });
     a.app.destroy();
-    const before = await storedText(a.databaseName);
+    const before = await rawText(a.databaseName);
 
     const failures: string[] = [];
     const recordFailures = provideEnvironmentInitializer(() =>
@@ -132,7 +118,7 @@ describe('encryption at rest in the running kit, against the reference server', 
     expect(await rejectionOf(locked.sync.enableEncryption(OTHER_PASSPHRASE))).toEqual(
       jasmine.any(EncryptionKeyError)
     );
-    expect(await storedText(a.databaseName)).toBe(before);
+    expect(await rawText(a.databaseName)).toBe(before);
 
     await locked.sync.enableEncryption(PASSPHRASE);
     await locked.sync.whenHydrated();
@@ -155,13 +141,13 @@ describe('encryption at rest in the running kit, against the reference server', 
     expect(a.sync.encryptionState()).toBe('off');
     await a.sync.enableEncryption('first passphrase, default iterations');
     expect(a.sync.isEncryptionEnabled()).toBeTrue();
-    expect(await storedText(a.databaseName)).not.toContain('enc-rt');
+    expect(await rawText(a.databaseName)).not.toContain('enc-rt');
     await a.sync.disableEncryption();
     expect(a.sync.encryptionState()).toBe('off');
-    expect(await storedText(a.databaseName)).toContain('enc-rt two');
+    expect(await rawText(a.databaseName)).toContain('enc-rt two');
     await a.sync.enableEncryption(PASSPHRASE);
     await a.sync.changeEncryptionKey(OTHER_PASSPHRASE);
-    expect(await storedText(a.databaseName)).not.toContain('enc-rt');
+    expect(await rawText(a.databaseName)).not.toContain('enc-rt');
     await a.settled();
     for (const todo of todos) {
       expect(await serverRecord(endpoint, todo.id)).toEqual(
@@ -187,7 +173,7 @@ describe('encryption at rest in the running kit, against the reference server', 
     a.online();
     await a.sync.syncAll();
     await eventually(() => a.sync.conflicts().length === 1, 'the conflict on A');
-    expect(await storedText(a.databaseName)).not.toContain('enc-conflict');
+    expect(await rawText(a.databaseName)).not.toContain('enc-conflict');
 
     const reloaded = await a.reload({ encryption: PASSPHRASE });
     expect(reloaded.sync.conflicts()[0]?.local).toEqual(

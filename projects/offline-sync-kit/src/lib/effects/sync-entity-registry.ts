@@ -133,7 +133,7 @@ export class SyncEntityRegistry {
     return true;
   }
 
-  private async hydrate(def: AnyDefinition): Promise<void> {
+  private async hydrate(def: AnyDefinition, retry = true): Promise<void> {
     try {
       const rows = await this.storage.hydrate(def.modelType);
       const metas: Record<string, SyncMeta> = {};
@@ -148,17 +148,20 @@ export class SyncEntityRegistry {
         })
       );
     } catch (error) {
-      const info =
-        isOfflineSyncError(error) && error.kind === 'encryption'
-          ? { ...error.toInfo(), modelType: def.modelType }
-          : {
-              kind: 'storage' as const,
-              modelType: def.modelType,
-              message:
-                `The ${def.modelType} records stored on this device could not be loaded ` +
-                `(${error instanceof Error ? error.message : String(error)}). Nothing in the database ` +
-                `was changed; check the type's \`deserialize\` function, or reload if the database was busy.`,
-            };
+      const keyError = isOfflineSyncError(error) && error.kind === 'encryption';
+      // Refused while locked, but the key came meanwhile (after `retryFailedHydration` looked).
+      if (keyError && retry && !this.storage.encryption.ring.locked)
+        return this.hydrate(def, false);
+      const info = keyError
+        ? { ...error.toInfo(), modelType: def.modelType }
+        : {
+            kind: 'storage' as const,
+            modelType: def.modelType,
+            message:
+              `The ${def.modelType} records stored on this device could not be loaded ` +
+              `(${error instanceof Error ? error.message : String(error)}). Nothing in the database ` +
+              `was changed; check the type's \`deserialize\` function, or reload if the database was busy.`,
+          };
       this.store.dispatch(
         OfflineSyncStorageActions.hydrationFailed({ modelType: def.modelType, error: info })
       );

@@ -36,6 +36,10 @@ export async function takePushBatch(
     const seqs = await db.outbox.where('seq').above(after).limit(READ_CHUNK).primaryKeys();
     const chunk = await db.outbox.bulkGet(seqs);
     after = seqs[seqs.length - 1] ?? after;
+    const unreadable = seqs.filter((_, i) => chunk[i] === undefined);
+    // An entry that cannot be decrypted (reported as corrupt) still holds back its record's
+    // later changes: sending them without it would apply them out of order.
+    for (const key of await recordsOf(db, unreadable)) blocked.add(key);
     for (const entry of chunk) {
       if (full()) break;
       if (!entry) continue;
@@ -56,4 +60,16 @@ export async function takePushBatch(
   const marked = batch.map((entry): StoredMutation => ({ ...entry, status: 'sending' }));
   await db.outbox.bulkPut(marked.filter((entry, i) => batch[i]?.status !== 'sending'));
   return marked;
+}
+
+/** The records (as `recordKey`s) of outbox entries, from the clear `[modelType+recordId]` index. */
+async function recordsOf(db: SyncDatabase, seqs: readonly number[]): Promise<string[]> {
+  if (seqs.length === 0) return [];
+  const wanted = new Set(seqs);
+  const keys: string[] = [];
+  await db.outbox.orderBy('[modelType+recordId]').eachKey((key, cursor) => {
+    const [modelType, recordId] = key as [string, string];
+    if (wanted.has(cursor.primaryKey as number)) keys.push(recordKey(modelType, recordId));
+  });
+  return keys;
 }

@@ -54,6 +54,11 @@ describe('encryption keys', () => {
     expect(await toCryptoKey({ key: new Uint8Array(32) }, { kind: 'raw' })).toEqual(
       jasmine.objectContaining({ extractable: false })
     );
+    const extractable = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, [
+      'encrypt',
+      'decrypt',
+    ]);
+    expect((await toCryptoKey({ key: extractable }, { kind: 'raw' })).extractable).toBeFalse();
     const iv = new Uint8Array(12);
     const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new Uint8Array([7]));
     const again = await toCryptoKey(options, derivation);

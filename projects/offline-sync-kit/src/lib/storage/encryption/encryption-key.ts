@@ -68,9 +68,10 @@ export function toEncryptionOptions(secret: EncryptionSecret): EncryptionOptions
 }
 
 /**
- * The AES-GCM key for a secret: a given `CryptoKey` as it is, raw bytes imported, a passphrase
- * stretched with PBKDF2-SHA-256 over `derivation`'s salt. Imported and derived keys are
- * non-extractable: no script can read them back, the kit included.
+ * The AES-GCM key for a secret: a given non-extractable `CryptoKey` as it is, raw bytes (or an
+ * extractable key's bytes) imported, a passphrase stretched with PBKDF2-SHA-256 over
+ * `derivation`'s salt. The key returned is always non-extractable: no script can read it back,
+ * the kit included.
  *
  * @example
  * const key = await toCryptoKey({ passphrase: 'p4ss', iterations: 600_000 }, { kind: 'pbkdf2', salt, iterations: 600_000 });
@@ -106,7 +107,11 @@ export async function toCryptoKey(
   if (key instanceof Uint8Array) {
     return crypto.subtle.importKey('raw', key as BufferSource, 'AES-GCM', false, usages);
   }
-  return key;
+  if (!key.extractable) return key;
+  // The kit holds only keys no script can read back: an extractable one is copied into one that
+  // is not (the app's own copy stays as it is).
+  const raw = await crypto.subtle.exportKey('raw', key);
+  return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, usages);
 }
 
 /**

@@ -29,8 +29,27 @@ describe('encodeValue / decodeValue', () => {
     expect(roundTrip({ a: 1, b: undefined })).toEqual({ a: 1 });
   });
 
+  it('keeps what JSON alone would change: -0, undefined array items, invalid dates', () => {
+    const back = roundTrip({ zero: -0, list: [1, undefined, null], bad: new Date(NaN) }) as {
+      zero: number;
+      list: unknown[];
+      bad: Date;
+    };
+    expect(Object.is(back.zero, -0)).toBeTrue();
+    expect(back.list).toEqual([1, undefined, null]);
+    expect(back.bad).toEqual(jasmine.any(Date));
+    expect(Number.isNaN(back.bad.getTime())).toBeTrue();
+  });
+
   it('refuses what it cannot keep with a DataCloneError, as IndexedDB does', () => {
-    for (const bad of [() => 1, Symbol('s'), 10n, new Map(), new Set([1]), new Uint8Array(2)]) {
+    class Money {
+      constructor(readonly at = new Date(0)) {}
+      toJSON() {
+        return '5c';
+      }
+    }
+    const unstorable = [() => 1, Symbol('s'), 10n, new Map(), new Set([1]), new Uint8Array(2)];
+    for (const bad of [...unstorable, new Money()]) {
       let thrown: unknown = null;
       try {
         encodeValue({ nested: { bad } });

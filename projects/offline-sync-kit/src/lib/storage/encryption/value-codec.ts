@@ -1,10 +1,11 @@
 /**
  * Turns the sealed part of a stored row into bytes and back. JSON, plus what IndexedDB would have
- * kept and JSON would lose: `Date` objects and non-finite numbers travel with a list of where they
- * were, so no user value can be mistaken for one. A value IndexedDB could not store either (a
- * function, a symbol) or that JSON would mangle (a `Map`, `Set`, `BigInt`, binary data) is refused
- * with a `DataCloneError`, as IndexedDB refuses it without encryption. Properties holding
- * `undefined` are dropped, which reads back the same.
+ * kept and JSON would lose: dates (invalid ones too), `NaN`, `±Infinity`, `-0` and `undefined`
+ * array items travel with a list of where they were, so no user value can be mistaken for one. A
+ * value IndexedDB could not store either (a function, a symbol) or that JSON would mangle (a
+ * `Map`, `Set`, `BigInt`, binary data, an object with its own `toJSON`) is refused with a
+ * `DataCloneError`, as IndexedDB refuses what it cannot store. Properties holding `undefined` are
+ * dropped, which reads back the same.
  *
  * @example
  * decodeValue(encodeValue({ due: new Date(0) })); // { due: Date(0) }
@@ -27,21 +28,23 @@ export function decodeValue(bytes: Uint8Array): unknown {
   for (const [path, kind, time] of special) {
     const holder = path.slice(0, -1).reduce<any>((node, key) => node[key], value); // eslint-disable-line @typescript-eslint/no-explicit-any
     holder[path[path.length - 1] as string | number] =
-      kind === 'date' ? new Date(time as number) : NON_FINITE[kind];
+      kind === 'date' ? new Date(time ?? NaN) : SPECIAL_NUMBERS[kind];
   }
   return value;
 }
 
 /** Keys from the root to a value (the root itself is a row, never special). */
 type ValuePath = (string | number)[];
-type SpecialKind = 'date' | 'nan' | 'inf' | '-inf';
-/** Where a special value was, its kind and, for a date, its time. */
+type SpecialKind = 'date' | 'nan' | 'inf' | '-inf' | '-0' | 'undefined';
+/** Where a special value was, its kind and, for a valid date, its time. */
 type SpecialValue = [ValuePath, SpecialKind, number?];
 
-const NON_FINITE: Record<Exclude<SpecialKind, 'date'>, number> = {
+const SPECIAL_NUMBERS: Record<Exclude<SpecialKind, 'date'>, number | undefined> = {
   nan: NaN,
   inf: Infinity,
   '-inf': -Infinity,
+  '-0': -0,
+  undefined: undefined,
 };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -49,8 +52,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 function inspect(value: unknown, path: ValuePath, out: SpecialValue[]): void {
   switch (typeof value) {
     case 'number':
-      if (!Number.isFinite(value))
-        out.push([path, Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf']);
+      if (Object.is(value, -0)) out.push([path, '-0']);
+      else if (!Number.isFinite(value)) out.push([path, nonFinite(value)]);
       return;
     case 'function':
     case 'symbol':
@@ -59,9 +62,14 @@ function inspect(value: unknown, path: ValuePath, out: SpecialValue[]): void {
     case 'object':
       if (value === null) return;
       if (value instanceof Date) {
-        out.push([path, 'date', value.getTime()]);
+        const time = value.getTime();
+        out.push(Number.isNaN(time) ? [path, 'date'] : [path, 'date', time]);
       } else if (Array.isArray(value)) {
-        value.forEach((item, i) => inspect(item, [...path, i], out));
+        value.forEach((item, i) => {
+          // JSON writes `null` for an `undefined` item (or a hole); IndexedDB keeps it.
+          if (item === undefined) out.push([[...path, i], 'undefined']);
+          else inspect(item, [...path, i], out);
+        });
       } else if (isPlainData(value)) {
         for (const [key, item] of Object.entries(value)) inspect(item, [...path, key], out);
       } else {
@@ -70,9 +78,18 @@ function inspect(value: unknown, path: ValuePath, out: SpecialValue[]): void {
   }
 }
 
-/** Objects JSON keeps whole: plain objects and instances of plain classes. */
+function nonFinite(value: number): SpecialKind {
+  if (Number.isNaN(value)) return 'nan';
+  return value > 0 ? 'inf' : '-inf';
+}
+
+/**
+ * Objects JSON keeps whole: plain objects and instances of plain classes, but not one with its
+ * own `toJSON` (JSON would write what that returns, not what the object holds).
+ */
 function isPlainData(value: object): boolean {
   return !(
+    typeof (value as { toJSON?: unknown }).toJSON === 'function' ||
     value instanceof Map ||
     value instanceof Set ||
     value instanceof ArrayBuffer ||
