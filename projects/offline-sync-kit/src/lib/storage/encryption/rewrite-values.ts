@@ -1,5 +1,10 @@
 import { SyncDatabase } from '../sync-database';
-import { ENCRYPTION_META_KEY, RewriteProgress, StoredEncryption } from './key-ring';
+import { boundTo } from '../bound-tables';
+import { ENCRYPTION_META_KEY, KeyRing, RewriteProgress, StoredEncryption } from './key-ring';
+import { readStoredEncryption } from './stored-encryption';
+
+/** Rows re-encrypted per transaction: small enough that the app's own writes are not held up. */
+const REWRITE_CHUNK = 250;
 import { SealedTableName } from './sealed-row';
 
 /** The sealed tables in the order a rewrite goes through them. */
@@ -52,6 +57,32 @@ export async function rewriteChunk(
   };
   await db.meta.put({ key: ENCRYPTION_META_KEY, value: after });
   return after;
+}
+
+/**
+ * Runs the ring's pending rewrite to its end, chunk by chunk (see {@link rewriteChunk}), keeping
+ * the ring on the stored state; `onChunk` hears where it stands after each committed chunk.
+ * Throws the locked error if a key it needs is gone (another tab changed the key meanwhile).
+ *
+ * @example
+ * await rewriteAll(db, ring, (progress) => console.log(progress?.table));
+ */
+export async function rewriteAll(
+  db: SyncDatabase,
+  ring: KeyRing,
+  onChunk: (progress: RewriteProgress | null) => void
+): Promise<void> {
+  while (ring.stored.rewrite) {
+    const expected = ring.stored;
+    const table = expected.rewrite?.table ?? 'records';
+    const after = await db.transaction('rw', [table, 'meta'], (tx) =>
+      rewriteChunk(boundTo(db, tx), expected, REWRITE_CHUNK)
+    );
+    // `null`: another tab changed the state; carry on from what is stored now.
+    ring.setStored(after ?? (await readStoredEncryption(db)));
+    if (ring.locked) throw ring.lockedError();
+    onChunk(ring.stored.rewrite);
+  }
 }
 
 function nextTable(table: SealedTableName): RewriteProgress | null {

@@ -8,19 +8,13 @@ import {
 import { OfflineSyncError } from '../../model/sync-error';
 import { toStorageError } from '../storage-errors';
 import { SyncDatabase } from '../sync-database';
-import { boundTo } from '../bound-tables';
 import { toEncryptionOptions } from './encryption-key';
 import { encryptionMiddleware } from './encryption-middleware';
-import { underCrossTabLock } from './cross-tab-lock';
+import { OtherTabs, underCrossTabLock } from './other-tabs';
+import { compareAndSetEncryption, readStoredEncryption } from './stored-encryption';
 import { findKey, newKey } from './key-matching';
-import {
-  ENCRYPTION_META_KEY,
-  KeyRing,
-  NO_ENCRYPTION,
-  RewriteProgress,
-  StoredEncryption,
-} from './key-ring';
-import { REWRITE_START, rewriteChunk } from './rewrite-values';
+import { KeyRing, RewriteProgress, StoredEncryption } from './key-ring';
+import { REWRITE_START, rewriteAll } from './rewrite-values';
 
 /**
  * Where encryption stands, and whether values are (or are being) encrypted.
@@ -32,9 +26,6 @@ export interface EncryptionStatus {
   readonly state: EncryptionState;
   readonly enabled: boolean;
 }
-
-/** Rows re-encrypted per transaction: small enough that the app's own writes are not held up. */
-const REWRITE_CHUNK = 250;
 
 /** The stored state without its generation, as an operation asks for it. */
 type StateChange = Omit<StoredEncryption, 'generation'>;
@@ -65,7 +56,7 @@ export class StorageEncryption {
   readonly failures$ = new Subject<OfflineSyncError>();
   private db: SyncDatabase | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private channel: BroadcastChannel | null = null;
+  private otherTabs: OtherTabs | null = null;
   private attaching = false;
 
   /** `initial`: the secret from `withEncryption()`, applied when the database is attached. */
@@ -148,7 +139,7 @@ export class StorageEncryption {
 
   /** Stops listening to other tabs (the app is being destroyed). */
   close(): void {
-    this.channel?.close();
+    this.otherTabs?.close();
   }
 
   private async applyInitialKey(): Promise<void> {
@@ -236,18 +227,7 @@ export class StorageEncryption {
   private async rewrite(): Promise<void> {
     const db = this.database();
     try {
-      while (this.ring.stored.rewrite) {
-        const expected = this.ring.stored;
-        const table = expected.rewrite?.table ?? 'records';
-        const after = await db.transaction('rw', [table, 'meta'], (tx) =>
-          rewriteChunk(boundTo(db, tx), expected, REWRITE_CHUNK)
-        );
-        // `null`: another tab changed the state; carry on from what is stored now.
-        if (after) this.ring.setStored(after);
-        else await this.reload();
-        if (this.ring.locked) throw this.ring.lockedError();
-        this.progress$.next(this.ring.stored.rewrite);
-      }
+      await rewriteAll(db, this.ring, (progress) => this.progress$.next(progress));
       this.announce(true);
     } catch (error) {
       const failure = toStorageError(error, {
@@ -260,23 +240,17 @@ export class StorageEncryption {
   }
 
   private async reload(): Promise<void> {
-    const entry = await this.database().meta.get(ENCRYPTION_META_KEY);
-    this.ring.setStored((entry?.value as StoredEncryption | undefined) ?? NO_ENCRYPTION);
+    this.ring.setStored(await readStoredEncryption(this.database()));
     this.announce();
   }
 
   /** Stores a new state if `meta` still holds the one this session knows (compare-and-set). */
   private async save(change: StateChange): Promise<void> {
-    const db = this.database();
-    const known = this.ring.stored.generation;
-    const saved = await db.transaction('rw', ['meta'], async (tx) => {
-      const meta = boundTo(db, tx).meta;
-      const current = (await meta.get(ENCRYPTION_META_KEY))?.value as StoredEncryption | undefined;
-      if ((current?.generation ?? 0) !== known) return null;
-      const next: StoredEncryption = { ...change, generation: known + 1 };
-      await meta.put({ key: ENCRYPTION_META_KEY, value: next });
-      return next;
-    });
+    const saved = await compareAndSetEncryption(
+      this.database(),
+      this.ring.stored.generation,
+      change
+    );
     if (!saved) {
       await this.reload();
       throw new OfflineSyncError(
@@ -291,7 +265,7 @@ export class StorageEncryption {
 
   /** Publishes the state; `broadcast` also tells this app's other tabs to read it again. */
   private announce(broadcast = false): void {
-    if (broadcast) this.channel?.postMessage('changed');
+    if (broadcast) this.otherTabs?.tell();
     if (this.attaching) return;
     const status: EncryptionStatus = { state: this.ring.state, enabled: this.enabled };
     const last = this.status$.value;
@@ -315,18 +289,16 @@ export class StorageEncryption {
     return this.db;
   }
 
+  /** Another tab turned encryption on or off or changed the key: show it now, locking if the
+   * key is not held here (the next transaction would follow it anyway). */
   private listenToOtherTabs(databaseName: string): void {
-    if (this.channel || typeof BroadcastChannel === 'undefined') return;
-    this.channel = new BroadcastChannel(`offline-sync-kit:encryption:${databaseName}`);
-    // Another tab turned encryption on or off or changed the key: show it now (the next
-    // transaction would follow it anyway), locking if this tab lacks the new key.
-    this.channel.onmessage = () => {
+    this.otherTabs ??= new OtherTabs(databaseName, () => {
       const wasLocked = this.status$.value.state === 'locked';
       void this.reload()
         .then(() => {
           if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
         })
         .catch(() => undefined);
-    };
+    });
   }
 }

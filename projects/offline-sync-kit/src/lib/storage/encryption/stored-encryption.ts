@@ -1,0 +1,37 @@
+import { SyncDatabase } from '../sync-database';
+import { ENCRYPTION_META_KEY, NO_ENCRYPTION, StoredEncryption } from './key-ring';
+
+/**
+ * The database's encryption state (the `meta` entry `encryption`); {@link NO_ENCRYPTION} when it
+ * never had any. Works inside a transaction (pass the bound database) or outside.
+ *
+ * @example
+ * const stored = await readStoredEncryption(db);
+ */
+export async function readStoredEncryption(db: SyncDatabase): Promise<StoredEncryption> {
+  const entry = await db.meta.get(ENCRYPTION_META_KEY);
+  return (entry?.value as StoredEncryption | undefined) ?? NO_ENCRYPTION;
+}
+
+/**
+ * Stores `change` as the next generation of the encryption state, in one `rw` transaction over
+ * `meta`, if the stored state is still generation `known`; returns what was stored, or `null`
+ * (nothing written) when another tab changed it first.
+ *
+ * @example
+ * const saved = await compareAndSetEncryption(db, ring.stored.generation, { ...ring.stored, target: null });
+ */
+export function compareAndSetEncryption(
+  db: SyncDatabase,
+  known: number,
+  change: Omit<StoredEncryption, 'generation'>
+): Promise<StoredEncryption | null> {
+  return db.transaction('rw', ['meta'], async (tx) => {
+    const meta = tx.table('meta');
+    const current = (await meta.get(ENCRYPTION_META_KEY))?.value as StoredEncryption | undefined;
+    if ((current?.generation ?? 0) !== known) return null;
+    const next: StoredEncryption = { ...change, generation: known + 1 };
+    await meta.put({ key: ENCRYPTION_META_KEY, value: next });
+    return next;
+  });
+}
