@@ -4,16 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM_FLAGS = require('./chromium-flags.cjs');
 
 /** Prints `N passed, N failed, N skipped` and writes it to $TEST_SUMMARY_FILE as JSON. */
 function SummaryReporter(baseReporterDecorator, config) {
