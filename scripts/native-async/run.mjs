@@ -53,7 +53,9 @@ function assertNativeAsync(script) {
 
 /** Prints the counts line and writes them where scripts/test.mjs reads them. */
 function report(counts) {
-  console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  console.log(
+    `\n[offline-sync-kit (native async)] ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
+  );
   const file = process.env.TEST_SUMMARY_FILE;
   if (!file) return;
   mkdirSync(dirname(file), { recursive: true });

@@ -118,13 +118,16 @@ describe('encryption at rest in the running kit, against the reference server', 
     expect(await rejectionOf(locked.sync.enableEncryption(OTHER_PASSPHRASE))).toEqual(
       jasmine.any(EncryptionKeyError)
     );
+    // Online and asked to sync while locked: nothing can be read, so nothing goes out.
+    locked.online();
+    await rejectionOf(locked.sync.syncAll());
+    expect(await serverRecord(endpoint, todo.id)).toBeNull();
     expect(await rawText(a.databaseName)).toBe(before);
 
     await locked.sync.enableEncryption(PASSPHRASE);
     await locked.sync.whenHydrated();
     expect(locked.sync.encryptionState()).toBe('on');
     expect(locked.record(todo.id)?.title).toBe('enc-kept bread');
-    locked.online();
     await locked.settled();
     expect(await serverRecord(endpoint, todo.id)).toEqual(
       jasmine.objectContaining({ title: 'enc-kept bread' })
