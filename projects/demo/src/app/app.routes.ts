@@ -1,16 +1,11 @@
 import { Routes } from '@angular/router';
-import { provideSyncEntities } from 'offline-sync-kit';
-import { ProjectSync } from './entities';
-import { TodoPage } from './todo-page';
+import { TodoBoard } from './todos/todo-board';
 
 export const routes: Routes = [
-  { path: '', component: TodoPage, title: 'Tasks' },
+  { path: '', component: TodoBoard, title: 'Tasks' },
   {
     path: 'projects',
-    title: 'Projects',
-    // The project type is registered (and hydrated) only when this route loads.
-    providers: [provideSyncEntities(ProjectSync)],
-    loadComponent: () => import('./projects-page').then((m) => m.ProjectsPage),
+    loadChildren: () => import('./projects/projects.module').then((m) => m.ProjectsModule),
   },
   { path: '**', redirectTo: '' },
 ];

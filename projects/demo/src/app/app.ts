@@ -1,13 +1,23 @@
-import { Component, inject } from '@angular/core';
-import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { Store } from '@ngrx/store';
-import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
+import { ConflictPanel } from './sync/conflict-panel';
+import { FailedChanges } from './sync/failed-changes';
+import { SettingsPanel } from './sync/settings-panel';
+import { StatusBar } from './sync/status-bar';
 
-/** The shell: navigation, the sync status bar and the routed page. */
+/** The shell: navigation, sync status and settings, conflicts and refused changes, the page. */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, DatePipe],
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    StatusBar,
+    SettingsPanel,
+    ConflictPanel,
+    FailedChanges,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <header class="bar">
       <h1>Offline Sync Kit <span>demo</span></h1>
@@ -18,24 +28,10 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
         <a routerLink="/projects" routerLinkActive="active">Projects</a>
       </nav>
     </header>
-    <section class="status" role="status" aria-live="polite" data-testid="sync-status">
-      <span class="pill" [attr.data-phase]="status().phase">{{ status().phase }}</span>
-      <span>{{ status().isOnline ? 'online' : 'offline' }}</span>
-      <span
-        >{{ status().pendingChanges }} change{{ status().pendingChanges === 1 ? '' : 's' }} waiting
-        for the server</span
-      >
-      @if (status().failedChanges) {
-        <span class="error">{{ status().failedChanges }} refused by the server</span>
-      }
-      <span>storage: {{ persistent() }}</span>
-      @if (status().lastSyncTime; as at) {
-        <span>last sync {{ at | date: 'shortTime' }}</span>
-      }
-      @if (status().lastError; as error) {
-        <span class="error">{{ error.message }}</span>
-      }
-    </section>
+    <app-status-bar />
+    <app-settings-panel />
+    <app-conflict-panel />
+    <app-failed-changes />
     <main>
       <router-outlet />
     </main>
@@ -49,44 +45,21 @@ import { selectPersistentStorage, selectSyncStatus } from 'offline-sync-kit';
       gap: 0.5rem;
     }
     h1 {
-      font-size: 1.25rem;
+      font-size: 1.3rem;
       margin: 0;
     }
     h1 span {
-      color: #555;
+      color: var(--muted);
       font-weight: normal;
     }
     nav a {
       margin-left: 1rem;
-      color: #0b5cad;
+      color: var(--accent);
     }
     nav a.active {
       font-weight: bold;
       text-decoration: none;
     }
-    .status {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 1rem;
-      padding: 0.5rem 0;
-      border-bottom: 1px solid #ddd;
-      font-size: 0.9rem;
-    }
-    .pill {
-      padding: 0 0.5rem;
-      border-radius: 1rem;
-      background: #e8f0fe;
-    }
-    .pill[data-phase='error'] {
-      background: #fde8e8;
-    }
-    .error {
-      color: #a10000;
-    }
   `,
 })
-export class App {
-  private readonly store = inject(Store);
-  protected readonly status = this.store.selectSignal(selectSyncStatus);
-  protected readonly persistent = this.store.selectSignal(selectPersistentStorage);
-}
+export class App {}

@@ -2,7 +2,7 @@ import { Component, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { Store } from '@ngrx/store';
 import { OfflineSyncService } from 'offline-sync-kit';
-import { Project, ProjectSync } from './entities';
+import { Project, ProjectSync } from '../entities';
 
 /** Projects: a second entity type, registered by this lazy route. */
 @Component({
