@@ -239,7 +239,11 @@ describe('conflict handling, case by case, against the reference server', () => 
           local: jasmine.objectContaining({ title: 'A', done: true }),
         })
       );
+      a.offline();
       await a.sync.resolveConflict('todo', 't1', 'local');
+      // Counted as pending as soon as it is resolved, not only once the push reports.
+      expect(a.sync.currentStatus().pendingChanges).toBe(1);
+      a.online();
       await a.settled();
       await b.settled();
       await expectEverywhere(a, b, { title: 'A', done: true });

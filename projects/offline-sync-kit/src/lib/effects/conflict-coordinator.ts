@@ -14,6 +14,7 @@ import { SyncEntityDefinition } from '../state/define-sync-entity';
 import { ConflictPolicies } from './conflict-policies';
 import { RecordPublisher } from './record-publisher';
 import { SyncEntityRegistry } from './sync-entity-registry';
+import { reportOutboxCounts } from './report-outbox-counts';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { recordKey } from '../core/record-key';
 
@@ -84,6 +85,9 @@ export class ConflictCoordinator {
     const decision = toDecision(resolution, def, id);
     const result = await this.storage.resolveConflict(modelType, id, decision);
     this.finish(result, 'manual');
+    // The outcome waits in the outbox until the push the resolution triggers: count it now, so
+    // the status does not say "0 pending" (and "settled") before it is sent.
+    if (result.kind === 'resolved') await reportOutboxCounts(this.store, this.storage);
   }
 
   /**
