@@ -14,6 +14,7 @@ module.exports = tseslint.config(
       'node_modules/**',
       'data/**',
       '.test-results/**',
+      'e2e/artifacts/**',
     ],
   },
   {
@@ -78,6 +79,23 @@ module.exports = tseslint.config(
         afterEach: 'readonly',
         afterAll: 'readonly',
         queueMicrotask: 'readonly',
+      },
+    },
+  },
+  {
+    // The end-to-end tests: Node code, plus functions they hand to page.evaluate() (browser).
+    files: ['e2e/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        document: 'readonly',
+        window: 'readonly',
+        navigator: 'readonly',
+        indexedDB: 'readonly',
+        localStorage: 'readonly',
       },
     },
   }

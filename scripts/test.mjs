@@ -1,4 +1,5 @@
-// `npm test`: every test suite of the workspace, one after another, then one summary line
+// `npm test`: every test suite of the workspace, one after another (the demo's end-to-end tests
+// last, against its production build), then one summary line
 // `N passed, N failed, N skipped` (what CI reads). Exits non-zero if anything failed or did not report.
 // The library's Karma run starts the reference sync server and its fault proxy for its integration
 // specs itself (the `sync-server` framework in scripts/karma-shared.cjs) and stops them when it ends.
@@ -32,6 +33,10 @@ const suites = [
   { name: 'library build', build: [ng, ['build', 'offline-sync-kit']] },
   { name: 'offline-sync-kit (node)', command: 'npm', args: ['run', '--silent', 'test:lib:node'] },
   { name: 'demo', command: ng, args: ['test', 'demo', '--watch=false'] },
+  // The production build (service worker included) that the end-to-end tests load.
+  { name: 'demo build', build: [ng, ['build', 'demo', '--configuration', 'production']] },
+  // Fresh sync server + demo server (scripts/demo-server.mjs) + Chromium devices: e2e/run.mjs.
+  { name: 'e2e', command: process.execPath, args: ['e2e/run.mjs'] },
 ];
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
