@@ -38,6 +38,9 @@ async function convergence(ctx, strategy) {
       'three conflicts on A'
     );
     await ctx.screenshot(a.page, 'manual-conflicts');
+    // The picture in the README's tour: what the first screen shows.
+    await a.page.evaluate(() => window.scrollTo(0, 0));
+    await ctx.screenshot(a.page, 'demo-tour', { fullPage: false });
     for (let left = 3; left > 0; left--) {
       await a.page.getByTestId('conflict').first().getByTestId('keep-local').click();
       await until(

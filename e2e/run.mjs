@@ -58,7 +58,7 @@ import { ensureChromium, root } from '../scripts/setup.mjs';
  * @property {string} demoUrl The demo server, no trailing slash (`http://127.0.0.1:PORT`); the
  *   sync server is behind `${demoUrl}/api`.
  * @property {string} syncServerUrl The sync server itself (this run's, fresh and empty at start).
- * @property {(page: import('playwright-core').Page, name: string) => Promise<string>} screenshot
+ * @property {(page: import('playwright-core').Page, name: string, options?: { fullPage?: boolean }) => Promise<string>} screenshot
  *   Saves `e2e/artifacts/<name>.png`; returns its path.
  *
  * @typedef {object} E2ETest
@@ -285,10 +285,10 @@ async function runTest(test, { browser, demoUrl, syncServerUrl }) {
  * @param {import('playwright-core').Page} page
  * @param {string} name
  */
-async function screenshot(page, name) {
+async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${slug(name)}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
