@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { Mutation, OfflineSyncService, selectFailedCount } from 'offline-sync-kit';
+import { TodoSync } from '../entities';
 
 /** Changes the server refused for good (dead letters), each with retry and discard. */
 @Component({
@@ -14,9 +15,8 @@ import { Mutation, OfflineSyncService, selectFailedCount } from 'offline-sync-ki
           @for (change of failed(); track change.mutationId) {
             <li data-testid="failed-change" [attr.data-id]="change.recordId">
               <span
-                >{{ change.op }} of {{ change.modelType }} “{{
-                  change.patch['title'] ?? change.recordId
-                }}”: {{ change.lastError?.message ?? 'refused' }}</span
+                >{{ change.op }} of {{ change.modelType }} “{{ label(change) }}”:
+                {{ change.lastError?.message ?? 'refused' }}</span
               >
               <button type="button" data-testid="failed-retry" (click)="retry(change)">
                 Retry
@@ -50,7 +50,9 @@ import { Mutation, OfflineSyncService, selectFailedCount } from 'offline-sync-ki
 })
 export class FailedChanges {
   private readonly sync = inject(OfflineSyncService);
-  private readonly failedCount = inject(Store).selectSignal(selectFailedCount);
+  private readonly store = inject(Store);
+  private readonly failedCount = this.store.selectSignal(selectFailedCount);
+  private readonly todos = this.store.selectSignal(TodoSync.selectors.selectEntities);
   protected readonly failed = signal<Mutation[]>([]);
 
   constructor() {
@@ -59,6 +61,13 @@ export class FailedChanges {
       this.failedCount();
       void this.sync.failedChanges().then((changes) => this.failed.set(changes));
     });
+  }
+
+  /** The task's title as the board shows it (else as the change has it), or the record's id. */
+  protected label(change: Mutation): string {
+    const todo = change.modelType === 'todo' ? this.todos()[change.recordId] : undefined;
+    const patch = change.patch as Record<string, unknown>;
+    return String(todo?.title ?? patch['title'] ?? patch['name'] ?? change.recordId);
   }
 
   protected retry(change: Mutation): Promise<void> {

@@ -134,6 +134,9 @@ import { Priority, Todo } from '../entities';
       margin: 0.25rem 0 0 1.75rem;
       color: var(--muted);
       white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      max-height: 12rem;
+      overflow-y: auto;
     }
     .editor {
       display: grid;
