@@ -44,22 +44,30 @@ export const tests = [
 
       await a.page.getByTestId('encryption-toggle').click();
       await a.page.getByTestId('passphrase-input').fill('correct horse battery staple');
-      await ctx.screenshot(a.page, 'encryption-dialog');
+      await a.page.getByTestId('passphrase-confirm').fill('correct horse battery staple');
+      await ctx.screenshot(a.page, 'encryption-dialog', { fullPage: false });
       await a.page.getByTestId('passphrase-submit').click();
-      await until(
-        async () =>
-          (await a.page.getByTestId('status-encryption').getAttribute('data-state')) === 'on',
-        'encryption on'
-      );
+      const state = () => a.page.getByTestId('status-encryption').getAttribute('data-state');
+      await until(async () => (await state()) === 'on', 'encryption on');
+      await a.addTodo(`${prefix} written after`);
       const raw = await a.page.evaluate(rawDatabaseText);
       assert.ok(!raw.includes(prefix), 'no title of this scenario is stored in the clear');
 
       await a.page.reload();
       await until(() => a.page.getByTestId('passphrase-input').isVisible(), 'the unlock prompt');
-      await ctx.screenshot(a.page, 'encryption-locked');
+      assert.equal(await state(), 'locked');
+      assert.deepEqual(await a.board(), [], 'nothing shows while locked');
+      await ctx.screenshot(a.page, 'encryption-locked', { fullPage: false });
+      await a.page.getByTestId('passphrase-input').fill('not the passphrase');
+      await a.page.getByTestId('passphrase-submit').click();
+      await until(
+        () => a.page.getByTestId('passphrase-error').isVisible(),
+        'the wrong-passphrase message'
+      );
       await a.page.getByTestId('passphrase-input').fill('correct horse battery staple');
       await a.page.getByTestId('passphrase-submit').click();
-      await until(async () => (await a.board()).length === 2, 'the tasks after unlocking');
+      await until(async () => (await a.board()).length === 3, 'the tasks after unlocking');
+      assert.equal(await state(), 'on');
     },
   },
 ];

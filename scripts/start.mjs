@@ -56,7 +56,11 @@ let stopping = false;
 
 /** Stops the demo server and the sync server (at most once), then exits with `code`. */
 async function stop(code, { syncServerHasSignal = false } = {}) {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C while stopping: the user wants out now.
+    syncServer.kill('SIGKILL');
+    process.exit(code || 130);
+  }
   stopping = true;
   await demo?.close();
   if (syncServer.exitCode === null && syncServer.signalCode === null) {

@@ -15,7 +15,7 @@ const HIDDEN_FIELDS = new Set(['id', 'version', 'updatedAt']);
         @for (conflict of conflicts(); track conflict.modelType + conflict.id) {
           <article data-testid="conflict" [attr.data-id]="conflict.id">
             <table>
-              <caption>
+              <caption [id]="'conflict-' + conflict.id">
                 {{
                   conflict.modelType
                 }}
@@ -45,11 +45,17 @@ const HIDDEN_FIELDS = new Set(['id', 'version', 'updatedAt']);
                 type="button"
                 class="primary"
                 data-testid="keep-local"
+                [attr.aria-describedby]="'conflict-' + conflict.id"
                 (click)="resolve(conflict, 'local')"
               >
                 Keep mine
               </button>
-              <button type="button" data-testid="keep-server" (click)="resolve(conflict, 'server')">
+              <button
+                type="button"
+                data-testid="keep-server"
+                [attr.aria-describedby]="'conflict-' + conflict.id"
+                (click)="resolve(conflict, 'server')"
+              >
                 Keep the server's
               </button>
             </div>

@@ -32,6 +32,9 @@ import { TodoSync } from '../entities';
             </li>
           }
         </ul>
+        @if (error(); as message) {
+          <p class="error" role="alert">{{ message }}</p>
+        }
       </section>
     }
   `,
@@ -54,12 +57,19 @@ export class FailedChanges {
   private readonly failedCount = this.store.selectSignal(selectFailedCount);
   private readonly todos = this.store.selectSignal(TodoSync.selectors.selectEntities);
   protected readonly failed = signal<Mutation[]>([]);
+  protected readonly error = signal<string | null>(null);
+  /** Reads may overlap; only the latest one is shown. */
+  private reads = 0;
 
   constructor() {
     // The list is read from the outbox whenever the number of dead letters changes.
     effect(() => {
       this.failedCount();
-      void this.sync.failedChanges().then((changes) => this.failed.set(changes));
+      const read = ++this.reads;
+      this.sync.failedChanges().then(
+        (changes) => read === this.reads && this.failed.set(changes),
+        (e: unknown) => this.error.set(e instanceof Error ? e.message : String(e))
+      );
     });
   }
 
@@ -71,10 +81,19 @@ export class FailedChanges {
   }
 
   protected retry(change: Mutation): Promise<void> {
-    return this.sync.retryFailed(change.modelType, change.recordId);
+    return this.report(this.sync.retryFailed(change.modelType, change.recordId));
   }
 
   protected discard(change: Mutation): Promise<void> {
-    return this.sync.discardFailed(change.modelType, change.recordId);
+    return this.report(this.sync.discardFailed(change.modelType, change.recordId));
+  }
+
+  private async report(action: Promise<void>): Promise<void> {
+    try {
+      await action;
+      this.error.set(null);
+    } catch (e) {
+      this.error.set(e instanceof Error ? e.message : String(e));
+    }
   }
 }

@@ -16,7 +16,7 @@ import { FormsModule } from '@angular/forms';
   imports: [FormsModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <dialog #dialog aria-labelledby="passphrase-heading" (cancel)="cancelled.emit()">
+    <dialog #dialog aria-labelledby="passphrase-heading" (cancel)="cancel()">
       <form (ngSubmit)="submit()">
         <h2 id="passphrase-heading">
           {{ purpose() === 'unlock' ? 'Unlock this device' : 'Encrypt this device' }}
@@ -35,10 +35,25 @@ import { FormsModule } from '@angular/forms';
           name="passphrase"
           type="password"
           data-testid="passphrase-input"
-          autocomplete="current-password"
+          [attr.autocomplete]="purpose() === 'unlock' ? 'current-password' : 'new-password'"
           [(ngModel)]="passphrase"
           required
         />
+        @if (purpose() === 'enable') {
+          <label for="passphrase-again">The same passphrase again</label>
+          <input
+            id="passphrase-again"
+            name="passphraseAgain"
+            type="password"
+            data-testid="passphrase-confirm"
+            autocomplete="new-password"
+            [(ngModel)]="again"
+            required
+          />
+          @if (again() && again() !== passphrase()) {
+            <p class="error" role="alert">The two passphrases differ.</p>
+          }
+        }
         @if (error(); as message) {
           <p class="error" role="alert" data-testid="passphrase-error">{{ message }}</p>
         }
@@ -47,12 +62,12 @@ import { FormsModule } from '@angular/forms';
             type="submit"
             class="primary"
             data-testid="passphrase-submit"
-            [disabled]="!passphrase()"
+            [disabled]="!ready()"
           >
             {{ purpose() === 'unlock' ? 'Unlock' : 'Encrypt' }}
           </button>
           @if (purpose() === 'enable') {
-            <button type="button" (click)="cancelled.emit()">Cancel</button>
+            <button type="button" (click)="cancel()">Cancel</button>
           }
         </div>
       </form>
@@ -88,6 +103,7 @@ export class PassphraseDialog {
   readonly submitted = output<string>();
   readonly cancelled = output<void>();
   protected readonly passphrase = signal('');
+  protected readonly again = signal('');
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
 
   constructor() {
@@ -98,10 +114,27 @@ export class PassphraseDialog {
     });
   }
 
+  /** A passphrase typed, and for a new one typed twice the same (a typo would lock the data). */
+  protected ready(): boolean {
+    return (
+      !!this.passphrase() && (this.purpose() === 'unlock' || this.again() === this.passphrase())
+    );
+  }
+
   protected submit(): void {
+    if (!this.ready()) return;
     const passphrase = this.passphrase();
-    if (!passphrase) return;
-    this.passphrase.set('');
+    this.clear();
     this.submitted.emit(passphrase);
+  }
+
+  protected cancel(): void {
+    this.clear();
+    this.cancelled.emit();
+  }
+
+  private clear(): void {
+    this.passphrase.set('');
+    this.again.set('');
   }
 }

@@ -32,6 +32,9 @@ import { PassphraseDialog } from './passphrase-dialog';
       >
         {{ toggleLabel() }}
       </button>
+      @if (error(); as message) {
+        <p class="error" role="alert">{{ message }}</p>
+      }
     </div>
     <app-passphrase-dialog
       [open]="asking() !== null"
@@ -59,6 +62,7 @@ export class SettingsPanel {
   protected readonly asking = signal<'enable' | 'unlock' | null>(null);
   protected readonly dialogError = signal<string | null>(null);
   protected readonly busy = signal(false);
+  protected readonly error = signal<string | null>(null);
 
   constructor() {
     // A database encrypted in an earlier visit starts locked: ask for its passphrase.
@@ -72,7 +76,7 @@ export class SettingsPanel {
       case 'locked':
         return 'Unlock…';
       case 'rewriting':
-        return 'Encrypting…';
+        return 'Rewriting stored data…';
       case 'on':
         return 'Turn encryption off';
       default:
@@ -89,7 +93,12 @@ export class SettingsPanel {
   protected async toggleEncryption(): Promise<void> {
     const state = this.sync.encryptionState();
     if (state === 'on') {
-      await this.busyWith(() => this.sync.disableEncryption());
+      try {
+        await this.busyWith(() => this.sync.disableEncryption());
+        this.error.set(null);
+      } catch (e) {
+        this.error.set(e instanceof Error ? e.message : String(e));
+      }
       return;
     }
     this.dialogError.set(null);

@@ -9,14 +9,17 @@ import { selectIsHydrated, selectPersistentStorage, selectSyncStatus } from 'off
   imports: [DatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
-    role: 'status',
-    'aria-live': 'polite',
     'data-testid': 'sync-status',
     '[attr.data-status-hydrated]': 'hydrated()',
     '[attr.data-status-phase]': 'status().phase',
   },
   template: `
     @let s = status();
+    <!-- Read out only what a user must know, not every count and time that changes. -->
+    <span class="visually-hidden" role="status" aria-live="polite"
+      >{{ s.isOnline ? 'Online' : 'Offline, changes are kept on this device'
+      }}{{ s.failedChanges ? '. ' + s.failedChanges + ' changes refused by the server' : '' }}</span
+    >
     <span class="item" data-testid="status-online" [attr.data-online]="s.isOnline">
       <span class="dot" [class.on]="s.isOnline" aria-hidden="true"></span>
       {{ s.isOnline ? 'online' : 'offline' }}

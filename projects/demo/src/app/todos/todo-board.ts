@@ -83,6 +83,7 @@ export class TodoBoard {
       });
       this.error.set(null);
     } catch (e) {
+      this.title.set(title); // not stored: give the text back
       this.error.set(e instanceof Error ? e.message : String(e));
     }
   }

@@ -1,4 +1,14 @@
-import { ChangeDetectionStrategy, Component, inject, input, output, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { OfflineSyncService, SyncMeta } from 'offline-sync-kit';
 import { Priority, Todo } from '../entities';
@@ -34,6 +44,7 @@ import { Priority, Todo } from '../entities';
         meta()?.state ?? ''
       }}</span>
       <button
+        #editButton
         type="button"
         data-testid="todo-edit"
         (click)="startEditing()"
@@ -56,9 +67,21 @@ import { Priority, Todo } from '../entities';
       <p class="notes">{{ item.notes }}</p>
     }
     @if (editing()) {
-      <form class="editor" data-testid="todo-editor" (ngSubmit)="saveDraft()">
+      <form
+        class="editor"
+        data-testid="todo-editor"
+        (ngSubmit)="saveDraft()"
+        (keydown.escape)="stopEditing()"
+      >
         <label
-          >Title <input name="title" data-testid="edit-title" [(ngModel)]="draft.title" required
+          >Title
+          <input
+            #titleInput
+            name="title"
+            data-testid="edit-title"
+            [(ngModel)]="draft.title"
+            required
+            [attr.aria-invalid]="!draft.title.trim()"
         /></label>
         <label
           >Notes
@@ -85,7 +108,7 @@ import { Priority, Todo } from '../entities';
         </div>
         <div class="actions">
           <button type="submit" class="primary" data-testid="edit-save">Save</button>
-          <button type="button" (click)="editing.set(false)">Cancel</button>
+          <button type="button" (click)="stopEditing()">Cancel</button>
         </div>
       </form>
     }
@@ -167,28 +190,49 @@ export class TodoItem {
   readonly failed = output<string>();
   protected readonly editing = signal(false);
   protected draft = { title: '', notes: '', priority: 'medium' as Priority, assignee: '' };
+  /** The task as it was when editing began: only what the user changed since is saved. */
+  private original: Todo | null = null;
+  private readonly editButton = viewChild.required<ElementRef<HTMLButtonElement>>('editButton');
+  private readonly titleInput = viewChild<ElementRef<HTMLInputElement>>('titleInput');
+
+  constructor() {
+    // Focus follows the editor: into its first field when it opens.
+    effect(() => {
+      if (this.editing()) this.titleInput()?.nativeElement.focus();
+    });
+  }
 
   protected startEditing(): void {
-    const { title, notes, priority, assignee } = this.todo();
+    const todo = this.todo();
+    this.original = todo;
     this.draft = {
-      title,
-      notes: notes ?? '',
-      priority: priority ?? 'medium',
-      assignee: assignee ?? '',
+      title: todo.title,
+      notes: todo.notes ?? '',
+      priority: todo.priority ?? 'medium',
+      assignee: todo.assignee ?? '',
     };
     this.editing.set(true);
   }
 
-  protected async saveDraft(): Promise<void> {
-    const { title, notes, priority, assignee } = this.draft;
-    const before = this.todo();
-    // Only the fields that changed: with `mergeFields`, edits of other fields elsewhere survive.
-    const changes: Partial<Todo> = {};
-    if (title.trim() !== before.title) changes.title = title.trim();
-    if (notes !== (before.notes ?? '')) changes.notes = notes;
-    if (priority !== before.priority) changes.priority = priority;
-    if (assignee.trim() !== (before.assignee ?? '')) changes.assignee = assignee.trim();
+  protected stopEditing(): void {
     this.editing.set(false);
+    this.editButton().nativeElement.focus();
+  }
+
+  protected async saveDraft(): Promise<void> {
+    const before = this.original ?? this.todo();
+    const title = this.draft.title.trim();
+    if (!title) return; // a task keeps a title; the field says it is missing
+    const { notes, priority } = this.draft;
+    const assignee = this.draft.assignee.trim();
+    // Only the fields changed in this editor, compared with the task as it was when it opened:
+    // a field another device changed meanwhile is left as that device set it.
+    const changes: Partial<Todo> = {};
+    if (title !== before.title) changes.title = title;
+    if (notes !== (before.notes ?? '')) changes.notes = notes;
+    if (priority !== (before.priority ?? 'medium')) changes.priority = priority;
+    if (assignee !== (before.assignee ?? '')) changes.assignee = assignee;
+    this.stopEditing();
     if (Object.keys(changes).length > 0) await this.save(changes);
   }
 
