@@ -151,20 +151,31 @@ export async function startDemoServer({
   };
 
   /**
+   * A request to the sync server, its socket tracked so `close()` ends it.
+   * @param {string | undefined} method
+   * @param {string} path
+   * @param {import('node:http').OutgoingHttpHeaders} headers
+   */
+  const requestUpstream = (method, path, headers) => {
+    const upstream = sendRequest({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port,
+      method,
+      path,
+      headers,
+    });
+    upstream.on('socket', track);
+    return upstream;
+  };
+
+  /**
    * @param {import('node:http').IncomingMessage} request
    * @param {import('node:http').ServerResponse} response
    * @param {string} path
    */
   const proxyHttp = (request, response, path) => {
-    const upstream = sendRequest({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: request.method,
-      path,
-      headers: upstreamHeaders(request),
-    });
-    upstream.on('socket', track);
+    const upstream = requestUpstream(request.method, path, upstreamHeaders(request));
     upstream.on('response', (answer) => {
       const headers = { ...answer.headers };
       for (const name of connectionHeaders(answer.headers)) delete headers[name];
@@ -280,15 +291,7 @@ export async function startDemoServer({
     // Hop-by-hop headers were dropped above; an upgrade needs these two back.
     headers.connection = 'Upgrade';
     headers.upgrade = request.headers.upgrade ?? 'websocket';
-    const upstream = sendRequest({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port,
-      method: request.method,
-      path,
-      headers,
-    });
-    upstream.on('socket', track);
+    const upstream = requestUpstream(request.method, path, headers);
     upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
       track(upstreamSocket);
       upstreamSocket.on('error', () => socket.destroy());
