@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
+import { OfflineSyncService } from 'offline-sync-kit';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { ConflictPanel } from './sync/conflict-panel';
 import { FailedChanges } from './sync/failed-changes';
@@ -62,4 +63,15 @@ import { StatusBar } from './sync/status-bar';
     }
   `,
 })
-export class App {}
+export class App {
+  private readonly sync = inject(OfflineSyncService);
+
+  constructor() {
+    // A change is durable once its write commits (milliseconds): until then, ask before leaving.
+    const guard = (event: BeforeUnloadEvent) => {
+      if (this.sync.hasUnsavedWrites()) event.preventDefault();
+    };
+    addEventListener('beforeunload', guard);
+    inject(DestroyRef).onDestroy(() => removeEventListener('beforeunload', guard));
+  }
+}

@@ -1,6 +1,7 @@
 import { inject, Injectable, Signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { Action, Store } from '@ngrx/store';
-import { combineLatest, filter, firstValueFrom, map, Observable } from 'rxjs';
+import { combineLatest, distinctUntilChanged, filter, firstValueFrom, map, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { reportOutboxCounts } from '../effects/report-outbox-counts';
 import { SyncEngine } from '../effects/sync-engine';
@@ -61,6 +62,20 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
   /** True once every registered entity type is loaded from the database. */
   readonly isHydrated: Signal<boolean> = this.store.selectSignal(
     offlineSyncFeature.selectIsHydrated
+  );
+  /**
+   * True while local changes are not yet durable (their promises have not resolved, usually for
+   * milliseconds): closing the tab now would lose them. Guard `beforeunload` with it.
+   *
+   * @example
+   * addEventListener('beforeunload', (e) => sync.hasUnsavedWrites() && e.preventDefault());
+   */
+  readonly hasUnsavedWrites: Signal<boolean> = toSignal(
+    this.storage.unsavedWrites$.pipe(
+      map((count) => count > 0),
+      distinctUntilChanged()
+    ),
+    { requireSync: true }
   );
   /** Conflicts waiting for the app (or a resolver), oldest first; see `resolveConflict`. */
   readonly conflicts: Signal<readonly SyncConflict[]> = this.store.selectSignal(

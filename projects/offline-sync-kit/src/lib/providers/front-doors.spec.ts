@@ -187,6 +187,15 @@ for (const door of frontDoors) {
       expect(store.selectSignal(TodoSync.selectors.selectTotal)()).toBe(0);
     });
 
+    it('says changes are unsaved until they are durable', async () => {
+      const { sync } = await startApp();
+      expect(sync.hasUnsavedWrites()).toBeFalse();
+      const saving = sync.saveModel<Todo>('todo', { title: 'Tea', done: false });
+      expect(sync.hasUnsavedWrites()).toBeTrue();
+      await saving;
+      expect(sync.hasUnsavedWrites()).toBeFalse();
+    });
+
     it('persists entity actions the app dispatches itself', async () => {
       const { store } = await startApp();
       store.dispatch(

@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { BehaviorSubject, Subject } from 'rxjs';
 import { OfflineSyncError, SyncErrorInfo } from '../model/sync-error';
 import { applyLocalWrites } from './apply-local-writes';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
@@ -63,6 +63,8 @@ export class SyncStorage {
   readonly encryption: StorageEncryption;
   /** Blocked opens and connections closed by another tab. */
   readonly problems$: Subject<StorageProblem>;
+  /** Local writes not yet committed (or failed): closing the tab now would lose them. */
+  readonly unsavedWrites$: BehaviorSubject<number>;
 
   private readonly specs = new Map<string, EntityStorageSpec>();
   private readonly queue = new WriteQueue<LocalWrite, WriteOutcome>(
@@ -77,6 +79,7 @@ export class SyncStorage {
     this.encryption = new StorageEncryption(options.encryptionKey ?? null);
     this.connection = new StorageConnection({ ...options, encryption: this.encryption });
     this.problems$ = this.connection.problems$;
+    this.unsavedWrites$ = this.queue.unsettled$;
   }
 
   get databaseName(): string {

@@ -15,6 +15,35 @@ describe('WriteQueue (group commit)', () => {
     expect(groups).toEqual([[1, 2, 3]]);
   });
 
+  it('counts the writes not yet settled, committed or failed', async () => {
+    let release!: () => void;
+    const queue = new WriteQueue<number, number>(
+      async (writes) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        if (writes.includes(3)) throw new Error('refused');
+        return writes.map((w) => w);
+      },
+      () => undefined,
+      () => false
+    );
+    const counts: number[] = [];
+    queue.unsettled$.subscribe((count) => counts.push(count));
+    const first = queue.enqueue(1);
+    const second = queue.enqueue(2);
+    expect(queue.unsettled$.value).toBe(2);
+    await Promise.resolve();
+    release();
+    await Promise.all([first, second]);
+    expect(queue.unsettled$.value).toBe(0);
+    const failing = queue.enqueue(3).catch(() => 'failed');
+    expect(queue.unsettled$.value).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve));
+    release();
+    expect(await failing).toBe('failed');
+    expect(queue.unsettled$.value).toBe(0);
+    expect(counts).toEqual([0, 1, 2, 1, 0, 1, 0]);
+  });
+
   it('collects writes that arrive during a commit into the next group, in order', async () => {
     const groups: number[][] = [];
     let release!: () => void;

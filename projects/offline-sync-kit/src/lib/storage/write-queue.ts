@@ -1,3 +1,5 @@
+import { BehaviorSubject } from 'rxjs';
+
 /**
  * The settled result of one group of writes committed (or failed) together.
  *
@@ -22,6 +24,8 @@ export interface WriteBatchResult<W, O> {
  * const outcome = await queue.enqueue(write);
  */
 export class WriteQueue<W, O> {
+  /** Writes enqueued and not yet settled (committed or failed): what a closed tab would lose. */
+  readonly unsettled$ = new BehaviorSubject(0);
   private waiting: { write: W; resolve: (outcome: O) => void; reject: (error: unknown) => void }[] =
     [];
   private draining = false;
@@ -35,8 +39,14 @@ export class WriteQueue<W, O> {
 
   /** Queues a write; resolves once the transaction holding it has committed. */
   enqueue(write: W): Promise<O> {
+    this.unsettled$.next(this.unsettled$.value + 1);
+    const settle = () => this.unsettled$.next(this.unsettled$.value - 1);
     return new Promise<O>((resolve, reject) => {
-      this.waiting.push({ write, resolve, reject });
+      this.waiting.push({
+        write,
+        resolve: (outcome) => (settle(), resolve(outcome)),
+        reject: (error) => (settle(), reject(error)),
+      });
       if (!this.draining) {
         this.draining = true;
         // A microtask lets writes issued in the same task share the first transaction.
