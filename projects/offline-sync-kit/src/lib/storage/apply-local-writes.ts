@@ -1,4 +1,4 @@
-import { coalesce, OutboxChange } from '../core/outbox-coalescing';
+import { coalesce, CoalesceStep, OutboxChange } from '../core/outbox-coalescing';
 import { SerializedRecord } from '../model/mutation';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
@@ -52,7 +52,11 @@ async function applyOne(
   const open = anyOpen ? await db.conflicts.get(key) : undefined;
   if (open) return editInConflict(db, write, existing, after, open, context);
 
-  const step = coalesce(await queuedEntryFor(db, key), {
+  // Read once: the newest entry takes the change if still queued, and the list gives the state.
+  const entries = await entriesFor(db, key);
+  const newest = entries[entries.length - 1];
+  const queued = newest?.status === 'queued' ? newest : undefined;
+  const step = coalesce(queued, {
     modelType: write.modelType,
     recordId: write.recordId,
     op: write.kind === 'remove' ? 'delete' : existing ? 'update' : 'create',
@@ -64,16 +68,17 @@ async function applyOne(
     priority: spec.priority,
   } satisfies OutboxChange);
   if (step.kind === 'insert') await db.outbox.add(step.mutation);
-  if (step.kind === 'replace')
-    await db.outbox.where('mutationId').equals(step.mutation.mutationId).modify(step.mutation);
-  if (step.kind === 'drop') await db.outbox.where('mutationId').equals(step.mutationId).delete();
+  // The queued entry is in hand: replace or drop it by its `seq`, one request each.
+  if (step.kind === 'replace') await db.outbox.put(step.mutation);
+  if (step.kind === 'drop' && queued) await db.outbox.delete(queued.seq as number);
 
   if (after === null) {
     await db.records.delete(key);
     return { ...target(write), change: 'removed', record: null, meta: null };
   }
+  const entriesNow = entriesAfter(entries, step);
   const meta: SyncMeta = {
-    state: stateFromEntries(await entriesFor(db, key), existing?.meta.state),
+    state: stateFromEntries(entriesNow, existing?.meta.state),
     version: existing?.meta.version ?? null,
     lastError: existing?.meta.lastError ?? null,
     attempts: existing?.meta.attempts ?? 0,
@@ -136,16 +141,18 @@ function nextData(
   }
 }
 
-/** The record's newest outbox entry, if it can still absorb changes (FIFO order by `seq`). */
-async function queuedEntryFor(
-  db: SyncDatabase,
-  key: [string, string]
-): Promise<StoredMutation | undefined> {
-  // Keys, then one read: `last()` walks a cursor, which an encrypted outbox cannot serve.
-  const seqs = await db.outbox.where('[modelType+recordId]').equals(key).primaryKeys();
-  const newestSeq = seqs[seqs.length - 1];
-  const newest = newestSeq === undefined ? undefined : await db.outbox.get(newestSeq);
-  return newest?.status === 'queued' ? newest : undefined;
+/** The record's outbox entries once a coalescing step is applied (for its sync state). */
+function entriesAfter(entries: readonly StoredMutation[], step: CoalesceStep): StoredMutation[] {
+  switch (step.kind) {
+    case 'insert':
+      return [...entries, step.mutation];
+    case 'replace':
+      return [...entries.slice(0, -1), step.mutation];
+    case 'drop':
+      return entries.slice(0, -1);
+    default:
+      return [...entries];
+  }
 }
 
 function target(write: LocalWrite) {

@@ -70,11 +70,11 @@ export async function applyPullPage(
   for (const item of page.items) {
     const key: [string, string] = [modelType, item.id];
     const existing = await db.records.get(key);
-    const pending = await entriesFor(db, key);
     if (realtime && !existing) {
       unknown.push(item.id);
       continue;
     }
+    const pending = await entriesFor(db, key);
     const held = existing?.meta.version;
     const stale =
       item.version !== null &&
@@ -103,12 +103,14 @@ export async function applyPullPage(
     }
     // Deleted on the server, and only local deletes pending (none in flight): both sides agree.
     const onlyDeletes = pending.every((e) => e.op === 'delete' && e.status !== 'sending');
-    if (item.deleted && onlyDeletes) await deleteEntriesOf(db, key);
+    const agreedDelete = item.deleted && onlyDeletes;
+    if (agreedDelete) await deleteEntriesOf(db, key);
     const change = await takeServerVersion(
       db,
       key,
       withKnownVersion(item, existing, pending),
-      context
+      context,
+      { existing, pending: agreedDelete ? [] : pending }
     );
     if (change) changes.push(change);
   }

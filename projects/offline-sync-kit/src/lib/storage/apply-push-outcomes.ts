@@ -11,7 +11,7 @@ import {
   stateFromEntries,
   StoredChange,
 } from './stored-change';
-import { StoredMutation, SyncDatabase } from './sync-database';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /** A pushed outbox entry with what the server said of it. */
 export interface PushedEntry {
@@ -107,19 +107,33 @@ export async function applyPushOutcomes(
 }
 
 /**
+ * What is stored for a record: its row and its outbox entries (oldest first), for a caller that
+ * has just read them.
+ *
+ * @example
+ * const held: HeldRecord = { existing: await db.records.get(key), pending: await entriesFor(db, key) };
+ */
+export interface HeldRecord {
+  readonly existing: StoredRecord | undefined;
+  readonly pending: readonly StoredMutation[];
+}
+
+/**
  * Makes the server's version of a record the local one, re-applying the record's pending local
  * changes on top and rebasing its queued entries on that version. `null` or a tombstone removes
- * the record unless local changes are pending.
+ * the record unless local changes are pending. `held`: the row and entries, if the caller has
+ * just read them in this transaction (they are read otherwise).
  */
 export async function takeServerVersion(
   db: SyncDatabase,
   key: [string, string],
   server: ServerChange | null,
-  context: Pick<ServerApplyContext, 'now' | 'specFor'>
+  context: Pick<ServerApplyContext, 'now' | 'specFor'>,
+  held?: HeldRecord
 ): Promise<StoredChange | null> {
   const [modelType, id] = key;
-  const existing = await db.records.get(key);
-  const pending = await entriesFor(db, key);
+  const existing = held ? held.existing : await db.records.get(key);
+  const pending = held ? held.pending : await entriesFor(db, key);
   if (!server || server.deleted) {
     if (pending.length > 0 || !existing) return null;
     await db.records.delete(key);

@@ -58,9 +58,9 @@ export async function rebaseEntries(
 ): Promise<SerializedRecord | null> {
   let data = base;
   for (const entry of entries) {
-    if (entry.status === 'queued') {
-      await db.outbox.update(entry.seq as number, { base: data, baseVersion: version });
-    }
+    // The entry is in hand: one put (an `update` would read it again first).
+    if (entry.status === 'queued')
+      await db.outbox.put({ ...entry, base: data, baseVersion: version });
     data = rebase(data ?? {}, [entry]);
   }
   return data;

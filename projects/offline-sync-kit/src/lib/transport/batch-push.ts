@@ -1,7 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
-import { classifyFailure } from './classify-http-error';
+import { ClassifiedFailure, classifyFailure, FailureContext } from './classify-http-error';
 import { invalidResponse } from './invalid-response';
 import { ParsedJson, parseJsonText } from './json-body';
 import { wireData, wireOp } from './push-request';
@@ -117,13 +117,43 @@ function wholeBatchFailed(
   request: string,
   timeoutMs: number
 ): PushOutcome[] {
-  const subject = `a batch of ${entries.length} change${entries.length === 1 ? '' : 's'}`;
-  const failure = classifyFailure(error, { subject, request, timeoutMs, write: true });
+  const failure = classifyFailure(error, wholeBatch(entries, request, timeoutMs));
   const noBatchRoute = failure.status === 404 || failure.status === 405;
   const hint = noBatchRoute
     ? ' If the server has no batch endpoint, set useBatchEndpoint: false.'
     : '';
-  // A conflict is about one record; a whole batch answered 409/412 is simply refused.
+  return wholeBatchOutcomes(failure, entries, hint);
+}
+
+/**
+ * What a failure of a whole batch (no answer, or an error answer for the batch itself, over HTTP
+ * or the WebSocket) is about, for `classifyFailure` / `classifyAnswer`.
+ *
+ * @example
+ * classifyAnswer(answer.status, answer, wholeBatch(entries, 'the WebSocket batch 3', 30_000));
+ */
+export function wholeBatch(
+  entries: readonly PushEntry[],
+  request: string,
+  timeoutMs: number
+): FailureContext {
+  const subject = `a batch of ${entries.length} change${entries.length === 1 ? '' : 's'}`;
+  return { subject, request, timeoutMs, write: true };
+}
+
+/**
+ * Every entry's outcome when the batch as a whole failed: retried, waiting for credentials, or
+ * refused, as the failure was classified (a 409/412 for a whole batch is a refusal, not one
+ * record's conflict). Each entry's error names its record; `hint` is added to the message.
+ *
+ * @example
+ * return wholeBatchOutcomes(classifyAnswer(500, answer, wholeBatch(entries, request, 0)), entries);
+ */
+export function wholeBatchOutcomes(
+  failure: ClassifiedFailure,
+  entries: readonly PushEntry[],
+  hint = ''
+): PushOutcome[] {
   const kind = failure.outcome === 'conflict' ? 'rejected' : failure.error.kind;
   return entries.map((entry) => {
     const mutationId = entry.mutation.mutationId;

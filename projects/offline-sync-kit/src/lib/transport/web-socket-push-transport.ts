@@ -1,9 +1,16 @@
 import { Injectable, inject } from '@angular/core';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
-import { batchAnswerOutcomes, batchMutation, recordOf } from './batch-push';
+import {
+  batchAnswerOutcomes,
+  batchMutation,
+  recordOf,
+  wholeBatch,
+  wholeBatchOutcomes,
+} from './batch-push';
+import { classifyAnswer } from './classify-http-error';
 import { RestSyncTransport } from './rest-sync-transport';
-import { serverErrorText, WebSocketMessage } from './web-socket-messages';
+import { WebSocketMessage } from './web-socket-messages';
 import { WebSocketConnection } from './web-socket-connection';
 import type { PushEntry, TransportContext } from './sync-transport';
 
@@ -63,16 +70,11 @@ export class WebSocketPushTransport extends RestSyncTransport {
       }));
     }
     if (answer['error'] !== undefined) {
-      // The batch itself was refused (a malformed envelope): no record was touched.
-      return entries.map((entry) => ({
-        mutationId: entry.mutation.mutationId,
-        status: 'rejected',
-        error: new OfflineSyncError(
-          'rejected',
-          `The server refused ${described}: ${serverErrorText(answer)}`,
-          recordOf(entry)
-        ),
-      }));
+      // The batch itself failed (a malformed envelope: refused; a server fault: sent again),
+      // sorted by its status as the same answer over HTTP would be.
+      const status = typeof answer['status'] === 'number' ? answer['status'] : 400;
+      const about = wholeBatch(entries, described, context.timeoutMs);
+      return wholeBatchOutcomes(classifyAnswer(status, answer, about), entries);
     }
     return batchAnswerOutcomes({ ok: true, value: answer }, entries, described, context.timeoutMs);
   }

@@ -10,6 +10,7 @@ import {
   Middleware,
 } from 'dexie';
 import { CorruptValueError } from '../../model/encryption-errors';
+import { OfflineSyncError } from '../../model/sync-error';
 import { keptAlive } from './kept-alive';
 import { ENCRYPTION_META_KEY, KeyRing, NO_ENCRYPTION, StoredEncryption } from './key-ring';
 import {
@@ -139,7 +140,12 @@ function sealedTable(
       if (req.values) {
         // A cursor hands out values synchronously; decryption is asynchronous.
         return Promise.reject(
-          new Error(`offline-sync-kit: reading "${name}" with a cursor is not supported`)
+          new OfflineSyncError(
+            'storage',
+            `offline-sync-kit bug: "${name}" was read with a cursor, which encrypted tables ` +
+              `cannot serve (values are decrypted asynchronously). Retrying will not help; ` +
+              `please report it. Nothing was changed.`
+          )
         );
       }
       return down.openCursor(req);

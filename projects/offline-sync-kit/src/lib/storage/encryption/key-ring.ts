@@ -66,11 +66,6 @@ export class KeyRing {
     return this.current;
   }
 
-  /** Whether the middleware has anything to do: off and never encrypted means pass-through. */
-  get active(): boolean {
-    return this.current.target !== null || this.current.keys.length > 0;
-  }
-
   /** Whether a key the stored values need is missing. */
   get locked(): boolean {
     return this.missingKeys().length > 0;

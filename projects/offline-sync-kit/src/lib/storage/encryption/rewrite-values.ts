@@ -2,10 +2,10 @@ import { SyncDatabase } from '../sync-database';
 import { boundTo } from '../bound-tables';
 import { ENCRYPTION_META_KEY, KeyRing, RewriteProgress, StoredEncryption } from './key-ring';
 import { readStoredEncryption } from './stored-encryption';
+import { SealedTableName } from './sealed-row';
 
 /** Rows re-encrypted per transaction: small enough that the app's own writes are not held up. */
 const REWRITE_CHUNK = 250;
-import { SealedTableName } from './sealed-row';
 
 /** The sealed tables in the order a rewrite goes through them. */
 export const REWRITE_ORDER: readonly SealedTableName[] = ['records', 'outbox', 'conflicts'];
@@ -37,9 +37,9 @@ export async function rewriteChunk(
   expected: StoredEncryption,
   chunk: number
 ): Promise<StoredEncryption | null> {
-  const current = (await db.meta.get(ENCRYPTION_META_KEY))?.value as StoredEncryption | undefined;
+  const current = await readStoredEncryption(db);
   const progress = expected.rewrite;
-  if (!progress || current?.generation !== expected.generation) return null;
+  if (!progress || current.generation !== expected.generation) return null;
   const table = db.table(progress.table);
   const range =
     progress.after === null ? table.orderBy(':id') : table.where(':id').above(progress.after);

@@ -62,11 +62,7 @@ export class StorageEncryption {
   /** `initial`: the secret from `withEncryption()`, applied when the database is attached. */
   constructor(private readonly initial: EncryptionOptions | null = null) {
     // A transaction found another tab's change in `meta` and followed it.
-    this.ring.followed$.subscribe(() => {
-      const wasLocked = this.status$.value.state === 'locked';
-      this.announce();
-      if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
-    });
+    this.ring.followed$.subscribe(() => this.followStoredState());
   }
 
   /**
@@ -211,7 +207,7 @@ export class StorageEncryption {
     if (strict && this.ring.locked) {
       throw new EncryptionKeyError(
         'The key does not match the one this database was encrypted with. Nothing was read, ' +
-          'changed or deleted; ask for the key again and pass it to enableEncryption().'
+          'changed or deleted; ask for the key again and call this again with it.'
       );
     }
     return null;
@@ -278,8 +274,14 @@ export class StorageEncryption {
 
   /** Runs operations one at a time here, and under a lock shared with the app's other tabs. */
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
-    const lockName = `offline-sync-kit:encryption:${this.database().name}`;
-    const run = this.queue.then(() => underCrossTabLock(lockName, operation));
+    const databaseName = this.database().name;
+    const lockName = `offline-sync-kit:encryption:${databaseName}`;
+    // Dexie's own errors (quota, a closed database) become ones that say what to do.
+    const explained = () =>
+      operation().catch((error: unknown) => {
+        throw toStorageError(error, { databaseName, operation: 'change of encryption' });
+      });
+    const run = this.queue.then(() => underCrossTabLock(lockName, explained));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -293,12 +295,16 @@ export class StorageEncryption {
    * key is not held here (the next transaction would follow it anyway). */
   private listenToOtherTabs(databaseName: string): void {
     this.otherTabs ??= new OtherTabs(databaseName, () => {
-      const wasLocked = this.status$.value.state === 'locked';
-      void this.reload()
-        .then(() => {
-          if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
-        })
+      void readStoredEncryption(this.database())
+        .then((stored) => this.ring.follow(stored))
         .catch(() => undefined);
     });
+  }
+
+  /** The ring took another tab's change: show it, and report a lock it caused. */
+  private followStoredState(): void {
+    const wasLocked = this.status$.value.state === 'locked';
+    this.announce();
+    if (this.ring.locked && !wasLocked) this.fail(this.ring.lockedError());
   }
 }

@@ -1,4 +1,5 @@
 import { SyncDatabase } from '../sync-database';
+import { boundTo } from '../bound-tables';
 import { ENCRYPTION_META_KEY, NO_ENCRYPTION, StoredEncryption } from './key-ring';
 
 /**
@@ -27,11 +28,10 @@ export function compareAndSetEncryption(
   change: Omit<StoredEncryption, 'generation'>
 ): Promise<StoredEncryption | null> {
   return db.transaction('rw', ['meta'], async (tx) => {
-    const meta = tx.table('meta');
-    const current = (await meta.get(ENCRYPTION_META_KEY))?.value as StoredEncryption | undefined;
-    if ((current?.generation ?? 0) !== known) return null;
+    const bound = boundTo(db, tx);
+    if ((await readStoredEncryption(bound)).generation !== known) return null;
     const next: StoredEncryption = { ...change, generation: known + 1 };
-    await meta.put({ key: ENCRYPTION_META_KEY, value: next });
+    await bound.meta.put({ key: ENCRYPTION_META_KEY, value: next });
     return next;
   });
 }
