@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { OfflineSyncService, SyncConflict } from 'offline-sync-kit';
 
 /** Fields shown side by side; `id`, `version` and `updatedAt` are the kit's and the server's. */
@@ -61,6 +61,9 @@ const HIDDEN_FIELDS = new Set(['id', 'version', 'updatedAt']);
             </div>
           </article>
         }
+        @if (error(); as message) {
+          <p class="error" role="alert">{{ message }}</p>
+        }
       </section>
     }
   `,
@@ -99,6 +102,7 @@ const HIDDEN_FIELDS = new Set(['id', 'version', 'updatedAt']);
 export class ConflictPanel {
   private readonly sync = inject(OfflineSyncService);
   protected readonly conflicts = this.sync.conflicts;
+  protected readonly error = signal<string | null>(null);
 
   protected fields(conflict: SyncConflict): string[] {
     const names = new Set([
@@ -123,7 +127,18 @@ export class ConflictPanel {
     return value === undefined || value === '' ? '—' : String(value);
   }
 
-  protected resolve(conflict: SyncConflict, resolution: 'local' | 'server'): Promise<void> {
-    return this.sync.resolveConflict(conflict.modelType, conflict.id, resolution);
+  protected async resolve(conflict: SyncConflict, resolution: 'local' | 'server'): Promise<void> {
+    try {
+      // On the revision shown: if the conflict changed meanwhile, the user decides again.
+      await this.sync.resolveConflict(
+        conflict.modelType,
+        conflict.id,
+        resolution,
+        conflict.revision
+      );
+      this.error.set(null);
+    } catch (e) {
+      this.error.set(e instanceof Error ? e.message : String(e));
+    }
   }
 }

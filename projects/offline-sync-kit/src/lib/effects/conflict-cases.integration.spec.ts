@@ -230,8 +230,14 @@ describe('conflict handling, case by case, against the reference server', () => 
       );
       expect(a.sync.currentStatus().openConflicts).toBe(1);
 
+      const decidedOn = a.sync.conflicts()[0]?.revision;
       await bEdits(b, { title: 'B again' }); // the server moves on while the conflict is open
       await a.settled();
+      // A decision made on the conflict as it was before is not applied.
+      await expectAsync(a.sync.resolveConflict('todo', 't1', 'local', decidedOn)).toBeRejectedWith(
+        jasmine.objectContaining({ kind: 'conflict', recordId: 't1' })
+      );
+      expect(a.sync.conflicts().length).toBe(1);
       expect(a.sync.conflicts()[0]).toEqual(
         jasmine.objectContaining({
           serverVersion: 3,

@@ -80,10 +80,24 @@ export class ConflictCoordinator {
    * Applies the app's decision for an open conflict. Rejects with a `not-found` error when the
    * record has no open conflict, a `config` error for an unregistered type.
    */
-  async resolve(modelType: string, id: string, resolution: ConflictResolution): Promise<void> {
+  async resolve(
+    modelType: string,
+    id: string,
+    resolution: ConflictResolution,
+    revision?: number
+  ): Promise<void> {
     const def = this.registry.get(modelType);
     const decision = toDecision(resolution, def, id);
-    const result = await this.storage.resolveConflict(modelType, id, decision);
+    const result = await this.storage.resolveConflict(modelType, id, decision, revision);
+    if (result.kind === 'outdated') {
+      throw new OfflineSyncError(
+        'conflict',
+        `The ${modelType} "${id}" conflict changed while it was being decided (a newer server ` +
+          `version or a local edit arrived), so the decision was not applied. Show the conflict ` +
+          `as it is now and decide again.`,
+        { modelType, recordId: id }
+      );
+    }
     this.finish(result, 'manual');
     // The outcome waits in the outbox until the push the resolution triggers: count it now, so
     // the status does not say "0 pending" (and "settled") before it is sent.

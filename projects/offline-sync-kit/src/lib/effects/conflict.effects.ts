@@ -27,8 +27,8 @@ export class ConflictEffects {
     this.actions$.pipe(
       ofType(C.resolveConflict),
       // One at a time, in order: two decisions for one record apply as the app dispatched them.
-      concatMap(({ modelType, id, resolution }) =>
-        from(this.coordinator.resolve(modelType, id, resolution)).pipe(
+      concatMap(({ modelType, id, resolution, revision }) =>
+        from(this.coordinator.resolve(modelType, id, resolution, revision)).pipe(
           mergeMap(() => EMPTY),
           catchError((error: unknown) =>
             of(

@@ -72,7 +72,7 @@ export class RealtimeSync {
     if (this.options.autoConnect) {
       wiring.add(
         this.store
-          .select(offlineSyncFeature.selectIsHydrated)
+          .select(offlineSyncFeature.selectHydrationSettled)
           .pipe(filter(Boolean), take(1))
           .subscribe(() => this.connect().catch(() => undefined))
       );

@@ -334,14 +334,9 @@ export class SyncEngine {
    * could let a pull overwrite local rows the store has not seen yet.
    */
   private async ready(): Promise<boolean> {
-    const { storage, hydration, hydrationErrors } = this.store.selectSignal(
-      offlineSyncFeature.selectOfflineSyncState
-    )();
-    const loaded = Object.entries(hydration).every(
-      ([type, done]) => done || type in hydrationErrors
-    );
+    const settled = this.store.selectSignal(offlineSyncFeature.selectHydrationSettled)();
     const online = await firstValueFrom(this.network.online$);
-    return storage === 'open' && loaded && online;
+    return settled && online;
   }
 }
 

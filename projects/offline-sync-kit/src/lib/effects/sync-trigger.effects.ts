@@ -68,7 +68,7 @@ export class SyncTriggerEffects {
 
   readonly syncWhenHydrated$ = createEffect(
     () =>
-      this.store.select(offlineSyncFeature.selectIsHydrated).pipe(
+      this.store.select(offlineSyncFeature.selectHydrationSettled).pipe(
         filter(Boolean),
         tap(() => void this.engine.sync())
       ),

@@ -359,16 +359,19 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    * Resolves a conflict that waits for the app (see `resolveConflict` the action, which does the
    * same): `'local'`, `'server'` or `{ merged: record }`. Resolves once the outcome is stored and
    * queued for the server; rejects with a `not-found` error when the record has no open conflict.
+   * Pass the conflict's `revision` the decision was made on: if the conflict changed meanwhile (a
+   * newer server version, a local edit), nothing is applied and it rejects with a `conflict` error.
    *
    * @example
-   * await sync.resolveConflict<Todo>('todo', 't1', { merged: { ...conflict.server, done: true } });
+   * await sync.resolveConflict<Todo>('todo', 't1', { merged: { ...c.server, done: true } }, c.revision);
    */
   resolveConflict<T>(
     modelType: string,
     id: string,
-    resolution: ConflictResolution<T>
+    resolution: ConflictResolution<T>,
+    revision?: number
   ): Promise<void> {
-    return this.conflictCoordinator.resolve(modelType, id, resolution);
+    return this.conflictCoordinator.resolve(modelType, id, resolution, revision);
   }
 
   private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {

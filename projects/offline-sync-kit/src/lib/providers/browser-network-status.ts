@@ -1,3 +1,4 @@
+import { trimBaseUrl } from '../transport/rest-urls';
 import { HttpClient } from '@angular/common/http';
 import { DestroyRef, inject, Injectable } from '@angular/core';
 import { BehaviorSubject, distinctUntilChanged, firstValueFrom, Observable, timeout } from 'rxjs';
@@ -49,7 +50,7 @@ export class BrowserNetworkStatus extends NetworkStatus {
     try {
       await firstValueFrom(
         this.http
-          .get(`${serverUrl.replace(/\/+$/, '')}/health`, {
+          .get(`${trimBaseUrl(serverUrl)}/health`, {
             observe: 'response',
             responseType: 'text',
           })

@@ -1,3 +1,4 @@
+import { trimBaseUrl } from '../transport/rest-urls';
 import { EnvironmentInjector, inject, Provider, runInInjectionContext } from '@angular/core';
 import { OfflineSyncError } from '../model/sync-error';
 import { WebSocketOptions } from '../model/web-socket-options';
@@ -77,6 +78,6 @@ export function webSocketUrl(serverUrl: string | null): string {
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const url = new URL(serverUrl, base);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
+  url.pathname = `${trimBaseUrl(url.pathname)}/ws`;
   return url.toString();
 }

@@ -24,6 +24,11 @@ export const OfflineSyncConflictActions = createActionGroup({
       id: string;
       /** Keep this device's version, take the server's, or keep a record of the app's making. */
       resolution: ConflictResolution;
+      /**
+       * The conflict's `revision` the decision was made on: if it changed meanwhile (a newer
+       * server version, a local edit), nothing is applied and `conflictResolutionFailed` says so.
+       */
+      revision?: number;
     }>(),
     'Conflict Detected': props<{ conflict: SyncConflict }>(),
     'Conflict Resolved': props<{

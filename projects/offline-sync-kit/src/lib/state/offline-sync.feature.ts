@@ -208,6 +208,16 @@ export const offlineSyncFeature = createFeature({
       selectHydration,
       (storage, hydration) => storage === 'open' && Object.values(hydration).every(Boolean)
     );
+    // Every type loaded or given up on: what syncing waits for (a type that failed to load is
+    // left out of syncs; it must not hold back the others).
+    const selectHydrationSettled = createSelector(
+      selectStorage,
+      selectHydration,
+      selectors.selectHydrationErrors,
+      (storage, hydration, errors) =>
+        storage === 'open' &&
+        Object.entries(hydration).every(([type, done]) => done || type in errors)
+    );
     const selectSyncPhase = createSelector(
       selectStorage,
       selectIsHydrated,
@@ -261,7 +271,13 @@ export const offlineSyncFeature = createFeature({
         encryption,
       })
     );
-    return { selectIsHydrated, selectSyncPhase, selectSyncStatus, selectIsWebSocketConnected };
+    return {
+      selectIsHydrated,
+      selectHydrationSettled,
+      selectSyncPhase,
+      selectSyncStatus,
+      selectIsWebSocketConnected,
+    };
   },
 });
 
