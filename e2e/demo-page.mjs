@@ -1,6 +1,9 @@
 // Drives the demo the way a user does (labels, buttons, the status bar), for the e2e scenarios.
 // Every wait polls the page; no scenario asserts on timing.
 
+/** What shows the demo is ready: its status bar, once the store holds what the device stores. */
+export const READY_SELECTOR = '[data-testid="sync-status"][data-status-hydrated="true"]';
+
 /** Polls `check` until it returns a truthy value; fails naming `what` after `timeout` ms. */
 export async function until(check, what, timeout = 30_000) {
   const deadline = Date.now() + timeout;
@@ -34,15 +37,13 @@ export class DemoPage {
 
   /** A new device (browser context) with the demo loaded and its store hydrated. */
   static async open(ctx, name, prefix) {
-    const { context, page } = await ctx.newDevice(name);
-    const demo = new DemoPage(context, page, prefix);
-    await demo.waitUntilReady();
-    return demo;
+    const { context, page } = await ctx.newDevice(name); // waits for READY_SELECTOR
+    return new DemoPage(context, page, prefix);
   }
 
   /** Waits until the app has loaded what this device stores (after a start or a reload). */
   async waitUntilReady() {
-    const ready = this.page.locator('[data-testid="sync-status"][data-status-hydrated="true"]');
+    const ready = this.page.locator(READY_SELECTOR);
     await until(async () => (await ready.count()) === 1, 'the app to load its data');
   }
 

@@ -11,7 +11,6 @@ export const tests = [
         contextOptions: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
       });
       const phone = new DemoPage(context, page, prefix);
-      await phone.waitUntilReady();
 
       // Keyboard only: focus the new-task field, type, Enter.
       await page.getByLabel('New task').focus();

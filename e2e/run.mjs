@@ -26,7 +26,7 @@
 //   node e2e/run.mjs realtime smoke   # tests whose "file › name" contains one of the words
 //   E2E_VERBOSE=1 node e2e/run.mjs    # page console of passing tests too; sync server log
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
@@ -36,6 +36,8 @@ import { chromium } from 'playwright-core';
 import CHROMIUM_ARGS from '../scripts/chromium-flags.cjs';
 import { startDemoServer } from '../scripts/demo-server.mjs';
 import { ensureChromium, root } from '../scripts/setup.mjs';
+import { reportTestSummary } from '../scripts/test-summary.cjs';
+import { READY_SELECTOR } from './demo-page.mjs';
 
 /**
  * @typedef {object} Device One device: its own browser context (storage, service worker,
@@ -67,8 +69,7 @@ import { ensureChromium, root } from '../scripts/setup.mjs';
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const ARTIFACTS_DIR = join(here, 'artifacts');
-export const READY_SELECTOR = '[data-testid="sync-status"][data-status-hydrated="true"]';
+const ARTIFACTS_DIR = join(here, 'artifacts');
 const DIST = join(root, 'dist', 'demo', 'browser');
 const TEST_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 30_000;
@@ -333,13 +334,7 @@ function describeError(error) {
 
 /** @param {{ passed: number, failed: number, skipped: number }} counts */
 function report(counts) {
-  console.log(
-    `\n[e2e] ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
-  );
-  const file = process.env.TEST_SUMMARY_FILE;
-  if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(counts) + '\n');
+  reportTestSummary(counts, 'e2e');
 }
 
 /** @param {string} message */

@@ -1,10 +1,9 @@
 // Karma settings shared by the library and the demo: headless Debian Chromium as root, loopback
 // only, a summary reporter whose counts the test orchestrator (scripts/test.mjs) adds up, and for
 // the library the reference sync server and its fault proxy (the `sync-server` framework below).
-const fs = require('node:fs');
-const path = require('node:path');
 
 const CHROMIUM_FLAGS = require('./chromium-flags.cjs');
+const { reportTestSummary } = require('./test-summary.cjs');
 
 /** Prints `N passed, N failed, N skipped` and writes it to $TEST_SUMMARY_FILE as JSON. */
 function SummaryReporter(baseReporterDecorator, config) {
@@ -21,13 +20,7 @@ function SummaryReporter(baseReporterDecorator, config) {
   this.onRunComplete = (_browsers, results) => {
     // A browser that crashed or a suite that failed to load counts as a failure too.
     if (results.error || results.disconnected) counts.failed = Math.max(counts.failed, 1);
-    const line = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
-    process.stdout.write(`\n[${config.summaryName}] ${line}\n`);
-    const file = process.env.TEST_SUMMARY_FILE;
-    if (file) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify({ suite: config.summaryName, ...counts }));
-    }
+    reportTestSummary(counts, config.summaryName);
   };
 }
 SummaryReporter.$inject = ['baseReporterDecorator', 'config'];

@@ -15,7 +15,6 @@
 // $TEST_SUMMARY_FILE for scripts/test.mjs, and exits 1 when anything failed.
 //
 //   node scripts/native-async/run.mjs
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -28,6 +27,7 @@ import {
   servePage,
 } from '../browser-harness.mjs';
 import { ensureChromium } from '../setup.mjs';
+import { reportTestSummary } from '../test-summary.cjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The whole run, bundling and browser start included; the page has its own per-case limit. */
@@ -53,13 +53,7 @@ function assertNativeAsync(script) {
 
 /** Prints the counts line and writes them where scripts/test.mjs reads them. */
 function report(counts) {
-  console.log(
-    `\n[offline-sync-kit (native async)] ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
-  );
-  const file = process.env.TEST_SUMMARY_FILE;
-  if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(counts) + '\n');
+  reportTestSummary(counts, 'offline-sync-kit (native async)');
 }
 
 async function runChecks() {

@@ -56,11 +56,6 @@ export class SubscriptionRegistry<C> {
     return this.byChannel.get(channel);
   }
 
-  /** How many subscriptions `client` holds. */
-  countOf(client: C): number {
-    return this.byClient.get(client)?.size ?? 0;
-  }
-
   /** How many subscriptions all clients hold together. */
   get size(): number {
     return this.total;
