@@ -19,7 +19,9 @@ import { Dexie, Table } from 'dexie';
 import { SyncStorage } from '../projects/offline-sync-kit/src/lib/storage/sync-storage';
 import {
   localWrite,
+  openSettled,
   plainSpec,
+  testStorage,
 } from '../projects/offline-sync-kit/src/testing-support/test-storage';
 
 /** What the Node runner passes in. */
@@ -189,32 +191,15 @@ async function rawWrite(db: RawDatabase, records: readonly Todo[]): Promise<numb
 // ---------------------------------------------------------------------------------------------
 // The kit.
 
-let ids = 0;
-
 function kitStorage(databaseName: string, encrypted: boolean): SyncStorage {
-  const storage = new SyncStorage({
-    databaseName,
-    clock: () => Date.now(),
-    newId: () => `m-${++ids}`,
+  return testStorage(databaseName, [plainSpec(MODEL_TYPE)], {
     encryptionKey: encrypted ? { key: KEY() } : null,
   });
-  storage.registerSpec(plainSpec(MODEL_TYPE));
-  return storage;
 }
 
 /** Opens the storage and waits until its encryption state is final (`on` or `off`). */
-async function ready(storage: SyncStorage, encrypted: boolean): Promise<void> {
-  await storage.open();
-  const wanted = encrypted ? 'on' : 'off';
-  const deadline = performance.now() + 10_000;
-  while (storage.encryption.status$.value.state !== wanted) {
-    if (performance.now() > deadline) {
-      throw new Error(
-        `encryption state is "${storage.encryption.status$.value.state}", expected "${wanted}"`
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+function ready(storage: SyncStorage, encrypted: boolean): Promise<SyncStorage> {
+  return openSettled(storage, encrypted ? 'on' : 'off');
 }
 
 async function kitWrite(storage: SyncStorage, records: readonly Todo[]): Promise<number> {

@@ -32,8 +32,7 @@ import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import CHROMIUM_ARGS from '../scripts/chromium-flags.cjs';
+import { launchBrowser } from '../scripts/browser-harness.mjs';
 import { startDemoServer } from '../scripts/demo-server.mjs';
 import { ensureChromium, root } from '../scripts/setup.mjs';
 import { reportTestSummary } from '../scripts/test-summary.cjs';
@@ -376,15 +375,8 @@ async function main() {
     const demo = await startDemoServer({ root: DIST, port: 0, syncServerUrl });
     running.demo = demo;
     const executablePath = ensureChromium();
-    const browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Ours handle these (stopAll); Playwright's would exit before the servers are stopped.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    // Ours handle the signals (stopAll); Playwright's would exit before the servers are stopped.
+    const browser = await launchBrowser({ executablePath, ownSignals: true });
     running.browser = browser;
     console.log(
       `[e2e] demo ${demo.url} → sync server ${syncServerUrl}, Chromium ${browser.version()}\n`

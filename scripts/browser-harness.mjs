@@ -108,7 +108,7 @@ export function servePage(script, { title }) {
 export async function launchChromium({ executablePath, inMemory = false }) {
   const options = { executablePath, headless: true, args: CHROMIUM_ARGS };
   if (inMemory) {
-    const browser = await chromium.launch(options);
+    const browser = await launchBrowser({ executablePath });
     const page = await browser.newPage();
     return { page, version: browser.version(), close: () => browser.close() };
   }
@@ -128,6 +128,23 @@ export async function launchChromium({ executablePath, inMemory = false }) {
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Launches headless Chromium (the shared flags) as a `Browser`, for callers that open their own
+ * contexts (one per simulated device). `ownSignals`: the caller handles Ctrl-C and termination
+ * itself (Playwright's handlers would exit before the caller has stopped its servers).
+ *
+ * @param {{ executablePath: string, ownSignals?: boolean }} options
+ * @returns {Promise<import('playwright-core').Browser>}
+ * @example
+ *   const browser = await launchBrowser({ executablePath: ensureChromium(), ownSignals: true });
+ */
+export function launchBrowser({ executablePath, ownSignals = false }) {
+  const signals = ownSignals
+    ? { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }
+    : {};
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, ...signals });
 }
 
 /** A persistent context has no `Browser` to ask: the version comes from the user agent. */

@@ -29,6 +29,7 @@ import { SEALED_FIELD } from '../../projects/offline-sync-kit/src/lib/storage/en
 import { SyncStorage } from '../../projects/offline-sync-kit/src/lib/storage/sync-storage';
 import {
   localWrite,
+  openSettled,
   plainSpec,
   testStorage,
 } from '../../projects/offline-sync-kit/src/testing-support/test-storage';
@@ -72,18 +73,8 @@ function open(name: string, mode: Mode, key: () => Uint8Array = KEY_ON): SyncSto
 }
 
 /** Opens the storage and waits until its encryption state is final (`on` or `off`). */
-async function ready(storage: SyncStorage, mode: Mode): Promise<SyncStorage> {
-  await storage.open();
-  const deadline = performance.now() + 10_000;
-  while (storage.encryption.status$.value.state !== mode) {
-    if (performance.now() > deadline) {
-      throw new Error(
-        `encryption state is "${storage.encryption.status$.value.state}", expected "${mode}"`
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return storage;
+function ready(storage: SyncStorage, mode: Mode): Promise<SyncStorage> {
+  return openSettled(storage, mode);
 }
 
 function todo(i: number | string): { id: string; title: string; done: boolean } {

@@ -1,3 +1,4 @@
+import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
 import { SyncStorage, SyncStorageOptions } from '../lib/storage/sync-storage';
 import { EntityStorageSpec, LocalWrite } from '../lib/storage/local-write';
 
@@ -68,3 +69,27 @@ export const localWrite = {
     kind: 'remove',
   }),
 };
+
+/**
+ * Opens a storage and waits until its encryption state is final (`on` or `off`): a first start
+ * with a key encrypts in the background.
+ */
+export async function openSettled(storage: SyncStorage, state: 'on' | 'off'): Promise<SyncStorage> {
+  await storage.open();
+  await firstValueFrom(
+    storage.encryption.status$.pipe(
+      filter((status) => status.state === state),
+      timeout({
+        first: 10_000,
+        with: () =>
+          throwError(
+            () =>
+              new Error(
+                `encryption state is "${storage.encryption.status$.value.state}", expected "${state}"`
+              )
+          ),
+      })
+    )
+  );
+  return storage;
+}

@@ -8,21 +8,14 @@ import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
  * APIs that version through the `ETag` header send no version in list answers. A pulled record
- * without a version that is exactly the server state this device already holds (the record, or
- * the base of its pending changes) keeps the version known for it, so the next update still
- * carries `If-Match` instead of silently overwriting the server.
+ * without a version that is exactly the state this device already holds keeps the version known
+ * for it, so the next update still carries `If-Match` instead of silently overwriting the server.
+ * (With changes pending, `takeServerVersion` keeps the known version anyway.)
  */
-function withKnownVersion(
-  item: ServerChange,
-  existing: StoredRecord | undefined,
-  pending: readonly StoredMutation[]
-): ServerChange {
+function withKnownVersion(item: ServerChange, existing: StoredRecord | undefined): ServerChange {
   const known = existing?.meta.version ?? null;
   if (item.deleted || item.version !== null || known === null || !existing) return item;
-  const sameState =
-    sameValue(item.data, existing.data) ||
-    pending.some((entry) => sameValue(entry.base, item.data));
-  return sameState ? { ...item, version: known } : item;
+  return sameValue(item.data, existing.data) ? { ...item, version: known } : item;
 }
 
 /** The `meta` key under which a type's pull cursor is kept. */
@@ -105,13 +98,10 @@ export async function applyPullPage(
     const onlyDeletes = pending.every((e) => e.op === 'delete' && e.status !== 'sending');
     const agreedDelete = item.deleted && onlyDeletes;
     if (agreedDelete) await deleteEntriesOf(db, key);
-    const change = await takeServerVersion(
-      db,
-      key,
-      withKnownVersion(item, existing, pending),
-      context,
-      { existing, pending: agreedDelete ? [] : pending }
-    );
+    const change = await takeServerVersion(db, key, withKnownVersion(item, existing), context, {
+      existing,
+      pending: agreedDelete ? [] : pending,
+    });
     if (change) changes.push(change);
   }
   // A page without a cursor (one record fetched by id) leaves the pull position alone.
