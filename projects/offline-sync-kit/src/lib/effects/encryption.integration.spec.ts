@@ -31,7 +31,8 @@ describe('encryption at rest in the running kit, against the reference server', 
   it('syncs as usual: the server gets plaintext, the device stores none', async () => {
     const a = await devices.start('a', { encryption: PASSPHRASE });
     const b = await devices.start('b');
-    expect(a.sync.encryptionState()).toBe('on');
+    // The state reaches the store through an action, which may come just after hydration.
+    await eventually(() => a.sync.encryptionState() === 'on', "a's encryption state 'on'");
     expect(a.sync.isEncryptionEnabled()).toBeTrue();
     const todo = await a.sync.saveModel<Todo>('todo', { title: 'enc-secret milk', done: false });
     await a.settled();

@@ -35,17 +35,8 @@ export class PersistenceEffects {
     () =>
       this.actions$.pipe(
         tap((action) => {
-          let write: LocalWrite | null;
-          try {
-            write = this.registry.toLocalWrite(action as Action & Record<string, unknown>, () =>
-              this.ids.next()
-            );
-          } catch (error) {
-            this.reportUnstorable(action, error);
-            return;
-          }
-          // Outcomes arrive through `settled$`; this promise only must not be left unhandled.
-          if (write) this.storage.write(write).catch(() => undefined);
+          const writes = this.registry.singleWrites(action as Action & Record<string, unknown>);
+          for (const single of writes) this.persist(single);
         })
       ),
     { dispatch: false }
@@ -57,6 +48,18 @@ export class PersistenceEffects {
       this.storage.settled$.pipe(concatMap((batch) => this.report(batch))),
     { dispatch: false }
   );
+
+  private persist(action: Action & Record<string, unknown>): void {
+    let write: LocalWrite | null;
+    try {
+      write = this.registry.toLocalWrite(action, () => this.ids.next());
+    } catch (error) {
+      this.reportUnstorable(action, error);
+      return;
+    }
+    // Outcomes arrive through `settled$`; this promise only must not be left unhandled.
+    if (write) this.storage.write(write).catch(() => undefined);
+  }
 
   private async report(batch: SettledWrites): Promise<void> {
     if (batch.committed.length > 0) {

@@ -28,7 +28,7 @@ export class SyncEntityRegistry {
   private readonly definitions = new Map<string, AnyDefinition>();
   private readonly byActionType = new Map<
     string,
-    { def: AnyDefinition; kind: 'added' | 'updated' | 'removed' }
+    { def: AnyDefinition; kind: 'added' | 'addedMany' | 'updated' | 'removed' }
   >();
 
   /** Registers entity types; registering the same definition again is a no-op. */
@@ -41,6 +41,7 @@ export class SyncEntityRegistry {
     for (const def of added) {
       this.storage.registerSpec(def);
       this.byActionType.set(def.actions.added.type, { def, kind: 'added' });
+      this.byActionType.set(def.actions.addedMany.type, { def, kind: 'addedMany' });
       this.byActionType.set(def.actions.updated.type, { def, kind: 'updated' });
       this.byActionType.set(def.actions.removed.type, { def, kind: 'removed' });
     }
@@ -82,6 +83,24 @@ export class SyncEntityRegistry {
   }
 
   /**
+   * An `addedMany` as the `added` actions it stands for, one per record (so each is stored,
+   * checked and reported like a single write); any other action as it is.
+   *
+   * @example
+   * for (const single of registry.singleWrites(action)) persist(single);
+   */
+  singleWrites(action: Action & Record<string, unknown>): (Action & Record<string, unknown>)[] {
+    const match = this.byActionType.get(action.type);
+    if (match?.kind !== 'addedMany') return [action];
+    const writeIds = action['writeIds'] as readonly (string | undefined)[] | undefined;
+    return (action['records'] as unknown[]).map(
+      (record, i) =>
+        match.def.actions.added({ record, writeId: writeIds?.[i] }) as unknown as Action &
+          Record<string, unknown>
+    );
+  }
+
+  /**
    * The storage write for a local entity action (`added`, `updated`, `removed`), or `null` for any
    * other action. Throws a `config` error for an `added` record without a string id.
    */
@@ -92,6 +111,7 @@ export class SyncEntityRegistry {
     const match = this.byActionType.get(action.type);
     if (!match) return null;
     const { def, kind } = match;
+    if (kind === 'addedMany') return null; // split first, see singleWrites()
     const writeId = typeof action['writeId'] === 'string' ? action['writeId'] : newWriteId();
     const modelType = def.modelType;
     if (kind === 'added') {

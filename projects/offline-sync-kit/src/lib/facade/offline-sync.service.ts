@@ -1,3 +1,4 @@
+import { SaveBurst } from './save-burst';
 import { inject, Injectable, Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { Action, Store } from '@ngrx/store';
@@ -46,6 +47,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
   private readonly engine = inject(SyncEngine);
   private readonly syncOptions = inject(SyncOptionsRef);
   private readonly conflictCoordinator = inject(ConflictCoordinator);
+  private readonly saves = new SaveBurst((action) => this.store.dispatch(action));
 
   /** The sync status as a signal. */
   readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(
@@ -92,6 +94,11 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    * Creates or replaces a record. A record without an id gets a UUID v7. Resolves with the record
    * (id included) once it and its outbox entry are stored.
    *
+   * The first save of a task reaches the store at once; further saves in the same task reach it
+   * together, one microtask later (one store update for a burst, instead of one per record).
+   * `updateModel`/`deleteModel` keep their order after them; an entity action you dispatch
+   * yourself in the same task would not, so await the saves first.
+   *
    * @example
    * const todo = await sync.saveModel<Todo>('todo', { title: 'Buy milk', done: false });
    */
@@ -102,7 +109,10 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
     const complete = (
       typeof id === 'string' && id !== '' ? current : { ...current, [def.idField]: this.ids.next() }
     ) as T;
-    await this.dispatchWrite((writeId) => def.actions.added({ record: complete, writeId }));
+    const writeId = this.ids.next();
+    const done = this.receipts.expect(writeId);
+    this.saves.add(def, complete, writeId);
+    await done;
     return complete;
   }
 
@@ -377,6 +387,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
   private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
+    this.saves.flush(); // saves made before this write must reach the store before it
     this.store.dispatch(action(writeId));
     await done;
   }

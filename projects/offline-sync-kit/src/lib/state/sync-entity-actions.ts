@@ -3,7 +3,7 @@ import { SyncMeta } from '../model/sync-meta';
 
 /**
  * Builds the action group of one entity type, source `Sync <modelType>`.
- * The app dispatches `added`, `updated` and `removed` (or calls `OfflineSyncService`, which does);
+ * The app dispatches `added`, `addedMany`, `updated` and `removed` (or calls `OfflineSyncService`, which does);
  * the kit dispatches the rest. `writeId` is optional: it lets a caller wait for that write
  * to commit (the service sets it).
  *
@@ -19,6 +19,11 @@ export function createSyncEntityActions<T>(modelType: string) {
     events: {
       /** A record was created or replaced on this device. Its id must be set. */
       Added: props<{ record: T; writeId?: string }>(),
+      /**
+       * Records created or replaced on this device together (a burst of `saveModel` calls, an
+       * import): one store update for all; `writeIds[i]` belongs to `records[i]`.
+       */
+      'Added Many': props<{ records: T[]; writeIds?: string[] }>(),
       /** Some fields of a stored record were changed on this device. */
       Updated: props<{ id: string; changes: Partial<T>; writeId?: string }>(),
       /** A record was deleted on this device. */

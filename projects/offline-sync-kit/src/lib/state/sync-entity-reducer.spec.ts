@@ -27,6 +27,23 @@ describe('sync entity reducer', () => {
     expect(state.meta['a']).toEqual(jasmine.objectContaining({ state: 'pending', version: 7 }));
   });
 
+  it('applies a burst (addedMany) like the same added actions one by one', () => {
+    const start = reducer(
+      initial,
+      actions.upsertedFromServer({ records: [todo('a')], metas: { a: meta('synced', 3) } })
+    );
+    const records = [todo('a', 'changed'), todo('b'), { title: 'no id' } as Todo, todo('c')];
+    const many = reducer(start, actions.addedMany({ records }));
+    const oneByOne = records.reduce(
+      (state, record) => reducer(state, actions.added({ record })),
+      start
+    );
+    expect(many).toEqual(oneByOne);
+    expect(many.ids).toEqual(['a', 'b', 'c']);
+    expect(many.meta['a']).toEqual(jasmine.objectContaining({ state: 'pending', version: 3 }));
+    expect(many.inflight).toEqual({ a: 1, b: 1, c: 1 });
+  });
+
   it('ignores an update of an unknown record and an added record without an id', () => {
     expect(reducer(initial, actions.updated({ id: 'x', changes: { done: true } }))).toBe(initial);
     expect(reducer(initial, actions.added({ record: { title: 'no id' } as Todo }))).toBe(initial);

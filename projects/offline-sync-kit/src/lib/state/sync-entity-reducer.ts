@@ -6,8 +6,6 @@ import { OfflineSyncStorageActions } from './offline-sync-storage.actions';
 import { SyncEntityActions } from './sync-entity-actions';
 import { SyncEntityState } from './sync-entity-state';
 
-type Meta = Readonly<Record<string, SyncMeta>>;
-
 /**
  * The initial slice of one entity type.
  *
@@ -41,9 +39,23 @@ export function createSyncEntityReducer<T>(
   actions: SyncEntityActions<T>,
   deserialize: (stored: SerializedRecord) => T
 ): ActionReducer<SyncEntityState<T>> {
-  const local = (state: SyncEntityState<T>, id: string): SyncEntityState<T> => ({
-    ...state,
-    inflight: { ...state.inflight, [id]: (state.inflight[id] ?? 0) + 1 },
+  /** Counts local writes of `ids` as in flight and marks their records pending. */
+  const local = (
+    state: SyncEntityState<T>,
+    next: SyncEntityState<T>,
+    ids: readonly string[],
+    removed = false
+  ): SyncEntityState<T> => ({
+    ...next,
+    meta: edited(state.meta, (meta) => {
+      for (const id of ids) {
+        if (removed) delete meta[id];
+        else meta[id] = pendingMeta(meta[id]);
+      }
+    }),
+    inflight: edited(state.inflight, (inflight) => {
+      for (const id of ids) inflight[id] = (inflight[id] ?? 0) + 1;
+    }),
   });
 
   return createReducer(
@@ -52,120 +64,166 @@ export function createSyncEntityReducer<T>(
       const id = adapter.selectId(record);
       // A record without an id cannot be stored; the persistence effect reports the error.
       if (typeof id !== 'string' || id === '') return state;
-      const next = adapter.setOne(record, state);
-      return local({ ...next, meta: withMeta(state.meta, id, pendingMeta(state.meta[id])) }, id);
+      return local(state, adapter.setOne(record, state), [id]);
+    }),
+    on(actions.addedMany, (state, { records }) => {
+      // One pass for a burst: each `added` alone copies the whole entity map again.
+      const storable = records.filter((record) => {
+        const id = adapter.selectId(record);
+        return typeof id === 'string' && id !== '';
+      });
+      if (storable.length === 0) return state;
+      const ids = storable.map((record) => adapter.selectId(record) as string);
+      return local(state, adapter.setMany(storable, state), ids);
     }),
     on(actions.updated, (state, { id, changes }) => {
       if (!(id in state.entities)) return state;
-      const next = adapter.updateOne({ id, changes }, state);
-      return local({ ...next, meta: withMeta(state.meta, id, pendingMeta(state.meta[id])) }, id);
+      return local(state, adapter.updateOne({ id, changes }, state), [id]);
     }),
     on(actions.removed, (state, { id }) =>
       local(
+        state,
         {
           ...adapter.removeOne(id, state),
-          meta: withMeta(state.meta, id, null),
           removedBeforeHydration: state.hydrated ? [] : [...state.removedBeforeHydration, id],
         },
-        id
+        [id],
+        true
       )
     ),
     on(actions.upsertedFromServer, (state, { records, metas }) => {
       const ids = records.map((record) => adapter.selectId(record) as string);
-      const [held, free] = partition(ids, (id) => (state.inflight[id] ?? 0) > 0);
-      const freeRecords = records.filter((_, i) => !held.includes(ids[i] as string));
-      let meta = state.meta;
-      for (const id of free) meta = withMeta(meta, id, metas[id] ?? null);
+      const held = new Set(ids.filter((id) => (state.inflight[id] ?? 0) > 0));
+      const freeRecords = records.filter((_, i) => !held.has(ids[i] as string));
       return {
         ...adapter.upsertMany(freeRecords, state),
-        meta,
-        staleIds: withIds(state.staleIds, held),
+        meta: edited(state.meta, (meta) => {
+          for (const id of ids) if (!held.has(id)) setMeta(meta, id, metas[id] ?? null);
+        }),
+        staleIds: withIds(state.staleIds, [...held]),
       };
     }),
     on(actions.removedFromServer, (state, { ids }) => {
       const [held, free] = partition(ids, (id) => (state.inflight[id] ?? 0) > 0);
-      let meta = state.meta;
-      for (const id of free) meta = withMeta(meta, id, null);
-      return { ...adapter.removeMany(free, state), meta, staleIds: withIds(state.staleIds, held) };
+      return {
+        ...adapter.removeMany(free, state),
+        meta: edited(state.meta, (meta) => free.forEach((id) => delete meta[id])),
+        staleIds: withIds(state.staleIds, held),
+      };
     }),
     on(actions.hydrated, (state, { records, metas }) => {
       // Records changed or removed locally while hydration read the database are newer than the
       // rows it read, so those rows must not overwrite them.
       const skip = new Set<string>([...state.removedBeforeHydration, ...(state.ids as string[])]);
       const fresh = records.filter((record) => !skip.has(adapter.selectId(record) as string));
-      let meta = state.meta;
-      for (const record of fresh) {
-        const id = adapter.selectId(record) as string;
-        if (!(id in meta)) meta = withMeta(meta, id, metas[id] ?? null);
-      }
-      return { ...adapter.addMany(fresh, state), meta, hydrated: true, removedBeforeHydration: [] };
+      return {
+        ...adapter.addMany(fresh, state),
+        meta: edited(state.meta, (meta) => {
+          for (const record of fresh) {
+            const id = adapter.selectId(record) as string;
+            if (!(id in meta)) setMeta(meta, id, metas[id] ?? null);
+          }
+        }),
+        hydrated: true,
+        removedBeforeHydration: [],
+      };
     }),
     on(OfflineSyncStorageActions.writesCommitted, (state, { writes }) => {
-      let next = state;
-      for (const write of writes.filter((w) => w.modelType === modelType)) {
-        next = settle(next, write.id);
-        const present = write.id in next.entities;
+      const mine = writes.filter((w) => w.modelType === modelType);
+      if (mine.length === 0) return state;
+      let next = settleAll(
+        state,
+        mine.map((write) => write.id)
+      );
+      const meta = { ...next.meta };
+      for (const write of mine) {
         if (next.staleIds[write.id] && !next.inflight[write.id]) {
           // A server update was held back for this record: take the database's result now.
-          next = replaceWith(
-            next,
-            write.id,
-            write.record ? deserialize(write.record) : null,
-            write.meta
-          );
+          const record = write.record ? deserialize(write.record) : null;
+          next = replaceIn(next, meta, write.id, record, write.meta);
           next = { ...next, staleIds: withoutId(next.staleIds, write.id) };
-        } else if (present) {
-          next = { ...next, meta: withMeta(next.meta, write.id, write.meta) };
+        } else if (write.id in next.entities) {
+          setMeta(meta, write.id, write.meta);
         } else if (!next.hydrated && write.record && !next.inflight[write.id]) {
           // A write to a record the store had not loaded yet (an update before hydration):
           // take the stored result, which the coming hydration will then leave alone.
-          next = replaceWith(next, write.id, deserialize(write.record), write.meta);
+          next = replaceIn(next, meta, write.id, deserialize(write.record), write.meta);
         }
       }
-      return next;
+      return { ...next, meta };
     }),
     on(OfflineSyncStorageActions.writesFailed, (state, { writes, restored, error }) => {
       const mine = writes.filter((write) => write.modelType === modelType);
       if (mine.length === 0) return state;
-      let next = mine.reduce((acc, { id }) => settle(acc, id), state);
+      let next = settleAll(
+        state,
+        mine.map(({ id }) => id)
+      );
       if (!restored) {
         // The database could not even be read back: say so on every record still shown.
-        for (const { id } of mine) {
-          const current = next.meta[id];
-          if (current)
-            next = {
-              ...next,
-              meta: withMeta(next.meta, id, { ...current, state: 'failed', lastError: error }),
-            };
-        }
-        return next;
+        return {
+          ...next,
+          meta: edited(next.meta, (meta) => {
+            for (const { id } of mine) {
+              const current = meta[id];
+              if (current) meta[id] = { ...current, state: 'failed', lastError: error };
+            }
+          }),
+        };
       }
+      const meta = { ...next.meta };
       for (const row of restored.filter((r) => r.modelType === modelType)) {
-        next = replaceWith(next, row.id, row.record as T | null, row.meta);
+        next = replaceIn(next, meta, row.id, row.record as T | null, row.meta);
       }
-      return next;
+      return { ...next, meta };
     })
   );
 
-  function replaceWith(
+  /** Shows `record` (or nothing) for `id`, its metadata written into the `meta` draft. */
+  function replaceIn(
     state: SyncEntityState<T>,
+    meta: Record<string, SyncMeta>,
     id: string,
     record: T | null,
-    meta: SyncMeta | null
-  ) {
-    return record === null
-      ? { ...adapter.removeOne(id, state), meta: withMeta(state.meta, id, null) }
-      : { ...adapter.setOne(record, state), meta: withMeta(state.meta, id, meta) };
+    value: SyncMeta | null
+  ): SyncEntityState<T> {
+    setMeta(meta, id, record === null ? null : value);
+    return record === null ? adapter.removeOne(id, state) : adapter.setOne(record, state);
   }
 }
 
-/** One local write of `id` is no longer in flight. */
-function settle<S extends { inflight: Readonly<Record<string, number>> }>(state: S, id: string): S {
-  const count = state.inflight[id] ?? 0;
-  if (count <= 0) return state;
-  if (count > 1) return { ...state, inflight: { ...state.inflight, [id]: count - 1 } };
-  const { [id]: _settled, ...rest } = state.inflight;
-  return { ...state, inflight: rest };
+/** One local write of each of `ids` is no longer in flight (one copy for all). */
+function settleAll<S extends { inflight: Readonly<Record<string, number>> }>(
+  state: S,
+  ids: readonly string[]
+): S {
+  if (!ids.some((id) => (state.inflight[id] ?? 0) > 0)) return state;
+  const inflight = edited(state.inflight, (draft) => {
+    for (const id of ids) {
+      const count = draft[id] ?? 0;
+      if (count > 1) draft[id] = count - 1;
+      else delete draft[id];
+    }
+  });
+  return { ...state, inflight };
+}
+
+/**
+ * A copy of `map` changed by `edit`: one copy per action however many ids it touches (copying
+ * the map per id made bursts, pulls and hydration quadratic in the number of records).
+ */
+function edited<V>(
+  map: Readonly<Record<string, V>>,
+  edit: (draft: Record<string, V>) => void
+): Readonly<Record<string, V>> {
+  const draft = { ...map };
+  edit(draft);
+  return draft;
+}
+
+function setMeta(meta: Record<string, SyncMeta>, id: string, value: SyncMeta | null): void {
+  if (value) meta[id] = value;
+  else delete meta[id];
 }
 
 function pendingMeta(previous: SyncMeta | undefined): SyncMeta {
@@ -176,13 +234,6 @@ function pendingMeta(previous: SyncMeta | undefined): SyncMeta {
     attempts: previous?.attempts ?? 0,
     localUpdatedAt: previous?.localUpdatedAt ?? 0,
   };
-}
-
-function withMeta(meta: Meta, id: string, value: SyncMeta | null): Meta {
-  if (value) return { ...meta, [id]: value };
-  if (!(id in meta)) return meta;
-  const { [id]: _removed, ...rest } = meta;
-  return rest;
 }
 
 function withIds(set: Readonly<Record<string, true>>, ids: readonly string[]) {

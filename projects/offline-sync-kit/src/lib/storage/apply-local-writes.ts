@@ -2,7 +2,8 @@ import { coalesce, CoalesceStep, OutboxChange } from '../core/outbox-coalescing'
 import { SerializedRecord } from '../model/mutation';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
-import { entriesFor, putRecord, stateFromEntries } from './stored-change';
+import { recordKey } from '../core/record-key';
+import { entriesForMany, recordRow, stateFromEntries } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 import { StoredConflict } from './stored-conflict';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
@@ -19,6 +20,10 @@ export interface LocalWriteContext {
  * `records`, `outbox` and `conflicts` (the caller opens it), so a record and its outbox entry commit together
  * or not at all; any throw aborts every write of the transaction.
  *
+ * Reads every row the group needs at once, applies the writes in order in memory (later writes
+ * to a record see the earlier ones), then stores the result with one bulk request per table:
+ * a few IndexedDB round trips per group instead of four per write.
+ *
  * @example
  * await db.transaction('rw', [db.records, db.outbox, db.conflicts], () => applyLocalWrites(db, writes, context));
  */
@@ -27,33 +32,89 @@ export async function applyLocalWrites(
   writes: readonly LocalWrite[],
   context: LocalWriteContext
 ): Promise<WriteOutcome[]> {
-  const outcomes: WriteOutcome[] = [];
-  // Counted once per group: most groups meet no open conflict, and then need no lookup per write.
-  const anyOpen = (await db.conflicts.count()) > 0;
-  // Sequential on purpose: later writes to the same record must see the earlier ones.
-  for (const write of writes) outcomes.push(await applyOne(db, write, context, anyOpen));
+  const group = await readGroup(db, writes);
+  const outcomes = writes.map((write) => applyOne(group, write, context));
+  await storeGroup(db, group);
   return outcomes;
 }
 
-async function applyOne(
-  db: SyncDatabase,
-  write: LocalWrite,
-  context: LocalWriteContext,
-  anyOpen: boolean
-): Promise<WriteOutcome> {
+/** What a group of writes works on: the rows it read, then changed in memory. */
+interface GroupState {
+  readonly records: Map<string, StoredRecord | undefined>;
+  readonly entries: Map<string, StoredMutation[]>;
+  readonly conflicts: Map<string, StoredConflict | undefined>;
+  /** Records whose row changed (put, or deleted when gone), to store at the end. */
+  readonly touched: Map<string, [string, string]>;
+  readonly conflictsTouched: Set<string>;
+  /** New outbox entries, in the order their writes came: their `seq` keeps FIFO order. */
+  readonly inserts: StoredMutation[];
+  /** Outbox entries already stored (with a `seq`) that were replaced or dropped. */
+  readonly replaced: Map<number, StoredMutation>;
+  readonly dropped: Set<number>;
+}
+
+async function readGroup(db: SyncDatabase, writes: readonly LocalWrite[]): Promise<GroupState> {
+  const keys = [
+    ...new Map(
+      writes.map((w) => [keyOf(w), [w.modelType, w.recordId] as [string, string]])
+    ).values(),
+  ];
+  // Counted once per group: most groups meet no open conflict, and then need no lookup per key.
+  const anyOpen = (await db.conflicts.count()) > 0;
+  // Issued together: IndexedDB answers them in one go, with no round trip between them.
+  const [rows, entryLists, conflicts] = await Promise.all([
+    db.records.bulkGet(keys),
+    entriesForMany(db, keys),
+    anyOpen ? db.conflicts.bulkGet(keys) : Promise.resolve(keys.map(() => undefined)),
+  ]);
+  const ids = keys.map(([modelType, id]) => recordKey(modelType, id));
+  return {
+    records: new Map(ids.map((id, i) => [id, rows[i]])),
+    entries: new Map(ids.map((id, i) => [id, entryLists[i] ?? []])),
+    conflicts: new Map(ids.map((id, i) => [id, conflicts[i]])),
+    touched: new Map(),
+    conflictsTouched: new Set(),
+    inserts: [],
+    replaced: new Map(),
+    dropped: new Set(),
+  };
+}
+
+async function storeGroup(db: SyncDatabase, group: GroupState): Promise<void> {
+  const puts: StoredRecord[] = [];
+  const deletes: [string, string][] = [];
+  for (const [id, key] of group.touched) {
+    const row = group.records.get(id);
+    if (row) puts.push(row);
+    else deletes.push(key);
+  }
+  const conflicts = [...group.conflictsTouched]
+    .map((id) => group.conflicts.get(id))
+    .filter((row): row is StoredConflict => row !== undefined);
+  await Promise.all([
+    deletes.length > 0 ? db.records.bulkDelete(deletes) : undefined,
+    puts.length > 0 ? db.records.bulkPut(puts) : undefined,
+    conflicts.length > 0 ? db.conflicts.bulkPut(conflicts) : undefined,
+    group.dropped.size > 0 ? db.outbox.bulkDelete([...group.dropped]) : undefined,
+    group.replaced.size > 0 ? db.outbox.bulkPut([...group.replaced.values()]) : undefined,
+    group.inserts.length > 0 ? db.outbox.bulkAdd(group.inserts) : undefined,
+  ]);
+}
+
+function applyOne(group: GroupState, write: LocalWrite, context: LocalWriteContext): WriteOutcome {
   const spec = context.specFor(write.modelType);
-  const key: [string, string] = [write.modelType, write.recordId];
-  const existing = await db.records.get(key);
+  const id = keyOf(write);
+  const existing = group.records.get(id);
   const after = nextData(write, existing, spec);
   if (write.kind === 'remove' && !existing) {
     return { ...target(write), change: 'unchanged', record: null, meta: null };
   }
   // Also a record deleted, then saved again, while its conflict is open.
-  const open = anyOpen ? await db.conflicts.get(key) : undefined;
-  if (open) return editInConflict(db, write, existing, after, open, context);
+  const open = group.conflicts.get(id);
+  if (open) return editInConflict(group, write, existing, after, open, context);
 
-  // Read once: the newest entry takes the change if still queued, and the list gives the state.
-  const entries = await entriesFor(db, key);
+  // The newest entry takes the change if still queued, and the list gives the state.
+  const entries = group.entries.get(id) ?? [];
   const newest = entries[entries.length - 1];
   const queued = newest?.status === 'queued' ? newest : undefined;
   const step = coalesce(queued, {
@@ -67,16 +128,15 @@ async function applyOne(
     createdAt: context.now,
     priority: spec.priority,
   } satisfies OutboxChange);
-  if (step.kind === 'insert') await db.outbox.add(step.mutation);
-  // The queued entry is in hand: replace or drop it by its `seq`, one request each.
-  if (step.kind === 'replace') await db.outbox.put(step.mutation);
-  if (step.kind === 'drop' && queued) await db.outbox.delete(queued.seq as number);
+  const entriesNow = entriesAfter(entries, step);
+  group.entries.set(id, entriesNow);
+  noteOutboxStep(group, step, queued);
 
+  group.touched.set(id, [write.modelType, write.recordId]);
   if (after === null) {
-    await db.records.delete(key);
+    group.records.set(id, undefined);
     return { ...target(write), change: 'removed', record: null, meta: null };
   }
-  const entriesNow = entriesAfter(entries, step);
   const meta: SyncMeta = {
     state: stateFromEntries(entriesNow, existing?.meta.state),
     version: existing?.meta.version ?? null,
@@ -84,27 +144,42 @@ async function applyOne(
     attempts: existing?.meta.attempts ?? 0,
     localUpdatedAt: context.now,
   };
-  await putRecord(db, spec, key, after, meta);
+  group.records.set(id, recordRow(spec, [write.modelType, write.recordId], after, meta));
   return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
+}
+
+/** Records what a coalescing step does to the outbox: stored entries by `seq`, new ones in order. */
+function noteOutboxStep(group: GroupState, step: CoalesceStep, queued: StoredMutation | undefined) {
+  const seq = queued?.seq;
+  const pending = queued && seq === undefined ? group.inserts.indexOf(queued) : -1;
+  if (step.kind === 'insert') group.inserts.push(step.mutation);
+  else if (step.kind === 'replace' && seq !== undefined) group.replaced.set(seq, step.mutation);
+  else if (step.kind === 'replace' && pending >= 0) group.inserts[pending] = step.mutation;
+  else if (step.kind === 'drop' && seq !== undefined) {
+    group.replaced.delete(seq);
+    group.dropped.add(seq);
+  } else if (step.kind === 'drop' && pending >= 0) group.inserts.splice(pending, 1);
 }
 
 /**
  * A record whose conflict waits for the app (or its resolver) takes local edits into the record
  * and the conflict's local side, and queues nothing: what is pushed is decided on resolution.
  */
-async function editInConflict(
-  db: SyncDatabase,
+function editInConflict(
+  group: GroupState,
   write: LocalWrite,
   existing: StoredRecord | undefined,
   after: SerializedRecord | null,
   open: StoredConflict,
   context: LocalWriteContext
-): Promise<WriteOutcome> {
-  const key: [string, string] = [write.modelType, write.recordId];
+): WriteOutcome {
+  const id = keyOf(write);
   const localUpdatedAt = context.now;
-  await db.conflicts.put({ ...open, local: after, localUpdatedAt, revision: open.revision + 1 });
+  group.conflicts.set(id, { ...open, local: after, localUpdatedAt, revision: open.revision + 1 });
+  group.conflictsTouched.add(id);
+  group.touched.set(id, [write.modelType, write.recordId]);
   if (after === null) {
-    await db.records.delete(key);
+    group.records.set(id, undefined);
     return { ...target(write), change: 'removed', record: null, meta: null };
   }
   const meta: SyncMeta = {
@@ -112,8 +187,13 @@ async function editInConflict(
     state: 'conflict',
     localUpdatedAt,
   };
-  await putRecord(db, context.specFor(write.modelType), key, after, meta);
+  const spec = context.specFor(write.modelType);
+  group.records.set(id, recordRow(spec, [write.modelType, write.recordId], after, meta));
   return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
+}
+
+function keyOf(write: LocalWrite): string {
+  return recordKey(write.modelType, write.recordId);
 }
 
 function nextData(

@@ -1,9 +1,10 @@
 import { sameValue } from '../core/changed-fields';
 import { PullPage, ServerChange } from '../model/server-change';
-import { takeServerVersion } from './apply-push-outcomes';
+import { syncedVersion, takeServerVersion } from './apply-push-outcomes';
 import { ConflictEvent, openOrSettleConflict, updateOpenConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
-import { deleteEntriesOf, entriesFor, StoredChange } from './stored-change';
+import { deleteEntriesOf, entriesFor, entriesForMany, StoredChange } from './stored-change';
+import { StoredConflict } from './stored-conflict';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
@@ -60,24 +61,35 @@ export async function applyPullPage(
   const { versioned } = context.conflictPolicyFor(modelType);
   // Counted once per page: most pages meet no open conflict, and then need no lookup per item.
   let anyOpen = (await db.conflicts.count()) > 0;
-  for (const item of page.items) {
+  const held = await readPage(db, modelType, page.items, anyOpen);
+  // Records with nothing pending (nearly all of a pull) are written together at the end.
+  const puts: StoredRecord[] = [];
+  const deletes: [string, string][] = [];
+  for (const [index, item] of page.items.entries()) {
     const key: [string, string] = [modelType, item.id];
-    const existing = await db.records.get(key);
+    const existing = held ? held.rows[index] : await db.records.get(key);
     if (realtime && !existing) {
       unknown.push(item.id);
       continue;
     }
-    const pending = await entriesFor(db, key);
-    const held = existing?.meta.version;
+    const pending = held ? (held.entries[index] ?? []) : await entriesFor(db, key);
+    const known = existing?.meta.version;
     const stale =
       item.version !== null &&
-      held != null &&
-      (realtime ? held >= item.version : held > item.version);
+      known != null &&
+      (realtime ? known >= item.version : known > item.version);
     if (stale) continue;
-    const open = anyOpen ? await db.conflicts.get(key) : undefined;
+    const open = !anyOpen ? undefined : held ? held.conflicts[index] : await db.conflicts.get(key);
     if (open) {
       const event = await updateOpenConflict(db, open, item);
       if (event) conflicts.push(event);
+      continue;
+    }
+    if (held && pending.length === 0) {
+      const next = syncedVersion(key, withKnownVersion(item, existing), existing, context);
+      if (next?.row) puts.push(next.row);
+      else if (next) deletes.push(key);
+      if (next) changes.push(next.change);
       continue;
     }
     if (item.deleted && pending.some((entry) => entry.op === 'create')) continue;
@@ -104,10 +116,39 @@ export async function applyPullPage(
     });
     if (change) changes.push(change);
   }
+  await Promise.all([
+    puts.length > 0 ? db.records.bulkPut(puts) : undefined,
+    deletes.length > 0 ? db.records.bulkDelete(deletes) : undefined,
+  ]);
   // A page without a cursor (one record fetched by id) leaves the pull position alone.
   if (page.cursor !== undefined)
     await db.meta.put({ key: cursorKey(modelType), value: page.cursor });
   return { changes, conflicts, unknown };
+}
+
+/**
+ * The rows, outbox entries and open conflicts of a page's records, read together (one round trip
+ * instead of two or three per item); `null` when the page names a record twice, which is then
+ * read item by item, so each sees what the one before it wrote.
+ */
+async function readPage(
+  db: SyncDatabase,
+  modelType: string,
+  items: readonly ServerChange[],
+  anyOpen: boolean
+): Promise<{
+  rows: (StoredRecord | undefined)[];
+  entries: StoredMutation[][];
+  conflicts: (StoredConflict | undefined)[];
+} | null> {
+  const keys = items.map((item): [string, string] => [modelType, item.id]);
+  if (new Set(items.map((item) => item.id)).size !== items.length) return null;
+  const [rows, entries, conflicts] = await Promise.all([
+    db.records.bulkGet(keys),
+    entriesForMany(db, keys),
+    anyOpen ? db.conflicts.bulkGet(keys) : Promise.resolve([]),
+  ]);
+  return { rows, entries, conflicts };
 }
 
 /**

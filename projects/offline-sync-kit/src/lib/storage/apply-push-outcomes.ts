@@ -8,6 +8,7 @@ import {
   entriesFor,
   putRecord,
   rebaseEntries,
+  recordRow,
   stateFromEntries,
   StoredChange,
 } from './stored-change';
@@ -131,27 +132,57 @@ export async function takeServerVersion(
   context: Pick<ServerApplyContext, 'now' | 'specFor'>,
   held?: HeldRecord
 ): Promise<StoredChange | null> {
-  const [modelType, id] = key;
   const existing = held ? held.existing : await db.records.get(key);
   const pending = held ? held.pending : await entriesFor(db, key);
-  if (!server || server.deleted) {
-    if (pending.length > 0 || !existing) return null;
-    await db.records.delete(key);
-    return { modelType, id, data: null, meta: null };
+  if (pending.length === 0) {
+    const next = syncedVersion(key, server, existing, context);
+    if (next?.row) await db.records.put(next.row);
+    else if (next) await db.records.delete(key);
+    return next?.change ?? null;
   }
+  if (!server || server.deleted) return null;
   // A list item without its version (ETag APIs) must not take the pending changes' If-Match
   // away: they stay on the version known, and the push's answer tells if the server moved on.
-  const version = server.version ?? (pending.length > 0 ? (existing?.meta.version ?? null) : null);
+  const version = server.version ?? existing?.meta.version ?? null;
   const data = await rebaseEntries(db, server.data, version, pending);
   if (data === null) return null; // a pending delete wins; the record stays gone locally
   const meta = {
     state: stateFromEntries(pending, existing?.meta.state),
     version,
-    lastError: pending.length > 0 ? (existing?.meta.lastError ?? null) : null,
-    attempts: pending.length > 0 ? (existing?.meta.attempts ?? 0) : 0,
+    lastError: existing?.meta.lastError ?? null,
+    attempts: existing?.meta.attempts ?? 0,
     localUpdatedAt: existing?.meta.localUpdatedAt ?? context.now,
   };
-  return putRecord(db, context.specFor(modelType), key, data, meta);
+  return putRecord(db, context.specFor(key[0]), key, data, meta);
+}
+
+/**
+ * What taking the server's version means for a record with no pending changes, written by the
+ * caller: the row to put (`row`) or to delete (`row: null`), and the change for the store;
+ * `null` when nothing changes (a tombstone for a record this device does not hold).
+ *
+ * @example
+ * const next = syncedVersion(key, item, existing, context);
+ * if (next) rows.push(next.row);
+ */
+export function syncedVersion(
+  [modelType, id]: [string, string],
+  server: ServerChange | null,
+  existing: StoredRecord | undefined,
+  context: Pick<ServerApplyContext, 'now' | 'specFor'>
+): { row: StoredRecord | null; change: StoredChange } | null {
+  if (!server || server.deleted || server.data === null) {
+    return existing ? { row: null, change: { modelType, id, data: null, meta: null } } : null;
+  }
+  const meta = {
+    state: stateFromEntries([], existing?.meta.state),
+    version: server.version ?? null,
+    lastError: null,
+    attempts: 0,
+    localUpdatedAt: existing?.meta.localUpdatedAt ?? context.now,
+  };
+  const row = recordRow(context.specFor(modelType), [modelType, id], server.data, meta);
+  return { row, change: { modelType, id, data: server.data, meta } };
 }
 
 async function recordFailure(

@@ -1,9 +1,11 @@
+import { Dexie } from 'dexie';
+import { recordKey } from '../core/record-key';
 import { indexKeys } from '../core/index-keys';
 import { rebase } from '../core/merge-patch';
 import { SerializedRecord } from '../model/mutation';
 import { EntityStorageSpec } from './local-write';
 import { SyncMeta, SyncRecordState } from '../model/sync-meta';
-import { StoredMutation, SyncDatabase } from './sync-database';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
  * A record as a storage operation left it, for the store to follow: its data and metadata, or
@@ -32,14 +34,23 @@ export async function putRecord(
   data: SerializedRecord,
   meta: SyncMeta
 ): Promise<StoredChange> {
-  await db.records.put({
-    modelType,
-    id,
-    data,
-    meta,
-    idx: indexKeys(modelType, spec.indexes, data),
-  });
+  await db.records.put(recordRow(spec, [modelType, id], data, meta));
   return { modelType, id, data, meta };
+}
+
+/**
+ * The row that stores a record: its data, metadata and index entries.
+ *
+ * @example
+ * await db.records.bulkPut(records.map((r) => recordRow(spec, ['todo', r.id], r, meta)));
+ */
+export function recordRow(
+  spec: Pick<EntityStorageSpec, 'indexes'>,
+  [modelType, id]: [string, string],
+  data: SerializedRecord,
+  meta: SyncMeta
+): StoredRecord {
+  return { modelType, id, data, meta, idx: indexKeys(modelType, spec.indexes, data) };
 }
 
 /**
@@ -74,6 +85,50 @@ export function deleteEntriesOf(db: SyncDatabase, key: [string, string]): Promis
 /** The outbox entries of one record, oldest first. */
 export function entriesFor(db: SyncDatabase, key: [string, string]): Promise<StoredMutation[]> {
   return db.outbox.where('[modelType+recordId]').equals(key).sortBy('seq');
+}
+
+/** Below this many records a group asks for each record's entries; above, see readEntries. */
+const PER_RECORD_READS = 64;
+
+/**
+ * The outbox entries of each of `keys`, oldest first. Many keys of a type with few entries beyond
+ * theirs (a burst of new records, a pulled page: the usual case) are read with one range request
+ * for the type: thousands of small index queries cost far more than it.
+ *
+ * @example
+ * const [entriesOfT1, entriesOfT2] = await entriesForMany(db, [['todo', 't1'], ['todo', 't2']]);
+ */
+export async function entriesForMany(
+  db: SyncDatabase,
+  keys: readonly [string, string][]
+): Promise<StoredMutation[][]> {
+  if (keys.length < PER_RECORD_READS) return Promise.all(keys.map((key) => entriesFor(db, key)));
+  const byType = new Map<string, number>();
+  for (const [modelType] of keys) byType.set(modelType, (byType.get(modelType) ?? 0) + 1);
+  const found = new Map<string, StoredMutation[]>();
+  const perRecord: [string, string][] = [];
+  await Promise.all(
+    [...byType].map(async ([modelType, wanted]) => {
+      const range = entriesOfType(db, modelType);
+      if ((await range.count()) > 2 * wanted) {
+        perRecord.push(...keys.filter(([type]) => type === modelType));
+        return;
+      }
+      for (const entry of (await range.toArray()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+        const id = recordKey(entry.modelType, entry.recordId);
+        found.set(id, [...(found.get(id) ?? []), entry]);
+      }
+    })
+  );
+  const lists = await Promise.all(perRecord.map((key) => entriesFor(db, key)));
+  perRecord.forEach(([modelType, id], i) => found.set(recordKey(modelType, id), lists[i] ?? []));
+  return keys.map(([modelType, id]) => found.get(recordKey(modelType, id)) ?? []);
+}
+
+function entriesOfType(db: SyncDatabase, modelType: string) {
+  return db.outbox
+    .where('[modelType+recordId]')
+    .between([modelType, Dexie.minKey], [modelType, Dexie.maxKey]);
 }
 
 /**

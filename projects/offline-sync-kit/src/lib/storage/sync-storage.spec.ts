@@ -174,6 +174,58 @@ describe('SyncStorage on real IndexedDB', () => {
     expect(outbox.map((m) => m.recordId)).toEqual(ids);
   });
 
+  it('applies the writes of one group in order: the same record several times, new entries in write order', async () => {
+    await storage.write(save('todo', { id: 't4', title: 'Four', done: false }));
+    const [before] = (await readRaw(db.name)).outbox;
+    await Promise.all([
+      storage.write(save('todo', { id: 't1', title: 'One', done: false })),
+      storage.write(save('todo', { id: 't2', title: 'Two', done: false })),
+      storage.write(update('todo', 't1', { done: true })),
+      storage.write(save('todo', { id: 't3', title: 'Three', done: false })),
+      storage.write(remove('todo', 't2')),
+      storage.write(update('todo', 't4', { done: true })),
+      storage.write(save('todo', { id: 't5', title: 'Five', done: false })),
+    ]);
+    const { records, outbox } = await readRaw(db.name);
+    expect(records.map((r) => [r.id, r.data['done']]).sort()).toEqual([
+      ['t1', true],
+      ['t3', false],
+      ['t4', true],
+      ['t5', false],
+    ]);
+    // t4's queued create took the update in place (same seq); t2's create and delete cancelled.
+    expect(outbox.map((m) => [m.seq, m.recordId, m.op, m.patch['done']])).toEqual([
+      [before?.seq, 't4', 'create', true],
+      [jasmine.any(Number), 't1', 'create', true],
+      [jasmine.any(Number), 't3', 'create', false],
+      [jasmine.any(Number), 't5', 'create', false],
+    ]);
+    const seqs = outbox.map((m) => m.seq as number);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  for (const stored of [150, 200]) {
+    // 80 writes read entries with one range request when the type has at most twice as many
+    // (150), and per record when it has more (200): both must give the same result.
+    it(`coalesces a large group into stored entries alike with ${stored} entries stored`, async () => {
+      const ids = Array.from({ length: stored }, (_, i) => `t${i}`);
+      await Promise.all(
+        ids.map((id) => storage.write(save('todo', { id, title: id, done: false })))
+      );
+      const fresh = Array.from({ length: 40 }, (_, i) => `n${i}`);
+      await Promise.all([
+        ...ids.slice(0, 40).map((id) => storage.write(update('todo', id, { done: true }))),
+        ...fresh.map((id) => storage.write(save('todo', { id, title: id, done: false }))),
+      ]);
+      const { records, outbox } = await readRaw(db.name);
+      expect(records.length).toBe(stored + 40);
+      expect(outbox.map((m) => m.recordId)).toEqual([...ids, ...fresh]);
+      expect(outbox.every((m) => m.op === 'create')).toBeTrue();
+      const done = outbox.filter((m) => m.patch['done'] === true).map((m) => m.recordId);
+      expect(done).toEqual(ids.slice(0, 40));
+    });
+  }
+
   it('opens a database written with fewer entity types and no indexes, keeping every row', async () => {
     const old = testStorage(db.name, [plainSpec('todo')]);
     await old.write(save('todo', { id: 't1', projectId: 'p1' }));
