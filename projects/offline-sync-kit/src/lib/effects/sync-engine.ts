@@ -101,18 +101,27 @@ export class SyncEngine {
       let cursor = await this.storage.getCursor(modelType);
       let count = 0;
       let settled = false;
-      for (;;) {
-        const page = await this.transport.pull(
+      const fetchPage = (from: string | null) =>
+        this.transport.pull(
           this.options.transportContext(),
           toTransportEntity(def),
-          cursor,
+          from,
           pullPageSize
         );
+      let nextPage = fetchPage(cursor);
+      for (;;) {
+        const page = await nextPage;
+        const moved = page.cursor !== cursor;
+        if (page.hasMore && moved) {
+          // Ask for the next page while this one is stored: server and database work overlap.
+          nextPage = fetchPage(page.cursor);
+          nextPage.catch(() => undefined); // awaited below; unless storing this page fails first
+        }
         const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
         this.publish(changes, conflicts);
         settled ||= conflicts.some((event) => event.resolved !== null);
         count += page.items.length;
-        if (page.hasMore && page.cursor === cursor) {
+        if (page.hasMore && !moved) {
           throw new OfflineSyncError(
             'invalid-response',
             `The server said more ${modelType} changes follow but gave the same cursor again; ` +

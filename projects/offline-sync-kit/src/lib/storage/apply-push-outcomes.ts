@@ -6,6 +6,7 @@ import { ConflictEvent, openOrSettleConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
 import {
   entriesFor,
+  entriesForMany,
   putRecord,
   rebaseEntries,
   recordRow,
@@ -71,14 +72,34 @@ export async function applyPushOutcomes(
     if (change) changes.set(recordKey(change.modelType, change.id), change);
   };
 
-  for (const { mutation, outcome } of pushed) {
+  const held = await readPushed(db, pushed);
+  // Confirmed entries, and records with nothing else pending, are written together at the end.
+  const confirmed: number[] = [];
+  const puts: StoredRecord[] = [];
+  const deletes: [string, string][] = [];
+  for (const [index, { mutation, outcome }] of pushed.entries()) {
     const key: [string, string] = [mutation.modelType, mutation.recordId];
     switch (outcome.status) {
-      case 'applied':
+      case 'applied': {
         applied++;
-        await db.outbox.delete(mutation.seq as number);
-        note(await takeServerVersion(db, key, outcome.record, context));
+        if (!held) {
+          await db.outbox.delete(mutation.seq as number);
+          note(await takeServerVersion(db, key, outcome.record, context));
+          break;
+        }
+        confirmed.push(mutation.seq as number);
+        const existing = held.rows[index];
+        const pending = (held.entries[index] ?? []).filter((e) => e.seq !== mutation.seq);
+        if (pending.length > 0) {
+          note(await takeServerVersion(db, key, outcome.record, context, { existing, pending }));
+          break;
+        }
+        const next = syncedVersion(key, outcome.record, existing, context);
+        if (next?.row) puts.push(next.row);
+        else if (next) deletes.push(key);
+        note(next?.change ?? null);
         break;
+      }
       case 'conflict': {
         const met = await openOrSettleConflict(db, key, mutation.base, outcome.current, context);
         note(met.change ?? { modelType: key[0], id: key[1], data: null, meta: null });
@@ -104,7 +125,29 @@ export async function applyPushOutcomes(
         break;
     }
   }
+  await Promise.all([
+    confirmed.length > 0 ? db.outbox.bulkDelete(confirmed) : undefined,
+    puts.length > 0 ? db.records.bulkPut(puts) : undefined,
+    deletes.length > 0 ? db.records.bulkDelete(deletes) : undefined,
+  ]);
   return { changes: [...changes.values()], conflicts, applied, deadLettered, retry, auth };
+}
+
+/**
+ * The rows and outbox entries of the pushed records, read together; `null` when a record was
+ * pushed twice (never in one batch), which is then read entry by entry.
+ */
+async function readPushed(
+  db: SyncDatabase,
+  pushed: readonly PushedEntry[]
+): Promise<{ rows: (StoredRecord | undefined)[]; entries: StoredMutation[][] } | null> {
+  const keys = pushed.map(({ mutation }): [string, string] => [
+    mutation.modelType,
+    mutation.recordId,
+  ]);
+  if (new Set(keys.map(([type, id]) => recordKey(type, id))).size !== keys.length) return null;
+  const [rows, entries] = await Promise.all([db.records.bulkGet(keys), entriesForMany(db, keys)]);
+  return { rows, entries };
 }
 
 /**

@@ -114,15 +114,29 @@ export async function entriesForMany(
         perRecord.push(...keys.filter(([type]) => type === modelType));
         return;
       }
-      for (const entry of (await range.toArray()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
-        const id = recordKey(entry.modelType, entry.recordId);
-        found.set(id, [...(found.get(id) ?? []), entry]);
-      }
+      collect(found, await range.toArray());
     })
   );
-  const lists = await Promise.all(perRecord.map((key) => entriesFor(db, key)));
-  perRecord.forEach(([modelType, id], i) => found.set(recordKey(modelType, id), lists[i] ?? []));
+  if (perRecord.length > 0) {
+    // Keys only (one cursor over the index), then the entries by seq: two requests, not one each.
+    const seqs = await db.outbox.where('[modelType+recordId]').anyOf(perRecord).primaryKeys();
+    const entries = await db.outbox.bulkGet(seqs);
+    collect(
+      found,
+      entries.filter((entry): entry is StoredMutation => entry !== undefined)
+    );
+  }
   return keys.map(([modelType, id]) => found.get(recordKey(modelType, id)) ?? []);
+}
+
+/** Adds entries to their record's list, oldest first. */
+function collect(found: Map<string, StoredMutation[]>, entries: readonly StoredMutation[]) {
+  for (const entry of [...entries].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+    const id = recordKey(entry.modelType, entry.recordId);
+    const list = found.get(id);
+    if (list) list.push(entry);
+    else found.set(id, [entry]);
+  }
 }
 
 function entriesOfType(db: SyncDatabase, modelType: string) {
