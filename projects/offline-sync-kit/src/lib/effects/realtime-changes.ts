@@ -15,6 +15,8 @@ import { SyncEngine } from './sync-engine';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { toTransportEntity } from './transport-entity';
 
+/** Unknown records of one event batch fetched one by one; more are pulled through the feed. */
+const FETCH_BY_ID = 10;
 /**
  * Applies change events from the WebSocket like pulled changes: into Dexie and the store, rebased
  * over pending local edits, conflicts handled by the type's strategy. Events that arrive while a
@@ -91,10 +93,16 @@ export class RealtimeChanges {
             items.map((item) => item.change)
           );
           this.engine.publish(result.changes, result.conflicts);
-          // Records this device does not hold come through the change feed (see above). So does
-          // a deletion: a pull already under way may hold the record's page from before it, and
-          // would put it back; the pull queued after it brings the tombstone again.
-          if (result.unknown.length > 0 || items.some((item) => item.change.deleted)) {
+          // Records this device does not hold come from the server (see above): a few by id, at
+          // once (the usual case, a record just created elsewhere), more through the change
+          // feed. So does a deletion: a pull already under way may hold the record's page from
+          // before it, and would put it back; the pull queued after it brings the tombstone again.
+          const deleted = items.some((item) => item.change.deleted);
+          if (!deleted && result.unknown.length > 0 && result.unknown.length <= FETCH_BY_ID) {
+            for (const id of result.unknown) {
+              this.engine.pullOne(modelType, id).catch(() => void this.engine.sync([modelType]));
+            }
+          } else if (deleted || result.unknown.length > 0) {
             void this.engine.sync([modelType]);
           }
           const stored = new Set(result.changes.map((change) => change.id));

@@ -255,10 +255,20 @@ describe('real-time sync over the WebSocket', () => {
     await changes.receive(event(2, 'duplicate v2'), mapper);
     expect(b.record('t1')?.title).toBe('v2');
 
-    // An event about a record B does not hold is not stored from the event: a pull fetches it.
-    const sync = spyOn(b.app.injector.get(SyncEngine), 'sync').and.resolveTo();
+    // An event about a record B does not hold is not stored from the event (the record may have
+    // been deleted since): the record is fetched by id; many such records through the feed.
+    const engine = b.app.injector.get(SyncEngine);
+    const pullOne = spyOn(engine, 'pullOne').and.resolveTo();
+    const sync = spyOn(engine, 'sync').and.resolveTo();
     await changes.receive(event(5, 'from the event only', 'ghost'), mapper);
     expect(b.record('ghost')).toBeUndefined();
+    expect(pullOne).toHaveBeenCalledOnceWith('todo', 'ghost');
+    expect(sync).not.toHaveBeenCalled();
+
+    // The first event is stored alone; the 20 queued meanwhile go together, more than 10.
+    const many = Array.from({ length: 21 }, (_, i) => event(5, 'many', `ghost-${i}`));
+    await Promise.all(many.map((message) => changes.receive(message, mapper)));
+    expect(many.every((message) => b.record(message.id) === undefined)).toBeTrue();
     expect(sync).toHaveBeenCalledWith(['todo']);
   });
 });

@@ -84,6 +84,21 @@ function stateFollower(meta: () => DBCoreTable, ring: KeyRing) {
   };
 }
 
+/** Values decrypted at a time: enough to keep WebCrypto busy, few enough not to flood memory. */
+const OPEN_CHUNK = 512;
+
+/**
+ * `open` over every row, `OPEN_CHUNK` at a time: a whole table's rows decrypted at once (100,000
+ * pending WebCrypto calls and their buffers) took far longer per row than chunks do.
+ */
+async function inChunks<R>(rows: readonly unknown[], open: (row: unknown) => Promise<R>) {
+  const opened: R[] = [];
+  for (let start = 0; start < rows.length; start += OPEN_CHUNK) {
+    opened.push(...(await Promise.all(rows.slice(start, start + OPEN_CHUNK).map(open))));
+  }
+  return opened;
+}
+
 function sealedTable(
   down: DBCoreTable,
   name: SealedTableName,
@@ -93,7 +108,11 @@ function sealedTable(
   /** The readable rows; the others reported and `undefined`. */
   const openAll = async (trans: DBCoreTransaction, rows: readonly unknown[]) => {
     if (!rows.some(isSealed)) return rows.map((row) => clearOrSkip(name, row, ring));
-    return keptAlive(down, trans, Promise.all(rows.map((row) => openOrSkip(name, row, ring))));
+    return keptAlive(
+      down,
+      trans,
+      inChunks(rows, (row) => openOrSkip(name, row, ring))
+    );
   };
   const readable = async (trans: DBCoreTransaction) => {
     await follow(trans);
