@@ -3,7 +3,7 @@
  * `npm run bench`: every scenario of BENCHMARKS.md in headless Chromium (playwright-core, Debian's
  * Chromium) against the reference server on loopback, each figure next to a baseline measured in
  * the same run (raw Dexie, raw fetch, raw WebSocket) and, for scenarios 1, 3 and 5, a peer
- * (RxDB). Prints one table, writes `bench/results/latest.json` and the table of BENCHMARKS.md.
+ * (RxDB, PouchDB). Prints one table, writes `bench/results/latest.json` and the table of BENCHMARKS.md.
  *
  * The kit runs as an app ships it: the `bench` Angular application (bench/app, AOT, zoneless,
  * production build) calls the public API only. The page is served with the reference server
@@ -16,7 +16,7 @@
  *   npm run bench -- --quick         # tiny sizes, 2 runs: the harness works (CI)
  *   npm run bench -- --only 1,3 --runs 7
  *   npm run bench -- --no-build      # reuse dist/ from the last build
- *   npm run bench -- --no-peers      # skip RxDB
+ *   npm run bench -- --no-peers      # skip RxDB and PouchDB
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -28,7 +28,9 @@ import { bundleForBrowser, forwardPageLogs, launchChromium } from '../scripts/br
 import { startDemoServer } from '../scripts/demo-server.mjs';
 import { ensureChromium, run } from '../scripts/setup.mjs';
 import { startSyncServerProcess } from '../scripts/sync-server-process.mjs';
+import { benchTodos } from './app/src/bench-todo.ts';
 import { consoleTable, markdownTable, replaceLatest } from './lib/report.mjs';
+import { startCouchServer } from './peers/pouchdb-server.mjs';
 import { runScenarios, SEEDED } from './lib/scenarios.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,15 +38,51 @@ const root = join(here, '..');
 const appRoot = join(root, 'dist', 'bench', 'browser');
 
 /** @type {import('./lib/scenarios.mjs').Sizes} */
-const FULL = { burst: 5_000, single: 500, stored: 100_000, push: 10_000, pull: 100_000, realtime: 200, mainThread: 20_000, batchSize: 100, pageSize: 1_000 };
+const FULL = {
+  burst: 5_000,
+  single: 500,
+  stored: 100_000,
+  push: 10_000,
+  pull: 100_000,
+  realtime: 200,
+  mainThread: 20_000,
+  batchSize: 100,
+  pageSize: 1_000,
+};
 /** @type {import('./lib/scenarios.mjs').Sizes} */
-const QUICK = { burst: 200, single: 30, stored: 1_000, push: 300, pull: 1_000, realtime: 10, mainThread: 500, batchSize: 100, pageSize: 1_000 };
+const QUICK = {
+  burst: 200,
+  single: 30,
+  stored: 1_000,
+  push: 300,
+  pull: 1_000,
+  realtime: 10,
+  mainThread: 500,
+  batchSize: 100,
+  pageSize: 1_000,
+};
 
-/** The peers: an entry in bench/peers bundled into the bench app's folder, and its global. */
-const PEERS = [{ name: 'RxDB', entry: join(here, 'peers', 'rxdb.entry.ts'), file: 'rxdb', global: 'rxdbBench' }];
+/**
+ * The peers: an entry in bench/peers bundled into the bench app's folder, and its global.
+ * RxDB replicates with the reference server; PouchDB speaks CouchDB's protocol, so it pulls from
+ * a CouchDB-protocol server seeded with the same records.
+ */
+const PEERS = [
+  { name: 'RxDB', file: 'rxdb', global: 'rxdbBench', couch: false },
+  { name: 'PouchDB', file: 'pouchdb', global: 'pouchdbBench', couch: true },
+];
+const COUCH_NOTE =
+  'PouchDB pulls from a CouchDB-protocol server (express-pouchdb over in-memory PouchDB, same ' +
+  'records, same machine); the kit, the baseline and RxDB from the reference server.';
 
 function parseArgs(argv) {
-  const options = { quick: false, runs: 5, only: /** @type {Set<string> | null} */ (null), build: true, peers: true };
+  const options = {
+    quick: false,
+    runs: 5,
+    only: /** @type {Set<string> | null} */ (null),
+    build: true,
+    peers: true,
+  };
   let runsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = /** @type {[string, string | undefined]} */ (argv[i].split('=', 2));
@@ -53,11 +91,20 @@ function parseArgs(argv) {
     else if (flag === '--runs') {
       options.runs = Number(value());
       runsGiven = true;
-      if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs needs a positive integer');
-    } else if (flag === '--only') options.only = new Set(value().split(',').map((id) => id.trim()));
+      if (!Number.isInteger(options.runs) || options.runs < 1)
+        throw new Error('--runs needs a positive integer');
+    } else if (flag === '--only')
+      options.only = new Set(
+        value()
+          .split(',')
+          .map((id) => id.trim())
+      );
     else if (flag === '--no-build') options.build = false;
     else if (flag === '--no-peers') options.peers = false;
-    else throw new Error(`unknown option ${argv[i]} (use --quick, --runs N, --only 1,3, --no-build, --no-peers)`);
+    else
+      throw new Error(
+        `unknown option ${argv[i]} (use --quick, --runs N, --only 1,3, --no-build, --no-peers)`
+      );
   }
   if (options.quick && !runsGiven) options.runs = 2;
   return options;
@@ -76,7 +123,7 @@ function build(withPeers) {
 async function bundlePeers() {
   const bundled = [];
   for (const peer of PEERS) {
-    const { code } = await bundleForBrowser(peer.entry);
+    const { code } = await bundleForBrowser(join(here, 'peers', `${peer.file}.entry.ts`));
     await mkdir(join(appRoot, 'peers'), { recursive: true });
     await writeFile(join(appRoot, 'peers', `${peer.file}.js`), code);
     await writeFile(
@@ -110,6 +157,8 @@ async function main() {
   const server = await startSyncServerProcess({ db: join(dir, 'sync.sqlite'), logLevel: 'warn' });
   const web = await startDemoServer({ root: appRoot, syncServerUrl: server.url });
   let browser = null;
+  /** @type {Awaited<ReturnType<typeof startCouchServer>> | null} */
+  let couch = null;
   try {
     browser = await launchChromium({ executablePath: ensureChromium() });
     const { page } = browser;
@@ -123,31 +172,47 @@ async function main() {
       await page.bringToFront(); // a background page's timers are throttled
       return page.evaluate(([fn, arg]) => globalThis.offlineSyncBench[fn](arg), [name, args]);
     };
-    const peerSetup = peers[0];
-    let peer = null;
-    let peerVersion = null;
-    if (peerSetup) {
+    /** @type {import('./lib/scenarios.mjs').Peer[]} */
+    const peerContexts = [];
+    for (const setup of peers) {
       const peerPage = await page.context().newPage();
       forwardPageLogs(peerPage, { types: ['error'] });
-      await open(peerPage, `/peers/${peerSetup.file}.html`, peerSetup.global);
-      peerVersion = await peerPage.evaluate((name) => globalThis[name].version, peerSetup.global);
-      peer = async (name, args) => {
-        await peerPage.bringToFront();
-        return peerPage.evaluate(([global, fn, arg]) => globalThis[global][fn](arg), [peerSetup.global, name, args]);
-      };
+      await open(peerPage, `/peers/${setup.file}.html`, setup.global);
+      let apiUrl = '/api';
+      if (setup.couch) {
+        couch = await startCouchServer();
+        await couch.seed(benchTodos(sizes.pull, 'seed'));
+        apiUrl = couch.url;
+      }
+      peerContexts.push({
+        name: setup.name,
+        version: await peerPage.evaluate((name) => globalThis[name].version, setup.global),
+        apiUrl,
+        note: setup.couch ? COUCH_NOTE : undefined,
+        call: async (name, args) => {
+          await peerPage.bringToFront();
+          return peerPage.evaluate(
+            ([global, fn, arg]) => globalThis[global][fn](arg),
+            [setup.global, name, args]
+          );
+        },
+      });
     }
     const cdp = await page.context().newCDPSession(page);
     const setup = machine(browser.version);
-    console.error(`[bench] ${options.quick ? 'quick' : 'full'} run, ${options.runs} runs, Chromium ${browser.version}, ${setup.cpu}`);
-    console.error(`[bench] seeding the server: ${sizes.pull} records in "${SEEDED.pull}", ${sizes.mainThread} in "${SEEDED.mainThread}"`);
+    console.error(
+      `[bench] ${options.quick ? 'quick' : 'full'} run, ${options.runs} runs, Chromium ${browser.version}, ${setup.cpu}`
+    );
+    console.error(
+      `[bench] seeding the server: ${sizes.pull} records in "${SEEDED.pull}", ${sizes.mainThread} in "${SEEDED.mainThread}"`
+    );
     await call('seedServer', { endpoint: SEEDED.pull, n: sizes.pull, prefix: 'seed' });
     await call('seedServer', { endpoint: SEEDED.mainThread, n: sizes.mainThread, prefix: 'main' });
 
     const results = await runScenarios(
       {
         call,
-        peer,
-        peerVersion,
+        peers: peerContexts,
         page,
         cdp,
         reload: () => open(page, '/', 'offlineSyncBench'),
@@ -157,32 +222,39 @@ async function main() {
       },
       options.only
     );
-    const peerNames = peerSetup ? [peerSetup.name] : [];
+    const peerNames = peerContexts.map((peer) => peer.name);
     const report = {
       generatedAt: new Date().toISOString(),
       mode: options.quick ? 'quick' : 'full',
       runs: options.runs,
       sizes,
       machine: setup,
-      peers: peerSetup ? { [peerSetup.name]: peerVersion } : {},
+      peers: Object.fromEntries(peerContexts.map((peer) => [peer.name, peer.version])),
       results,
     };
     console.log('');
     console.log(consoleTable(results, peerNames));
-    for (const result of results) for (const note of result.notes) console.log(`${result.id}: ${note}`);
+    for (const result of results)
+      for (const note of result.notes) console.log(`${result.id}: ${note}`);
 
     const resultsFile = join(here, 'results', options.quick ? 'quick.json' : 'latest.json');
     await mkdir(dirname(resultsFile), { recursive: true });
     await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
-    if (!options.quick && !options.only) await updateBenchmarksMd(report, markdownTable(results, peerNames));
-    console.log(`\n[bench] wrote ${relative(root, resultsFile)} in ${((Date.now() - started) / 60_000).toFixed(1)} min.`);
+    if (!options.quick && !options.only)
+      await updateBenchmarksMd(report, markdownTable(results, peerNames));
+    console.log(
+      `\n[bench] wrote ${relative(root, resultsFile)} in ${((Date.now() - started) / 60_000).toFixed(1)} min.`
+    );
     const failed = results.filter((result) => result.notes.some((note) => note.includes('FAILED')));
     if (failed.length > 0) {
-      console.error(`[bench] the harness could not run: ${failed.map((r) => `#${r.id}`).join(', ')}`);
+      console.error(
+        `[bench] the harness could not run: ${failed.map((r) => `#${r.id}`).join(', ')}`
+      );
       process.exitCode = 1;
     }
   } finally {
     await browser?.close().catch(() => undefined);
+    await couch?.stop();
     await web.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -195,7 +267,13 @@ async function updateBenchmarksMd(report, table) {
   const section = [
     `Measured ${report.generatedAt.slice(0, 10)} on ${m.cpu}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, ` +
       `Chromium ${m.chromium}, IndexedDB ${m.indexedDb}; ${runs} runs per scenario, median [min–max]` +
-      `${Object.keys(report.peers).length ? `; peers: ${Object.entries(report.peers).map(([name, version]) => `${name} ${version}`).join(', ')}` : ''}.`,
+      `${
+        Object.keys(report.peers).length
+          ? `; peers: ${Object.entries(report.peers)
+              .map(([name, version]) => `${name} ${version}`)
+              .join(', ')}`
+          : ''
+      }.`,
     `Sizes: ${JSON.stringify(sizes)}.`,
     '',
     table,

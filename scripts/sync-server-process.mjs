@@ -66,7 +66,10 @@ export function startSyncServerProcess({
       clearTimeout(timer);
       stop().then(() => reject(new Error(`The sync server did not start: ${message}`)));
     };
-    const timer = setTimeout(() => fail(`no answer within ${STARTUP_TIMEOUT_MS} ms`), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`no answer within ${STARTUP_TIMEOUT_MS} ms`),
+      STARTUP_TIMEOUT_MS
+    );
     child.once('error', (error) => fail(error.message));
     exited.then(({ code, signal }) => fail(`it exited (${code ?? signal}) before listening`));
     const stdout = child.stdout;

@@ -32,7 +32,11 @@ export async function mainThreadTasks(cdp, work) {
   await cdp.send('Tracing.start', {
     transferMode: 'ReturnAsStream',
     traceConfig: {
-      includedCategories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', '__metadata'],
+      includedCategories: [
+        'disabled-by-default-devtools.timeline',
+        'devtools.timeline',
+        '__metadata',
+      ],
     },
   });
   /** @type {TraceEvent[]} */

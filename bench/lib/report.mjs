@@ -7,7 +7,10 @@
 /** @param {number} value @param {string} unit */
 function amount(value, unit) {
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  const number = value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const number = value.toLocaleString('en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
   if (unit === 'records/s') return `${number}/s`;
   if (unit === 'ms') return `${number} ms`;
   if (unit === 'bytes') return `${number} B`;
@@ -16,12 +19,18 @@ function amount(value, unit) {
 }
 
 /** A unit per part of scenario 10, whose parts differ. */
-const PART_UNITS = /** @type {Record<string, string>} */ ({ burst: 'records/s', coldStart: 'ms', tasksOver50ms: '' });
+const PART_UNITS = /** @type {Record<string, string>} */ ({
+  burst: 'records/s',
+  coldStart: 'ms',
+  tasksOver50ms: '',
+});
 
 /** @param {Summary} summary @param {string} unit */
 function cell(summary, unit) {
   const spread =
-    summary.runs > 1 ? ` [${amount(summary.min, unit).replace(/[^\d.,]+$/, '')}–${amount(summary.max, unit)}]` : '';
+    summary.runs > 1
+      ? ` [${amount(summary.min, unit).replace(/[^\d.,]+$/, '')}–${amount(summary.max, unit)}]`
+      : '';
   return `${amount(summary.median, unit)}${spread}`;
 }
 
@@ -46,7 +55,16 @@ function cells(parts, unit) {
  * @param {string[]} peers
  */
 function rows(results, peers) {
-  const header = ['#', 'scenario', 'kit', 'baseline (same run)', 'kit ÷ baseline', 'target', 'met', ...peers.map((p) => `${p} (kit ÷ ${p})`)];
+  const header = [
+    '#',
+    'scenario',
+    'kit',
+    'baseline (same run)',
+    'kit ÷ baseline',
+    'target',
+    'met',
+    ...peers.map((p) => `${p} (kit ÷ ${p})`),
+  ];
   const body = results.map((result) => [
     result.id,
     result.title,
@@ -54,7 +72,13 @@ function rows(results, peers) {
     cells(result.baseline, result.unit),
     result.ratioText,
     result.target,
-    result.met === null ? (result.notes.some((n) => n.startsWith('FAILED')) ? 'FAILED' : '—') : result.met ? 'yes' : 'NO',
+    result.met === null
+      ? result.notes.some((n) => n.startsWith('FAILED'))
+        ? 'FAILED'
+        : '—'
+      : result.met
+        ? 'yes'
+        : 'NO',
     ...peers.map((peer) => peerCell(result, peer)),
   ]);
   return { header, body };
@@ -80,8 +104,11 @@ function peerCell(result, peer) {
  */
 export function consoleTable(results, peers) {
   const { header, body } = rows(results, peers);
-  const widths = header.map((_, c) => Math.max(...[header, ...body].map((row) => String(row[c]).length)));
-  const line = (/** @type {string[]} */ row) => `| ${row.map((text, c) => String(text).padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  const widths = header.map((_, c) =>
+    Math.max(...[header, ...body].map((row) => String(row[c]).length))
+  );
+  const line = (/** @type {string[]} */ row) =>
+    `| ${row.map((text, c) => String(text).padEnd(widths[c] ?? 0)).join(' | ')} |`;
   const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
   return [line(header), rule, ...body.map(line)].join('\n');
 }
@@ -99,7 +126,13 @@ export function markdownTable(results, peers) {
   const escape = (/** @type {string} */ text) => String(text).replaceAll('|', '\\|');
   const line = (/** @type {string[]} */ row) => `| ${row.map(escape).join(' | ')} |`;
   const notes = results.flatMap((result) => result.notes.map((note) => `- ${result.id}: ${note}`));
-  return [line(header), `|${header.map(() => '---').join('|')}|`, ...body.map(line), '', ...notes].join('\n');
+  return [
+    line(header),
+    `|${header.map(() => '---').join('|')}|`,
+    ...body.map(line),
+    '',
+    ...notes,
+  ].join('\n');
 }
 
 const START = '<!-- bench:latest:start -->';
@@ -116,6 +149,7 @@ const END = '<!-- bench:latest:end -->';
 export function replaceLatest(document, section) {
   const start = document.indexOf(START);
   const end = document.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`BENCHMARKS.md lacks the markers ${START} … ${END}`);
+  if (start < 0 || end < start)
+    throw new Error(`BENCHMARKS.md lacks the markers ${START} … ${END}`);
   return `${document.slice(0, start + START.length)}\n${section}\n${document.slice(end)}`;
 }

@@ -11,8 +11,9 @@ import { percentile, perSecond, summarize } from './stats.mjs';
  *   baseline: Record<string, Summary> | null, peers: Record<string, Record<string, Summary>>,
  *   ratio: number | null, ratioText: string, target: string, met: boolean | null,
  *   notes: string[] }} ScenarioResult
- * @typedef {{ call: (name: string, args?: object) => Promise<any>,
- *   peer: ((name: string, args?: object) => Promise<any>) | null, peerVersion: string | null,
+ * @typedef {{ name: string, version: string, apiUrl: string, note?: string,
+ *   call: (name: string, args?: object) => Promise<any> }} Peer
+ * @typedef {{ call: (name: string, args?: object) => Promise<any>, peers: Peer[],
  *   page: import('playwright-core').Page, cdp: import('playwright-core').CDPSession,
  *   reload: () => Promise<void>, runs: number, sizes: Sizes, log: (line: string) => void }} Context
  * @typedef {{ burst: number, single: number, stored: number, push: number, pull: number,
@@ -44,7 +45,9 @@ async function interleaved(ctx, scenario, variants, runOne) {
       try {
         const value = await runOne(variant, run);
         values[variant]?.push(value);
-        ctx.log(`${scenario} run ${run}/${ctx.runs} ${variant}: ${JSON.stringify(value).slice(0, 60)}`);
+        ctx.log(
+          `${scenario} run ${run}/${ctx.runs} ${variant}: ${JSON.stringify(value).slice(0, 60)}`
+        );
       } catch (error) {
         errors[variant] = `run ${run}: ${error instanceof Error ? error.message : String(error)}`;
         ctx.log(`${scenario} ${variant} FAILED ${errors[variant]}`);
@@ -65,7 +68,8 @@ function need(errors, ...variants) {
 const ratioOf = (a, b) => (a && b ? a.median / b.median : null);
 
 /** @param {number | null} ratio @param {'>=' | '<='} op @param {number} limit */
-const meets = (ratio, op, limit) => (ratio === null ? null : op === '>=' ? ratio >= limit : ratio <= limit);
+const meets = (ratio, op, limit) =>
+  ratio === null ? null : op === '>=' ? ratio >= limit : ratio <= limit;
 
 /** @param {number | null} ratio */
 const times = (ratio) => (ratio === null ? 'n/a' : `${ratio.toFixed(2)}×`);
@@ -86,25 +90,49 @@ function summaries(values, map = (value) => value) {
 /** @param {Context} ctx */
 async function burstWrite(ctx) {
   const n = ctx.sizes.burst;
-  const variants = ['raw', 'kit', 'kitEncrypted', ...(ctx.peer ? ['rxdb'] : [])];
-  const { values, errors } = await interleaved(ctx, 'burst write', variants, (variant, run) =>
-    variant === 'rxdb'
-      ? /** @type {any} */ (ctx.peer)('burstWrite', { dbName: `rxdb-burst-${run}`, n, prefix: `rxdb-burst-${run}` })
-      : ctx.call('burstWrite', { variant, n, run: String(run) })
+  const variants = ['raw', 'kit', 'kitEncrypted', ...ctx.peers.map((peer) => peer.name)];
+  const { values, errors } = await interleaved(
+    ctx,
+    'burst write',
+    variants,
+    async (variant, run) => {
+      const peer = peerNamed(ctx, variant);
+      if (!peer) return ctx.call('burstWrite', { variant, n, run: String(run) });
+      const dbName = `${peer.name}-burst-${run}`;
+      const ms = await peer.call('burstWrite', { dbName, n, prefix: dbName });
+      await peer.call('remove', { dbName });
+      return ms;
+    }
   );
   need(errors, 'raw', 'kit');
   const rate = summaries(values, (ms) => perSecond(n, ms));
   return { rate, errors };
 }
 
+/** @param {Context} ctx @param {string} name */
+const peerNamed = (ctx, name) => ctx.peers.find((peer) => peer.name === name);
+
+/** @param {Record<string, Summary>} summaries @param {Context} ctx */
+const peerColumns = (summaries, ctx) =>
+  Object.fromEntries(
+    ctx.peers
+      .filter((peer) => summaries[peer.name])
+      .map((peer) => [peer.name, { value: /** @type {Summary} */ (summaries[peer.name]) }])
+  );
+
 /** @param {Context} ctx */
 async function singleWrites(ctx) {
   const n = ctx.sizes.single;
-  const { values, errors } = await interleaved(ctx, 'single write', ['raw', 'kit'], async (variant, run) => {
-    /** @type {number[]} */
-    const samples = await ctx.call('singleWrites', { variant, n, run: String(run) });
-    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-  });
+  const { values, errors } = await interleaved(
+    ctx,
+    'single write',
+    ['raw', 'kit'],
+    async (variant, run) => {
+      /** @type {number[]} */
+      const samples = await ctx.call('singleWrites', { variant, n, run: String(run) });
+      return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+    }
+  );
   need(errors, 'raw', 'kit');
   return percentiles(values);
 }
@@ -123,7 +151,13 @@ function percentiles(values) {
 async function push(ctx) {
   const n = ctx.sizes.push;
   const { values, errors } = await interleaved(ctx, 'push', ['raw', 'kit'], (variant, run) =>
-    ctx.call('push', { variant, n, run: String(run), endpoint: `push-${variant}-${run}`, batchSize: ctx.sizes.batchSize })
+    ctx.call('push', {
+      variant,
+      n,
+      run: String(run),
+      endpoint: `push-${variant}-${run}`,
+      batchSize: ctx.sizes.batchSize,
+    })
   );
   need(errors, 'raw', 'kit');
   return summaries(values, (ms) => perSecond(n, ms));
@@ -133,12 +167,24 @@ async function push(ctx) {
 async function pull(ctx) {
   const n = ctx.sizes.pull;
   const pageSize = ctx.sizes.pageSize;
-  const variants = ['raw', 'kit', ...(ctx.peer ? ['rxdb'] : [])];
-  const { values, errors } = await interleaved(ctx, 'initial pull', variants, (variant, run) =>
-    variant === 'rxdb'
-      ? /** @type {any} */ (ctx.peer)('initialPull', { dbName: `rxdb-pull-${run}`, n, apiUrl: '/api', pageSize, endpoint: SEEDED.pull })
-      : ctx.call('pull', { variant, n, run: String(run), endpoint: SEEDED.pull, batchSize: pageSize })
-  );
+  const variants = ['raw', 'kit', ...ctx.peers.map((peer) => peer.name)];
+  const { values, errors } = await interleaved(ctx, 'initial pull', variants, (variant, run) => {
+    const peer = peerNamed(ctx, variant);
+    return peer
+      ? peer.call('initialPull', {
+          dbName: `${peer.name}-pull-${run}`,
+          n,
+          apiUrl: peer.apiUrl,
+          pageSize,
+        })
+      : ctx.call('pull', {
+          variant,
+          n,
+          run: String(run),
+          endpoint: SEEDED.pull,
+          batchSize: pageSize,
+        });
+  });
   need(errors, 'raw', 'kit');
   return { rate: summaries(values, (ms) => perSecond(n, ms)), errors };
 }
@@ -154,27 +200,37 @@ async function storeForColdStart(ctx) {
   /** @type {Record<string, string>} */
   const databases = {};
   for (const variant of ['kit', 'kitEncrypted']) {
-    const options = { variant, n, run: 'stored', endpoint: SEEDED.pull, batchSize: ctx.sizes.pageSize, keep: true };
+    const options = {
+      variant,
+      n,
+      run: 'stored',
+      endpoint: SEEDED.pull,
+      batchSize: ctx.sizes.pageSize,
+      keep: true,
+    };
     await ctx.call('pull', options);
     databases[variant] = await ctx.call('pulledDatabase', options);
   }
-  if (ctx.peer) await ctx.peer('seed', { dbName: 'rxdb-stored', n, prefix: 'stored' });
+  for (const peer of ctx.peers) {
+    await peer.call('seed', { dbName: `${peer.name}-stored`, n, prefix: 'stored' });
+  }
   return databases;
 }
 
 /** @param {Context} ctx @param {Record<string, string>} databases */
 async function coldStart(ctx, databases) {
   const n = ctx.sizes.stored;
-  const variants = ['raw', 'kit', 'kitEncrypted', ...(ctx.peer ? ['rxdb'] : [])];
-  const { values, errors } = await interleaved(ctx, 'cold start', variants, (variant) =>
-    variant === 'rxdb'
-      ? /** @type {any} */ (ctx.peer)('coldStart', { dbName: 'rxdb-stored', n })
+  const variants = ['raw', 'kit', 'kitEncrypted', ...ctx.peers.map((peer) => peer.name)];
+  const { values, errors } = await interleaved(ctx, 'cold start', variants, (variant) => {
+    const peer = peerNamed(ctx, variant);
+    return peer
+      ? peer.call('coldStart', { dbName: `${peer.name}-stored`, n })
       : ctx.call('coldStart', {
           databaseName: databases[variant === 'raw' ? 'kit' : variant],
           n,
           variant,
-        })
-  );
+        });
+  });
   need(errors, 'raw', 'kit');
   return { ms: summaries(values), errors };
 }
@@ -190,7 +246,11 @@ async function memory(ctx, databaseName) {
   const { values, errors } = await interleaved(ctx, 'memory', ['raw', 'kit'], async (variant) => {
     await ctx.reload();
     const before = await heapAfterGc(ctx.cdp);
-    await ctx.call(variant === 'raw' ? 'holdPlainArray' : 'holdHydratedKit', { databaseName, n, variant });
+    await ctx.call(variant === 'raw' ? 'holdPlainArray' : 'holdHydratedKit', {
+      databaseName,
+      n,
+      variant,
+    });
     const after = await heapAfterGc(ctx.cdp);
     await ctx.call('releaseHeld');
     return (after - before) / n;
@@ -203,11 +263,16 @@ async function memory(ctx, databaseName) {
 /** @param {Context} ctx */
 async function realtime(ctx) {
   const n = ctx.sizes.realtime;
-  const { values, errors } = await interleaved(ctx, 'real time', ['raw', 'kit'], async (variant, run) => {
-    /** @type {number[]} */
-    const samples = await ctx.call('realtime', { variant, n, run: String(run) });
-    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-  });
+  const { values, errors } = await interleaved(
+    ctx,
+    'real time',
+    ['raw', 'kit'],
+    async (variant, run) => {
+      /** @type {number[]} */
+      const samples = await ctx.call('realtime', { variant, n, run: String(run) });
+      return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+    }
+  );
   need(errors, 'raw', 'kit');
   return percentiles(values);
 }
@@ -229,16 +294,31 @@ async function delta(ctx) {
 /** @param {Context} ctx */
 async function mainThread(ctx) {
   const n = ctx.sizes.mainThread;
-  const { values, errors } = await interleaved(ctx, 'main thread', ['kit'], async (_variant, run) => {
-    const options = { variant: 'kit', n, run: String(run), endpoint: SEEDED.mainThread, batchSize: 100 };
-    await ctx.call('preparePull', options);
-    /** @type {number[]} */
-    let seenByPage = [];
-    const tasks = await mainThreadTasks(ctx.cdp, async () => {
-      seenByPage = await ctx.call('runPreparedPull', options);
-    });
-    return { longest: tasks[0] ?? 0, over50: tasks.filter((ms) => ms >= 50).length, longTasks: seenByPage.length };
-  });
+  const { values, errors } = await interleaved(
+    ctx,
+    'main thread',
+    ['kit'],
+    async (_variant, run) => {
+      const options = {
+        variant: 'kit',
+        n,
+        run: String(run),
+        endpoint: SEEDED.mainThread,
+        batchSize: 100,
+      };
+      await ctx.call('preparePull', options);
+      /** @type {number[]} */
+      let seenByPage = [];
+      const tasks = await mainThreadTasks(ctx.cdp, async () => {
+        seenByPage = await ctx.call('runPreparedPull', options);
+      });
+      return {
+        longest: tasks[0] ?? 0,
+        over50: tasks.filter((ms) => ms >= 50).length,
+        longTasks: seenByPage.length,
+      };
+    }
+  );
   need(errors, 'kit');
   const runs = values['kit'] ?? [];
   return {
@@ -265,7 +345,19 @@ export async function runScenarios(ctx, only) {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       ctx.log(`scenario ${id} FAILED: ${message}`);
-      results.push({ id, title: `scenario ${id}`, unit: '', kit: {}, baseline: null, peers: {}, ratio: null, ratioText: 'n/a', target: '', met: null, notes: [`FAILED: ${message}`] });
+      results.push({
+        id,
+        title: `scenario ${id}`,
+        unit: '',
+        kit: {},
+        baseline: null,
+        peers: {},
+        ratio: null,
+        ratioText: 'n/a',
+        target: '',
+        met: null,
+        notes: [`FAILED: ${message}`],
+      });
     }
   };
   const { sizes } = ctx;
@@ -283,7 +375,7 @@ export async function runScenarios(ctx, only) {
         unit: 'records/s',
         kit: { value: /** @type {Summary} */ (rate['kit']) },
         baseline: { value: /** @type {Summary} */ (rate['raw']) },
-        peers: rate['rxdb'] ? { rxdb: { value: rate['rxdb'] } } : {},
+        peers: peerColumns(rate, ctx),
         ratio,
         ratioText: times(ratio),
         target: '≥ 0.7×',
@@ -332,7 +424,7 @@ export async function runScenarios(ctx, only) {
         unit: 'ms',
         kit: { value: /** @type {Summary} */ (ms['kit']) },
         baseline: { value: /** @type {Summary} */ (ms['raw']) },
-        peers: ms['rxdb'] ? { rxdb: { value: ms['rxdb'] } } : {},
+        peers: peerColumns(ms, ctx),
         ratio,
         ratioText: times(ratio),
         target: '≤ 1.3×',
@@ -368,12 +460,15 @@ export async function runScenarios(ctx, only) {
         unit: 'records/s',
         kit: { value: /** @type {Summary} */ (rate['kit']) },
         baseline: { value: /** @type {Summary} */ (rate['raw']) },
-        peers: rate['rxdb'] ? { rxdb: { value: rate['rxdb'] } } : {},
+        peers: peerColumns(rate, ctx),
         ratio,
         ratioText: times(ratio),
         target: '≥ 0.7×',
         met: meets(ratio, '>=', 0.7),
-        notes: errorNotes(errors),
+        notes: [
+          ...errorNotes(errors),
+          ...ctx.peers.flatMap((peer) => (peer.note ? [peer.note] : [])),
+        ],
       };
     });
   }
@@ -455,7 +550,8 @@ export async function runScenarios(ctx, only) {
       const writeRatio = ratioOf(burstRate['kitEncrypted'], burstRate['kit']);
       // Time is the inverse of throughput: encrypted throughput ÷ off = off time ÷ encrypted time.
       const startRatio = ratioOf(coldMs['kit'], coldMs['kitEncrypted']);
-      if (writeRatio === null || startRatio === null) throw new Error('scenarios 1 and 3 did not both run');
+      if (writeRatio === null || startRatio === null)
+        throw new Error('scenarios 1 and 3 did not both run');
       return {
         title: 'encryption: scenarios 1 and 3 with encryption on (throughput vs off)',
         unit: 'records/s | ms',

@@ -216,7 +216,10 @@ export function replicateTodos(collection: RxCollection<RxTodo>, api: string, pa
       batchSize: pageSize,
       stream$: resync$.asObservable(),
       async handler(checkpoint, batchSize) {
-        const query = new URLSearchParams({ cursor: checkpoint?.cursor ?? '', limit: `${batchSize}` });
+        const query = new URLSearchParams({
+          cursor: checkpoint?.cursor ?? '',
+          limit: `${batchSize}`,
+        });
         const page = await fetchJson<ChangesPage>(`${api}/todos?${query}`);
         return { documents: page.items.map(fromServer), checkpoint: { cursor: page.cursor } };
       },
@@ -269,7 +272,17 @@ function toMutation(row: RxReplicationWriteToMasterRow<RxTodo>, mutationId: stri
 function fromServer(entry: ServerEntry): WithDeleted<RxTodo> {
   if (entry.deleted) {
     const { id, version, updatedAt } = entry;
-    return { id, title: '', notes: '', done: false, priority: 0, tags: [], version, updatedAt, _deleted: true };
+    return {
+      id,
+      title: '',
+      notes: '',
+      done: false,
+      priority: 0,
+      tags: [],
+      version,
+      updatedAt,
+      _deleted: true,
+    };
   }
   return { ...entry, _deleted: false };
 }
@@ -277,7 +290,9 @@ function fromServer(entry: ServerEntry): WithDeleted<RxTodo> {
 async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);
   if (!response.ok) {
-    throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`);
+    throw new Error(
+      `${init?.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`
+    );
   }
   return (await response.json()) as T;
 }

@@ -1,7 +1,7 @@
 /**
  * Smoke run of the PouchDB peer (`bench/peers/pouchdb.entry.ts`): for each size N it starts the
  * CouchDB-protocol server (`bench/peers/pouchdb-server.mjs`), seeds its `todos` with N records,
- * serves a page with the bundle and calls every `window.pouchdbBench` function in headless
+ * serves a page with the bundle and calls every `globalThis.pouchdbBench` function in headless
  * Chromium, printing the times. Not part of CI or `npm run bench`.
  *
  *   node --import tsx bench/peers/try-pouchdb.mjs          # N = 100 and 5,000, 3 runs each
@@ -44,9 +44,9 @@ async function main() {
     const { page } = browser;
     await page.goto(page$.url);
     await page.waitForFunction(() => typeof globalThis.pouchdbBench === 'object');
-    const version = await page.evaluate(() => window.pouchdbBench.version);
+    const version = await page.evaluate(() => globalThis.pouchdbBench.version);
     const call = (name, options) =>
-      page.evaluate(([name, options]) => window.pouchdbBench[name](options), [name, options]);
+      page.evaluate(([name, options]) => globalThis.pouchdbBench[name](options), [name, options]);
     for (const n of sizes) {
       const couch = await startCouchServer();
       try {
@@ -62,7 +62,12 @@ async function main() {
           const cold = await call('coldStart', { dbName: `cold-${id}`, n });
           await call('remove', { dbName: `cold-${id}` });
           const pull = (pageSize) =>
-            call('initialPull', { dbName: `pull${pageSize}-${id}`, n, apiUrl: couch.url, pageSize });
+            call('initialPull', {
+              dbName: `pull${pageSize}-${id}`,
+              n,
+              apiUrl: couch.url,
+              pageSize,
+            });
           const pull100 = await pull(100);
           const pull1000 = await pull(1000);
           if (run === 0) continue;

@@ -2,7 +2,7 @@
  * Smoke run of the RxDB peer (`bench/peers/rxdb.entry.ts`) against the real stack: for each size
  * N it starts the reference sync server on a temporary SQLite file, seeds it with N todos
  * through `POST /sync/batch`, serves a page with the bundle and an `/api` proxy to the server
- * (scripts/demo-server.mjs, same origin as the real bench), and calls every `window.rxdbBench`
+ * (scripts/demo-server.mjs, same origin as the real bench), and calls every `globalThis.rxdbBench`
  * function in headless Chromium, printing the times. Not part of CI or `npm run bench`.
  *
  *   node --import tsx bench/peers/try-rxdb.mjs            # N = 100 and 5,000, 3 runs each
@@ -16,7 +16,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { bundleForBrowser, forwardPageLogs, launchChromium } from '../../scripts/browser-harness.mjs';
+import {
+  bundleForBrowser,
+  forwardPageLogs,
+  launchChromium,
+} from '../../scripts/browser-harness.mjs';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
 import { benchTodos } from '../app/src/bench-todo.ts';
 
@@ -28,8 +32,19 @@ const runs = Number(process.argv[3] ?? 3);
 function startSyncServer(dbPath) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'projects/sync-server/src/cli.ts', '--port', '0', '--host', '127.0.0.1',
-      '--db', dbPath, '--log-level', 'warn'],
+    [
+      '--import',
+      'tsx',
+      'projects/sync-server/src/cli.ts',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--db',
+      dbPath,
+      '--log-level',
+      'warn',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }
   );
   return new Promise((resolve, reject) => {
@@ -64,7 +79,7 @@ async function seedServer(url, n, prefix) {
       id: todo.id,
       data: todo,
     }));
-    const response = await fetch(`${url}/sync/batch`, {
+    const response = await globalThis.fetch(`${url}/sync/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mutations }),
@@ -103,11 +118,11 @@ async function main() {
       const { page } = browser;
       await page.goto(demo.url);
       await page.waitForFunction(() => typeof globalThis.rxdbBench === 'object');
-      const version = await page.evaluate(() => window.rxdbBench.version);
+      const version = await page.evaluate(() => globalThis.rxdbBench.version);
       console.log(`\nN = ${n} (RxDB ${version}, Chromium ${browser.version})`);
 
       const call = (name, options) =>
-        page.evaluate(([name, options]) => window.rxdbBench[name](options), [name, options]);
+        page.evaluate(([name, options]) => globalThis.rxdbBench[name](options), [name, options]);
       const times = { burstWrite: [], coldStart: [], pull100: [], pull1000: [] };
       // Run 0 is a warm-up (JIT, IndexedDB first use) and not reported.
       for (let run = 0; run <= runs; run++) {
@@ -118,10 +133,16 @@ async function main() {
         const cold = await call('coldStart', { dbName: `cold-${id}`, n });
         await call('remove', { dbName: `cold-${id}` });
         const pull100 = await call('initialPull', {
-          dbName: `pull100-${id}`, n, apiUrl: '/api', pageSize: 100,
+          dbName: `pull100-${id}`,
+          n,
+          apiUrl: '/api',
+          pageSize: 100,
         });
         const pull1000 = await call('initialPull', {
-          dbName: `pull1000-${id}`, n, apiUrl: '/api', pageSize: 1000,
+          dbName: `pull1000-${id}`,
+          n,
+          apiUrl: '/api',
+          pageSize: 1000,
         });
         if (run === 0) continue;
         times.burstWrite.push(burst);
@@ -129,7 +150,8 @@ async function main() {
         times.pull100.push(pull100);
         times.pull1000.push(pull1000);
       }
-      for (const [name, values] of Object.entries(times)) console.log(`  ${name.padEnd(10)} ${format(values)}`);
+      for (const [name, values] of Object.entries(times))
+        console.log(`  ${name.padEnd(10)} ${format(values)}`);
       await demo.close();
       await server.stop();
     }

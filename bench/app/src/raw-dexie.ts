@@ -57,7 +57,13 @@ export function openRawDatabase(name: string): RawDatabase {
 /** The record row of a todo as the bench stores it. */
 export function rawRecordRow(todo: BenchTodo, version: number | null = null): RawRecordRow {
   const state = version === null ? 'pending' : 'synced';
-  return { modelType: 'todo', id: todo.id, data: todo, meta: { state, version, localUpdatedAt: Date.now() }, idx: [] };
+  return {
+    modelType: 'todo',
+    id: todo.id,
+    data: todo,
+    meta: { state, version, localUpdatedAt: Date.now() },
+    idx: [],
+  };
 }
 
 function rawOutboxRow(todo: BenchTodo): RawOutboxRow {

@@ -15,7 +15,9 @@ export async function rawPush(
   batchSize: number
 ): Promise<void> {
   for (let start = 0; start < todos.length; start += batchSize) {
-    const mutations = todos.slice(start, start + batchSize).map((todo) => createMutation(endpoint, todo));
+    const mutations = todos
+      .slice(start, start + batchSize)
+      .map((todo) => createMutation(endpoint, todo));
     const response = await fetch(`${apiUrl}/sync/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -24,7 +26,9 @@ export async function rawPush(
     const answer = (await response.json()) as { results?: { status: number }[] };
     const refused = answer.results?.find((result) => result.status >= 300);
     if (!response.ok || !answer.results || refused) {
-      throw new Error(`raw push: batch at ${start} answered ${response.status} ${JSON.stringify(refused ?? answer).slice(0, 200)}`);
+      throw new Error(
+        `raw push: batch at ${start} answered ${response.status} ${JSON.stringify(refused ?? answer).slice(0, 200)}`
+      );
     }
   }
 }
@@ -93,7 +97,8 @@ export function rawSocket(
     socket.onmessage = (event) => {
       const message = JSON.parse(String(event.data)) as { type: string; id?: string };
       if (message.type === 'subscribed') resolve(socket);
-      if (message.type === 'subscribe_error') reject(new Error(`subscribe ${channel}: ${String(event.data)}`));
+      if (message.type === 'subscribe_error')
+        reject(new Error(`subscribe ${channel}: ${String(event.data)}`));
       if (message.type === 'change' && message.id) onChange(message.id);
     };
   });

@@ -47,7 +47,9 @@ export async function delta({ run }: { run: string }): Promise<DeltaBytes> {
     await kit.destroy();
     if (kitBytes === 0) throw new Error('delta: the kit sent no request body for the update');
 
-    const current = (await (await realFetch(`${API_URL}/${endpoint}/${todo.id}`)).json()) as BenchTodo & {
+    const current = (await (
+      await realFetch(`${API_URL}/${endpoint}/${todo.id}`)
+    ).json()) as BenchTodo & {
       version: number;
     };
     const { version, ...record } = current;
@@ -58,7 +60,11 @@ export async function delta({ run }: { run: string }): Promise<DeltaBytes> {
       body,
     });
     if (!response.ok) throw new Error(`delta: the full PUT answered ${response.status}`);
-    return { kit: kitBytes, fullPut: encoder.encode(body).length, recordBytes: encoder.encode(JSON.stringify(todo)).length };
+    return {
+      kit: kitBytes,
+      fullPut: encoder.encode(body).length,
+      recordBytes: encoder.encode(JSON.stringify(todo)).length,
+    };
   } finally {
     globalThis.fetch = realFetch;
     await deleteDatabase(databaseName);

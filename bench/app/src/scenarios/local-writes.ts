@@ -32,7 +32,11 @@ export async function burstWrite({ variant, n, run }: RunOptions): Promise<numbe
       db.close();
       return elapsed;
     }
-    const kit = await startKitApp({ databaseName, serverUrl: null, encrypted: variant === 'kitEncrypted' });
+    const kit = await startKitApp({
+      databaseName,
+      serverUrl: null,
+      encrypted: variant === 'kitEncrypted',
+    });
     const start = performance.now();
     await Promise.all(todos.map((todo) => kit.sync.saveModel('todo', todo)));
     const elapsed = performance.now() - start;
@@ -68,7 +72,11 @@ export async function singleWrites({ variant, n, run }: RunOptions): Promise<num
       db.close();
       return samples;
     }
-    const kit = await startKitApp({ databaseName, serverUrl: null, encrypted: variant === 'kitEncrypted' });
+    const kit = await startKitApp({
+      databaseName,
+      serverUrl: null,
+      encrypted: variant === 'kitEncrypted',
+    });
     for (const todo of todos) {
       const start = performance.now();
       await kit.sync.saveModel('todo', todo);

@@ -24,7 +24,13 @@ export interface ServerRunOptions extends RunOptions {
  * @example
  * const ms = await push({ variant: 'kit', n: 10_000, run: '1', endpoint: 'push-1', batchSize: 100 });
  */
-export async function push({ variant, n, run, endpoint, batchSize }: ServerRunOptions): Promise<number> {
+export async function push({
+  variant,
+  n,
+  run,
+  endpoint,
+  batchSize,
+}: ServerRunOptions): Promise<number> {
   const todos = benchTodos(n, `push-${run}`);
   if (variant === 'raw') {
     const start = performance.now();
@@ -131,7 +137,10 @@ export async function preparePull({ run, endpoint, batchSize }: ServerRunOptions
  * @example
  * const longTasks = await runPreparedPull({ n: 20_000, run: '1' });
  */
-export async function runPreparedPull({ n, run }: Pick<RunOptions, 'n' | 'run'>): Promise<number[]> {
+export async function runPreparedPull({
+  n,
+  run,
+}: Pick<RunOptions, 'n' | 'run'>): Promise<number[]> {
   const kit = pulling;
   if (!kit) throw new Error('preparePull() first');
   const longTasks: number[] = [];

@@ -31,15 +31,25 @@ async function kitLatencies(endpoint: string, todos: ReturnType<typeof benchTodo
   try {
     for (const databaseName of names) {
       // pushDebounce 0: a chat-like app pushes at once; the default waits 300 ms for more writes.
-      const app = await startKitApp({ databaseName, serverUrl: API_URL, endpoint, webSocket: true, pushDebounce: 0 });
+      const app = await startKitApp({
+        databaseName,
+        serverUrl: API_URL,
+        endpoint,
+        webSocket: true,
+        pushDebounce: 0,
+      });
       apps.push(app);
-      await firstValueFrom(app.store.select(selectWebSocketState).pipe(filter((state) => state === 'connected')));
+      await firstValueFrom(
+        app.store.select(selectWebSocketState).pipe(filter((state) => state === 'connected'))
+      );
     }
     const [a, b] = apps as [KitApp, KitApp];
     const samples: number[] = [];
     for (const todo of todos) {
       const seen = firstValueFrom(
-        b.store.select(b.todo.selectors.selectEntities).pipe(filter((entities) => todo.id in entities))
+        b.store
+          .select(b.todo.selectors.selectEntities)
+          .pipe(filter((entities) => todo.id in entities))
       );
       const start = performance.now();
       await a.sync.saveModel('todo', todo);
@@ -64,7 +74,11 @@ async function rawLatencies(channel: string, todos: ReturnType<typeof benchTodos
       const seen = new Promise<void>((resolve) => waiting.set(todo.id, resolve));
       const start = performance.now();
       sender.send(
-        JSON.stringify({ type: 'batch', requestId: todo.id, mutations: [createMutation(channel, todo)] })
+        JSON.stringify({
+          type: 'batch',
+          requestId: todo.id,
+          mutations: [createMutation(channel, todo)],
+        })
       );
       await seen;
       samples.push(performance.now() - start);

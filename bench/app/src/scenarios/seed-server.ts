@@ -11,6 +11,14 @@ const SEED_BATCH = 1000;
  * @example
  * await seedServer({ endpoint: 'todos', n: 100_000, prefix: 'seed' });
  */
-export async function seedServer({ endpoint, n, prefix }: { endpoint: string; n: number; prefix: string }): Promise<void> {
+export async function seedServer({
+  endpoint,
+  n,
+  prefix,
+}: {
+  endpoint: string;
+  n: number;
+  prefix: string;
+}): Promise<void> {
   await rawPush(API_URL, endpoint, benchTodos(n, prefix), SEED_BATCH);
 }

@@ -59,14 +59,14 @@ async function readGroup(db: SyncDatabase, writes: readonly LocalWrite[]): Promi
       writes.map((w) => [keyOf(w), [w.modelType, w.recordId] as [string, string]])
     ).values(),
   ];
-  // Counted once per group: most groups meet no open conflict, and then need no lookup per key.
-  const anyOpen = (await db.conflicts.count()) > 0;
-  // Issued together: IndexedDB answers them in one go, with no round trip between them.
-  const [rows, entryLists, conflicts] = await Promise.all([
+  // Issued together: IndexedDB answers them in one go, with no round trip between them. Open
+  // conflicts are counted alongside: most groups meet none, and then need no lookup per key.
+  const [openCount, rows, entryLists] = await Promise.all([
+    db.conflicts.count(),
     db.records.bulkGet(keys),
     entriesForMany(db, keys),
-    anyOpen ? db.conflicts.bulkGet(keys) : Promise.resolve(keys.map(() => undefined)),
   ]);
+  const conflicts = openCount > 0 ? await db.conflicts.bulkGet(keys) : keys.map(() => undefined);
   const ids = keys.map(([modelType, id]) => recordKey(modelType, id));
   return {
     records: new Map(ids.map((id, i) => [id, rows[i]])),
