@@ -30,6 +30,7 @@ import {
   servePage,
 } from '../scripts/browser-harness.mjs';
 import { ensureChromium } from '../scripts/setup.mjs';
+import { prettierFormat } from './lib/prettier-format.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -121,18 +122,6 @@ function table(results) {
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-async function formatJson(value) {
-  const json = JSON.stringify(value, null, 2);
-  try {
-    // Formatted as the repository's Prettier config wants, so `format:check` passes.
-    const prettier = await import('prettier');
-    const config = (await prettier.resolveConfig(resultsFile)) ?? {};
-    return await prettier.format(json, { ...config, filepath: resultsFile });
-  } catch {
-    return `${json}\n`;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -189,7 +178,7 @@ async function main() {
     }
 
     await mkdir(dirname(resultsFile), { recursive: true });
-    await writeFile(resultsFile, await formatJson(report));
+    await writeFile(resultsFile, await prettierFormat(JSON.stringify(report), resultsFile));
     console.log(
       `\nWrote ${relative(root, resultsFile)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`
     );

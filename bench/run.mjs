@@ -18,17 +18,16 @@
  *   npm run bench -- --no-build      # reuse dist/ from the last build
  *   npm run bench -- --no-peers      # skip RxDB and PouchDB
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { bundleForBrowser, forwardPageLogs, launchChromium } from '../scripts/browser-harness.mjs';
-import { startDemoServer } from '../scripts/demo-server.mjs';
-import { ensureChromium, run } from '../scripts/setup.mjs';
-import { startSyncServerProcess } from '../scripts/sync-server-process.mjs';
+import { bundleForBrowser, forwardPageLogs } from '../scripts/browser-harness.mjs';
+import { run } from '../scripts/setup.mjs';
+import { openBenchSession } from './lib/bench-session.mjs';
 import { benchTodos } from './app/src/bench-todo.ts';
+import { prettierFormat } from './lib/prettier-format.mjs';
 import { consoleTable, markdownTable, replaceLatest } from './lib/report.mjs';
 import { startCouchServer } from './peers/pouchdb-server.mjs';
 import { runScenarios, SEEDED } from './lib/scenarios.mjs';
@@ -153,25 +152,11 @@ async function main() {
   const sizes = options.quick ? QUICK : FULL;
   const started = Date.now();
   const peers = options.build ? await build(options.peers) : options.peers ? PEERS : [];
-  const dir = mkdtempSync(join(os.tmpdir(), 'osk-bench-'));
-  const server = await startSyncServerProcess({ db: join(dir, 'sync.sqlite'), logLevel: 'warn' });
-  const web = await startDemoServer({ root: appRoot, syncServerUrl: server.url });
-  let browser = null;
+  const session = await openBenchSession(appRoot);
   /** @type {Awaited<ReturnType<typeof startCouchServer>> | null} */
   let couch = null;
   try {
-    browser = await launchChromium({ executablePath: ensureChromium() });
-    const { page } = browser;
-    forwardPageLogs(page, { types: ['error'] });
-    const open = async (/** @type {import('playwright-core').Page} */ target, path, global) => {
-      await target.goto(`${web.url}${path}`);
-      await target.waitForFunction((name) => Boolean(globalThis[name]), global);
-    };
-    await open(page, '/', 'offlineSyncBench');
-    const call = async (name, args) => {
-      await page.bringToFront(); // a background page's timers are throttled
-      return page.evaluate(([fn, arg]) => globalThis.offlineSyncBench[fn](arg), [name, args]);
-    };
+    const { page, call, open } = session;
     /** @type {import('./lib/scenarios.mjs').Peer[]} */
     const peerContexts = [];
     for (const setup of peers) {
@@ -199,9 +184,9 @@ async function main() {
       });
     }
     const cdp = await page.context().newCDPSession(page);
-    const setup = machine(browser.version);
+    const setup = machine(session.version);
     console.error(
-      `[bench] ${options.quick ? 'quick' : 'full'} run, ${options.runs} runs, Chromium ${browser.version}, ${setup.cpu}`
+      `[bench] ${options.quick ? 'quick' : 'full'} run, ${options.runs} runs, Chromium ${session.version}, ${setup.cpu}`
     );
     console.error(
       `[bench] seeding the server: ${sizes.pull} records in "${SEEDED.pull}", ${sizes.mainThread} in "${SEEDED.mainThread}"`
@@ -215,7 +200,7 @@ async function main() {
         peers: peerContexts,
         page,
         cdp,
-        reload: () => open(page, '/', 'offlineSyncBench'),
+        reload: session.reload,
         runs: options.runs,
         sizes,
         log: (line) => console.error(`  ${line}`),
@@ -239,7 +224,7 @@ async function main() {
 
     const resultsFile = join(here, 'results', options.quick ? 'quick.json' : 'latest.json');
     await mkdir(dirname(resultsFile), { recursive: true });
-    await writeFile(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(resultsFile, await prettierFormat(JSON.stringify(report), resultsFile));
     if (!options.quick && !options.only)
       await updateBenchmarksMd(report, markdownTable(results, peerNames));
     console.log(
@@ -253,11 +238,8 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
-    await browser?.close().catch(() => undefined);
     await couch?.stop();
-    await web.close();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await session.close();
   }
 }
 
@@ -278,7 +260,10 @@ async function updateBenchmarksMd(report, table) {
     '',
     table,
   ].join('\n');
-  await writeFile(file, replaceLatest(await readFile(file, 'utf8'), section));
+  await writeFile(
+    file,
+    await prettierFormat(replaceLatest(await readFile(file, 'utf8'), section), file)
+  );
   console.error('[bench] updated the table in BENCHMARKS.md');
 }
 

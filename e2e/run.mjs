@@ -25,7 +25,6 @@
 //   node e2e/run.mjs                  # every test
 //   node e2e/run.mjs realtime smoke   # tests whose "file › name" contains one of the words
 //   E2E_VERBOSE=1 node e2e/run.mjs    # page console of passing tests too; sync server log
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -34,6 +33,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchBrowser } from '../scripts/browser-harness.mjs';
 import { startDemoServer } from '../scripts/demo-server.mjs';
+import { startSyncServerProcess } from '../scripts/sync-server-process.mjs';
 import { ensureChromium, root } from '../scripts/setup.mjs';
 import { reportTestSummary } from '../scripts/test-summary.cjs';
 import { READY_SELECTOR } from './demo-page.mjs';
@@ -73,7 +73,6 @@ const DIST = join(root, 'dist', 'demo', 'browser');
 const TEST_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 30_000;
 const ACTION_TIMEOUT_MS = 15_000;
-const STARTUP_TIMEOUT_MS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const VERBOSE = Boolean(process.env.E2E_VERBOSE);
 /** Playwright colours its call logs. */
@@ -83,7 +82,7 @@ const ANSI_COLOURS = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const running = {
   /** @type {import('playwright-core').Browser | null} */ browser: null,
   /** @type {{ close(): Promise<void> } | null} */ demo: null,
-  /** @type {import('node:child_process').ChildProcess | null} */ syncServer: null,
+  /** @type {Awaited<ReturnType<typeof startSyncServerProcess>> | null} */ syncServer: null,
   /** @type {string | null} */ dir: null,
 };
 
@@ -94,71 +93,10 @@ function stopAll() {
   stopping ??= (async () => {
     await withTimeout(running.browser?.close(), SHUTDOWN_TIMEOUT_MS).catch(() => undefined);
     await running.demo?.close().catch(() => undefined);
-    await stopChild(running.syncServer);
+    await running.syncServer?.stop();
     if (running.dir) rmSync(running.dir, { recursive: true, force: true });
   })();
   return stopping;
-}
-
-/** @param {import('node:child_process').ChildProcess | null} child */
-async function stopChild(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
- * Starts the reference sync server on a free port and a new SQLite file in `dir`.
- *
- * @param {string} dir
- * @returns {Promise<string>} its URL
- */
-function startSyncServer(dir) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'projects/sync-server/src/cli.ts',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--db',
-      join(dir, 'sync.sqlite'),
-      '--log-level',
-      VERBOSE ? 'info' : 'warn',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }
-  );
-  running.syncServer = child;
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(
-      () => reject(new Error(`the sync server did not start within ${STARTUP_TIMEOUT_MS} ms`)),
-      STARTUP_TIMEOUT_MS
-    );
-    child.once('error', (error) => reject(error));
-    child.once('exit', (code, signal) =>
-      reject(new Error(`the sync server exited (${code ?? signal}) before listening`))
-    );
-    const stdout = child.stdout;
-    if (!stdout) throw new Error('no stdout');
-    stdout.setEncoding('utf8');
-    const onData = (/** @type {string} */ chunk) => {
-      buffered += chunk;
-      const match = /sync-server listening on (\S+)/.exec(buffered);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      stdout.off('data', onData);
-      stdout.pipe(process.stderr); // its log from now on (warnings only, unless E2E_VERBOSE)
-      resolve(match[1]);
-    };
-    stdout.on('data', onData);
-  });
 }
 
 /**
@@ -367,11 +305,15 @@ async function main() {
     });
   }
   // Last resort when this process ends another way: the sync server must not outlive it.
-  process.on('exit', () => running.syncServer?.kill('SIGKILL'));
+  process.on('exit', () => running.syncServer?.child.kill('SIGKILL'));
 
   try {
     running.dir = mkdtempSync(join(tmpdir(), 'osk-e2e-'));
-    const syncServerUrl = await startSyncServer(running.dir);
+    running.syncServer = await startSyncServerProcess({
+      db: join(running.dir, 'sync.sqlite'),
+      logLevel: VERBOSE ? 'info' : 'warn',
+    });
+    const syncServerUrl = running.syncServer.url;
     const demo = await startDemoServer({ root: DIST, port: 0, syncServerUrl });
     running.demo = demo;
     const executablePath = ensureChromium();

@@ -16,7 +16,7 @@ export function summarize(values) {
   const median =
     sorted.length % 2 === 1
       ? /** @type {number} */ (sorted[middle])
-      : /** @type {number} */ ((sorted[middle - 1]) + /** @type {number} */ (sorted[middle])) / 2;
+      : /** @type {number} */ (sorted[middle - 1] + /** @type {number} */ (sorted[middle])) / 2;
   return {
     median,
     min: /** @type {number} */ (sorted[0]),

@@ -31,11 +31,24 @@ export async function applyLocalWrites(
   db: SyncDatabase,
   writes: readonly LocalWrite[],
   context: LocalWriteContext
-): Promise<WriteOutcome[]> {
+): Promise<LocalWritesApplied> {
   const group = await readGroup(db, writes);
   const outcomes = writes.map((write) => applyOne(group, write, context));
   await storeGroup(db, group);
-  return outcomes;
+  return { outcomes, queuedDelta: group.inserts.length - group.dropped.size };
+}
+
+/**
+ * The outcome of each write (in order), and by how many the queued outbox entries grew (new
+ * entries minus stored ones dropped), so a count taken before in the same transaction gives the
+ * count after without another request.
+ *
+ * @example
+ * const [before, { outcomes, queuedDelta }] = await Promise.all([countPending(db), applyLocalWrites(db, writes, context)]);
+ */
+export interface LocalWritesApplied {
+  readonly outcomes: WriteOutcome[];
+  readonly queuedDelta: number;
 }
 
 /** What a group of writes works on: the rows it read, then changed in memory. */

@@ -177,6 +177,8 @@ describe('SyncStorage on real IndexedDB', () => {
   it('applies the writes of one group in order: the same record several times, new entries in write order', async () => {
     await storage.write(save('todo', { id: 't4', title: 'Four', done: false }));
     const [before] = (await readRaw(db.name)).outbox;
+    const counted: (number | null)[] = [];
+    storage.settled$.subscribe((batch) => counted.push(batch.pendingCount));
     await Promise.all([
       storage.write(save('todo', { id: 't1', title: 'One', done: false })),
       storage.write(save('todo', { id: 't2', title: 'Two', done: false })),
@@ -202,6 +204,21 @@ describe('SyncStorage on real IndexedDB', () => {
     ]);
     const seqs = outbox.map((m) => m.seq as number);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    // Counted before the writes, plus what they queued (3 new) and dropped (none stored).
+    expect(counted[counted.length - 1]).toBe(outbox.length);
+  });
+
+  it('reports the pending count after a group that drops a stored entry', async () => {
+    await storage.write(save('todo', { id: 't6', title: 'Six', done: false }));
+    const counted: (number | null)[] = [];
+    storage.settled$.subscribe((batch) => counted.push(batch.pendingCount));
+    await Promise.all([
+      storage.write(remove('todo', 't6')),
+      storage.write(save('todo', { id: 't7', title: 'Seven', done: false })),
+    ]);
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.map((m) => m.recordId)).toEqual(['t7']);
+    expect(counted).toEqual([1]);
   });
 
   for (const stored of [150, 200]) {

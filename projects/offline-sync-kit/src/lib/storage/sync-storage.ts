@@ -348,11 +348,15 @@ export class SyncStorage {
     const { outcomes, pending } = await this.connection.run(
       one ? first.kind : `${writes.length} writes`,
       ['records', 'outbox', 'conflicts'],
-      async (db) => ({
-        outcomes: await applyLocalWrites(db, writes, localContext),
-        // Counted in the same transaction: no second one per commit, and never out of date.
-        pending: await countPending(db),
-      }),
+      async (db) => {
+        // Counted first, in the same transaction (no second one per commit, never out of date),
+        // alongside the group's reads; the writes' own effect on it is known from applying them.
+        const [before, applied] = await Promise.all([
+          countPending(db),
+          applyLocalWrites(db, writes, localContext),
+        ]);
+        return { outcomes: applied.outcomes, pending: before + applied.queuedDelta };
+      },
       one ? { modelType: first.modelType, recordId: first.recordId } : {}
     );
     this.pendingAfterCommit = pending;
