@@ -15,7 +15,9 @@
  * Not run on its own: bundled by `bench/encryption.mjs` (`npm run bench:encryption`), which loads
  * it into headless Chromium and calls `window.runEncryptionBench(options)`.
  */
-import { Dexie, Table } from 'dexie';
+import { Dexie } from 'dexie';
+import { BenchTodo, benchTodos } from './app/src/bench-todo';
+import { openRawDatabase, RawDatabase, rawWrite } from './app/src/raw-dexie';
 import { SyncStorage } from '../projects/offline-sync-kit/src/lib/storage/sync-storage';
 import {
   localWrite,
@@ -86,105 +88,10 @@ declare global {
 
 const MODEL_TYPE = 'todo';
 const KEY = (): Uint8Array => new Uint8Array(32).fill(1);
-const NOTES =
-  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut ' +
-  'labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco labo';
-
-interface Todo extends Record<string, unknown> {
-  id: string;
-  title: string;
-  notes: string;
-  done: boolean;
-  priority: number;
-  tags: string[];
-}
-
-function todo(i: number): Todo {
-  return {
-    id: `todo-${String(i).padStart(6, '0')}`,
-    title: `Buy milk #${i}`,
-    notes: NOTES,
-    done: i % 3 === 0,
-    priority: i % 5,
-    tags: ['a', 'b'],
-  };
-}
-
-function todos(n: number): Todo[] {
-  return Array.from({ length: n }, (_, i) => todo(i));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Raw Dexie baseline: the kit's schema, rows shaped like the kit's, no middleware.
-
-interface RawRecord {
-  modelType: string;
-  id: string;
-  data: Record<string, unknown>;
-  meta: Record<string, unknown>;
-  idx: unknown[];
-}
-
-interface RawMutation {
-  seq?: number;
-  mutationId: string;
-  modelType: string;
-  recordId: string;
-  status: string;
-  [field: string]: unknown;
-}
-
-class RawDatabase extends Dexie {
-  declare readonly records: Table<RawRecord, [string, string]>;
-  declare readonly outbox: Table<RawMutation, number>;
-
-  constructor(name: string) {
-    super(name, { chromeTransactionDurability: 'default' });
-    this.version(1).stores({
-      records: '[modelType+id], modelType, *idx',
-      outbox: '++seq, &mutationId, [modelType+recordId], status',
-    });
-  }
-}
-
-function rawRows(records: readonly Todo[], now: number) {
-  const rows: RawRecord[] = [];
-  const mutations: RawMutation[] = [];
-  records.forEach((record, i) => {
-    const data = { ...record };
-    rows.push({
-      modelType: MODEL_TYPE,
-      id: record.id,
-      data,
-      meta: { state: 'pending', version: null, lastError: null, attempts: 0, localUpdatedAt: now },
-      idx: [],
-    });
-    mutations.push({
-      mutationId: `m-${i}`,
-      modelType: MODEL_TYPE,
-      recordId: record.id,
-      op: 'create',
-      changedFields: Object.keys(data),
-      patch: data,
-      base: null,
-      baseVersion: null,
-      priority: 0,
-      attempts: 0,
-      createdAt: now,
-      status: 'queued',
-    });
-  });
-  return { rows, mutations };
-}
-
-async function rawWrite(db: RawDatabase, records: readonly Todo[]): Promise<number> {
+/** Times the baseline write: records and outbox rows in one transaction (bench/app/src/raw-dexie). */
+async function timedRawWrite(db: RawDatabase, records: readonly BenchTodo[]): Promise<number> {
   const start = performance.now();
-  // Rows are built inside the timed part: the kit builds its rows inside its timing too.
-  await db.transaction('rw', [db.records, db.outbox], async () => {
-    const { rows, mutations } = rawRows(records, Date.now());
-    await db.records.bulkPut(rows);
-    await db.outbox.bulkAdd(mutations);
-  });
+  await rawWrite(db, records);
   return performance.now() - start;
 }
 
@@ -202,9 +109,11 @@ function ready(storage: SyncStorage, encrypted: boolean): Promise<SyncStorage> {
   return openSettled(storage, encrypted ? 'on' : 'off');
 }
 
-async function kitWrite(storage: SyncStorage, records: readonly Todo[]): Promise<number> {
+async function kitWrite(storage: SyncStorage, records: readonly BenchTodo[]): Promise<number> {
   const start = performance.now();
-  await Promise.all(records.map((record) => storage.write(localWrite.save(MODEL_TYPE, record))));
+  await Promise.all(
+    records.map((record) => storage.write(localWrite.save(MODEL_TYPE, { ...record })))
+  );
   return performance.now() - start;
 }
 
@@ -231,15 +140,15 @@ async function withDatabase<T>(variant: VariantId, run: (name: string) => Promis
 type Sample = Record<'write' | 'hydrateCold' | 'hydrateWarm', number>;
 
 async function baselineRun(n: number, checks: Set<string>): Promise<Sample> {
-  const records = todos(n);
+  const records = benchTodos(n, MODEL_TYPE);
   return withDatabase('baseline', async (name) => {
-    const writer = new RawDatabase(name);
+    const writer = openRawDatabase(name);
     await writer.open();
-    const write = await rawWrite(writer, records);
+    const write = await timedRawWrite(writer, records);
     writer.close();
 
     let start = performance.now();
-    const reader = new RawDatabase(name);
+    const reader = openRawDatabase(name);
     await reader.open();
     const cold = await reader.records.where('modelType').equals(MODEL_TYPE).toArray();
     const hydrateCold = performance.now() - start;
@@ -255,7 +164,7 @@ async function baselineRun(n: number, checks: Set<string>): Promise<Sample> {
 
 async function kitRun(n: number, encrypted: boolean, checks: Set<string>): Promise<Sample> {
   const variant: VariantId = encrypted ? 'kitOn' : 'kitOff';
-  const records = todos(n);
+  const records = benchTodos(n, MODEL_TYPE);
   return withDatabase(variant, async (name) => {
     const writer = kitStorage(name, encrypted);
     let reader: SyncStorage | null = null;
@@ -381,7 +290,10 @@ async function runEncryptionBench(options: BenchOptions = {}): Promise<BenchResu
   const began = performance.now();
   const checks = new Set<string>();
   const samples = Object.fromEntries(
-    VARIANTS.map((v) => [v, { write: [], hydrateCold: [], hydrateWarm: [] }])
+    VARIANTS.map((v): [VariantId, Record<keyof Sample, number[]>] => [
+      v,
+      { write: [], hydrateCold: [], hydrateWarm: [] },
+    ])
   ) as Record<VariantId, Record<keyof Sample, number[]>>;
   const errors: Partial<Record<VariantId, string>> = {};
 
@@ -432,7 +344,7 @@ async function runEncryptionBench(options: BenchOptions = {}): Promise<BenchResu
       },
     };
   });
-  const sample = todos(Math.min(n, 100));
+  const sample = benchTodos(Math.min(n, 100), MODEL_TYPE);
   const recordBytes = Math.round(
     sample.reduce((sum, record) => sum + JSON.stringify(record).length, 0) / sample.length
   );

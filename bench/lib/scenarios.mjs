@@ -120,19 +120,18 @@ const peerColumns = (summaries, ctx) =>
       .map((peer) => [peer.name, { value: /** @type {Summary} */ (summaries[peer.name]) }])
   );
 
-/** @param {Context} ctx */
-async function singleWrites(ctx) {
-  const n = ctx.sizes.single;
-  const { values, errors } = await interleaved(
-    ctx,
-    'single write',
-    ['raw', 'kit'],
-    async (variant, run) => {
-      /** @type {number[]} */
-      const samples = await ctx.call('singleWrites', { variant, n, run: String(run) });
-      return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-    }
-  );
+/**
+ * p50 and p99 of each run's samples (ms), for the kit and the raw baseline: the page function
+ * `name` returns one run's samples.
+ *
+ * @param {Context} ctx @param {string} label @param {string} name @param {number} n
+ */
+async function latencies(ctx, label, name, n) {
+  const { values, errors } = await interleaved(ctx, label, ['raw', 'kit'], async (variant, run) => {
+    /** @type {number[]} */
+    const samples = await ctx.call(name, { variant, n, run: String(run) });
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  });
   need(errors, 'raw', 'kit');
   return percentiles(values);
 }
@@ -261,23 +260,6 @@ async function memory(ctx, databaseName) {
 }
 
 /** @param {Context} ctx */
-async function realtime(ctx) {
-  const n = ctx.sizes.realtime;
-  const { values, errors } = await interleaved(
-    ctx,
-    'real time',
-    ['raw', 'kit'],
-    async (variant, run) => {
-      /** @type {number[]} */
-      const samples = await ctx.call('realtime', { variant, n, run: String(run) });
-      return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-    }
-  );
-  need(errors, 'raw', 'kit');
-  return percentiles(values);
-}
-
-/** @param {Context} ctx */
 async function delta(ctx) {
   const { values, errors } = await interleaved(ctx, 'delta', ['kit'], (_variant, run) =>
     ctx.call('delta', { run: String(run) })
@@ -328,6 +310,31 @@ async function mainThread(ctx) {
 }
 
 /**
+ * A row comparing the kit's figure (`figures.kit`) with the baseline's (`figures.raw`) and the
+ * peers', its target met when `kit ÷ raw` is `op` `limit`.
+ *
+ * @param {Context} ctx
+ * @param {{ title: string, unit: string, figures: Record<string, Summary>, op: '>=' | '<=',
+ *   limit: number, notes?: string[] }} row
+ * @returns {Omit<ScenarioResult, 'id'>}
+ */
+function versusBaseline(ctx, { title, unit, figures, op, limit, notes = [] }) {
+  const ratio = ratioOf(figures['kit'], figures['raw']);
+  return {
+    title,
+    unit,
+    kit: { value: /** @type {Summary} */ (figures['kit']) },
+    baseline: { value: /** @type {Summary} */ (figures['raw']) },
+    peers: peerColumns(figures, ctx),
+    ratio,
+    ratioText: times(ratio),
+    target: `${op === '>=' ? '≥' : '≤'} ${limit}×`,
+    met: meets(ratio, op, limit),
+    notes,
+  };
+}
+
+/**
  * Runs every scenario (or those whose id is in `only`) and returns their rows.
  *
  * @param {Context} ctx
@@ -369,24 +376,19 @@ export async function runScenarios(ctx, only) {
     await row('1', async () => {
       burst = await burstWrite(ctx);
       const { rate, errors } = burst;
-      const ratio = ratioOf(rate['kit'], rate['raw']);
-      return {
+      return versusBaseline(ctx, {
         title: `burst write: ${fmt(sizes.burst)} saveModel calls together, until all durable`,
         unit: 'records/s',
-        kit: { value: /** @type {Summary} */ (rate['kit']) },
-        baseline: { value: /** @type {Summary} */ (rate['raw']) },
-        peers: peerColumns(rate, ctx),
-        ratio,
-        ratioText: times(ratio),
-        target: '≥ 0.7×',
-        met: meets(ratio, '>=', 0.7),
+        figures: rate,
+        op: '>=',
+        limit: 0.7,
         notes: errorNotes(errors),
-      };
+      });
     });
   }
   if (wanted('2')) {
     await row('2', async () => {
-      const { kit, raw } = await singleWrites(ctx);
+      const { kit, raw } = await latencies(ctx, 'single write', 'singleWrites', sizes.single);
       const ratio = ratioOf(kit.p50, raw.p50);
       return {
         title: `single write latency: ${fmt(sizes.single)} sequential saveModel → durable`,
@@ -418,63 +420,47 @@ export async function runScenarios(ctx, only) {
       if (!databases) throw new Error('no stored database (see the log above)');
       cold = await coldStart(ctx, databases);
       const { ms, errors } = cold;
-      const ratio = ratioOf(ms['kit'], ms['raw']);
-      return {
+      return versusBaseline(ctx, {
         title: `cold start: ${fmt(sizes.stored)} stored records → selectIsHydrated`,
         unit: 'ms',
-        kit: { value: /** @type {Summary} */ (ms['kit']) },
-        baseline: { value: /** @type {Summary} */ (ms['raw']) },
-        peers: peerColumns(ms, ctx),
-        ratio,
-        ratioText: times(ratio),
-        target: '≤ 1.3×',
-        met: meets(ratio, '<=', 1.3),
+        figures: ms,
+        op: '<=',
+        limit: 1.3,
         notes: errorNotes(errors),
-      };
+      });
     });
   }
   if (wanted('4')) {
     await row('4', async () => {
       const rate = await push(ctx);
-      const ratio = ratioOf(rate['kit'], rate['raw']);
-      return {
+      return versusBaseline(ctx, {
         title: `push: ${fmt(sizes.push)} pending changes → all acknowledged (batches of ${sizes.batchSize})`,
         unit: 'records/s',
-        kit: { value: /** @type {Summary} */ (rate['kit']) },
-        baseline: { value: /** @type {Summary} */ (rate['raw']) },
-        peers: {},
-        ratio,
-        ratioText: times(ratio),
-        target: '≥ 0.8×',
-        met: meets(ratio, '>=', 0.8),
-        notes: [],
-      };
+        figures: rate,
+        op: '>=',
+        limit: 0.8,
+      });
     });
   }
   if (wanted('5')) {
     await row('5', async () => {
       const { rate, errors } = await pull(ctx);
-      const ratio = ratioOf(rate['kit'], rate['raw']);
-      return {
+      return versusBaseline(ctx, {
         title: `initial pull: ${fmt(sizes.pull)} server records → stored and in state (pages of ${sizes.pageSize})`,
         unit: 'records/s',
-        kit: { value: /** @type {Summary} */ (rate['kit']) },
-        baseline: { value: /** @type {Summary} */ (rate['raw']) },
-        peers: peerColumns(rate, ctx),
-        ratio,
-        ratioText: times(ratio),
-        target: '≥ 0.7×',
-        met: meets(ratio, '>=', 0.7),
+        figures: rate,
+        op: '>=',
+        limit: 0.7,
         notes: [
           ...errorNotes(errors),
           ...ctx.peers.flatMap((peer) => (peer.note ? [peer.note] : [])),
         ],
-      };
+      });
     });
   }
   if (wanted('6')) {
     await row('6', async () => {
-      const { kit, raw } = await realtime(ctx);
+      const { kit, raw } = await latencies(ctx, 'real time', 'realtime', sizes.realtime);
       return {
         title: `real time: write on A → in B's store (${fmt(sizes.realtime)} writes per run)`,
         unit: 'ms',
@@ -528,19 +514,13 @@ export async function runScenarios(ctx, only) {
     await row('9', async () => {
       if (!databases?.['kit']) throw new Error('no stored database (see the log above)');
       const perRecord = await memory(ctx, databases['kit']);
-      const ratio = ratioOf(perRecord['kit'], perRecord['raw']);
-      return {
+      return versusBaseline(ctx, {
         title: `memory: JS heap after hydrating ${fmt(sizes.stored)} records`,
         unit: 'bytes/record',
-        kit: { value: /** @type {Summary} */ (perRecord['kit']) },
-        baseline: { value: /** @type {Summary} */ (perRecord['raw']) },
-        peers: {},
-        ratio,
-        ratioText: times(ratio),
-        target: '≤ 1.5×',
-        met: meets(ratio, '<=', 1.5),
-        notes: [],
-      };
+        figures: perRecord,
+        op: '<=',
+        limit: 1.5,
+      });
     });
   }
   if (wanted('10')) {

@@ -9,44 +9,10 @@
  */
 import PouchDB from 'pouchdb-browser';
 import { benchTodos, type BenchTodo } from '../app/src/bench-todo';
+import { PeerBench, PullOptions, WriteOptions } from './peer-bench';
 
 /** A todo as PouchDB stores it: the id becomes `_id`, the rest stays as it is. */
 export type TodoDoc = Omit<BenchTodo, 'id'> & { _id: string };
-
-/** Options of `burstWrite` and `seed`. */
-export interface WriteOptions {
-  dbName: string;
-  n: number;
-  /** Keeps the ids of different runs apart. */
-  prefix: string;
-}
-
-/** Options of `initialPull`. */
-export interface PullOptions {
-  dbName: string;
-  /** Documents the server's `todos` database holds; the pull must end with exactly this many. */
-  n: number;
-  /** Root URL of the CouchDB-protocol server; the database is `${apiUrl}/todos`. */
-  apiUrl: string;
-  /** Documents per replication batch (`batch_size`). */
-  pageSize: number;
-}
-
-/** What the bundle puts on `window`. */
-export interface PouchdbBench {
-  /** The PouchDB version bundled. */
-  version: string;
-  /** N `put()` calls issued together; ms from the first call until all resolved. */
-  burstWrite(options: WriteOptions): Promise<number>;
-  /** Stores N records with one `bulkDocs()` and closes the database (untimed). */
-  seed(options: WriteOptions): Promise<void>;
-  /** ms from opening the database until all N documents are read (`allDocs` with docs). */
-  coldStart(options: { dbName: string; n: number }): Promise<number>;
-  /** ms of a one-off two-way `sync` with the server on a fresh database (pull side: N docs). */
-  initialPull(options: PullOptions): Promise<number>;
-  /** Destroys a database (untimed). */
-  remove(options: { dbName: string }): Promise<void>;
-}
 
 /**
  * `BenchTodo` → PouchDB document (bench/peers/pouchdb-server.mjs maps the same way).
@@ -126,7 +92,7 @@ async function remove({ dbName }: { dbName: string }): Promise<void> {
 
 declare global {
   interface Window {
-    pouchdbBench: PouchdbBench;
+    pouchdbBench: PeerBench;
   }
 }
 

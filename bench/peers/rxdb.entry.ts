@@ -24,6 +24,7 @@ import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { Subject } from 'rxjs';
 import { benchTodos, type BenchTodo } from '../app/src/bench-todo';
+import { PeerBench, PullOptions, WriteOptions } from './peer-bench';
 
 /** A todo as RxDB stores it: the bench record plus the server's fields once it has synced. */
 export type RxTodo = BenchTodo & { version?: number; updatedAt?: string };
@@ -52,41 +53,6 @@ type BatchResult =
 /** The replication checkpoint: the server's opaque change-feed cursor. */
 interface Checkpoint {
   cursor: string;
-}
-
-/** Options of `burstWrite` and `seed`. */
-export interface WriteOptions {
-  dbName: string;
-  n: number;
-  /** Keeps the ids of different runs apart. */
-  prefix: string;
-}
-
-/** Options of `initialPull`. */
-export interface PullOptions {
-  dbName: string;
-  /** Records the server holds; the pull must end with exactly this many documents. */
-  n: number;
-  /** Base URL of the sync API, e.g. `/api`. */
-  apiUrl: string;
-  /** Documents per pull request (the server caps it at 1000). */
-  pageSize: number;
-}
-
-/** What the bundle puts on `window`. */
-export interface RxdbBench {
-  /** The RxDB version bundled. */
-  version: string;
-  /** N `insert()` calls issued together; ms from the first call until all resolved. */
-  burstWrite(options: WriteOptions): Promise<number>;
-  /** Stores N records with one `bulkInsert()` and closes the database (untimed). */
-  seed(options: WriteOptions): Promise<void>;
-  /** ms from creating the database until all N documents are read as plain objects. */
-  coldStart(options: { dbName: string; n: number }): Promise<number>;
-  /** ms from starting the replication until the initial pull has stored all N documents. */
-  initialPull(options: PullOptions): Promise<number>;
-  /** Removes a database (untimed). */
-  remove(options: { dbName: string }): Promise<void>;
 }
 
 /** The server's largest page: a larger `limit` is capped, which RxDB would take for the end. */
@@ -299,7 +265,7 @@ async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
 
 declare global {
   interface Window {
-    rxdbBench: RxdbBench;
+    rxdbBench: PeerBench;
   }
 }
 
