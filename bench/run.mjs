@@ -12,7 +12,7 @@
  * Never part of a build: missed targets are reported, not failed. It exits 1 only when the
  * harness itself broke (a scenario could not run), which is what the CI smoke run checks.
  *
- *   npm run bench                    # full sizes, 5 runs per scenario (~15 minutes here)
+ *   npm run bench                    # full sizes, 5 runs per scenario (~20 minutes here)
  *   npm run bench -- --quick         # tiny sizes, 2 runs: the harness works (CI)
  *   npm run bench -- --only 1,3 --runs 7
  *   npm run bench -- --no-build      # reuse dist/ from the last build

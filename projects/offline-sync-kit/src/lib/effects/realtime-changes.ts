@@ -99,9 +99,13 @@ export class RealtimeChanges {
           // before it, and would put it back; the pull queued after it brings the tombstone again.
           const deleted = items.some((item) => item.change.deleted);
           if (!deleted && result.unknown.length > 0 && result.unknown.length <= FETCH_BY_ID) {
-            for (const id of result.unknown) {
-              this.engine.pullOne(modelType, id).catch(() => void this.engine.sync([modelType]));
-            }
+            // Awaited: a later event (a deletion of the same record) must find it stored, or a
+            // late answer would bring back a record deleted meanwhile.
+            await Promise.all(
+              result.unknown.map((id) =>
+                this.engine.pullOne(modelType, id).catch(() => void this.engine.sync([modelType]))
+              )
+            );
           } else if (deleted || result.unknown.length > 0) {
             void this.engine.sync([modelType]);
           }

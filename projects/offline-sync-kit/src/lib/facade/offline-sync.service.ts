@@ -1,4 +1,4 @@
-import { SaveBurst } from './save-burst';
+import { WriteBurst } from './write-burst';
 import { inject, Injectable, Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { Action, Store } from '@ngrx/store';
@@ -47,7 +47,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
   private readonly engine = inject(SyncEngine);
   private readonly syncOptions = inject(SyncOptionsRef);
   private readonly conflictCoordinator = inject(ConflictCoordinator);
-  private readonly saves = new SaveBurst((action) => this.store.dispatch(action));
+  private readonly writes = new WriteBurst((action) => this.store.dispatch(action));
 
   /** The sync status as a signal. */
   readonly currentStatus: Signal<SyncStatus> = this.store.selectSignal(
@@ -94,10 +94,11 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    * Creates or replaces a record. A record without an id gets a UUID v7. Resolves with the record
    * (id included) once it and its outbox entry are stored.
    *
-   * The first save of a task reaches the store at once; further saves in the same task reach it
-   * together, one microtask later (one store update for a burst, instead of one per record).
-   * `updateModel`/`deleteModel` keep their order after them; an entity action you dispatch
-   * yourself in the same task would not, so await the saves first.
+   * The first save of a task reaches the store at once; the writes after it in the same task
+   * reach it one microtask later, in order, consecutive saves of a type together as one
+   * `addedMany` action (one store update for a burst, instead of one per record). An entity
+   * action you dispatch yourself in the same task would not keep its place after them: await
+   * the saves first. Effects that watch `added` should watch `addedMany` too.
    *
    * @example
    * const todo = await sync.saveModel<Todo>('todo', { title: 'Buy milk', done: false });
@@ -111,7 +112,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
     ) as T;
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
-    this.saves.add(def, complete, writeId);
+    this.writes.save(def, complete, writeId);
     await done;
     return complete;
   }
@@ -387,8 +388,8 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
   private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
-    this.saves.flush(); // saves made before this write must reach the store before it
-    this.store.dispatch(action(writeId));
+    this.writes.write(action(writeId)); // after the saves made before it
+
     await done;
   }
 

@@ -21,7 +21,8 @@ export function createSyncEntityActions<T>(modelType: string) {
       Added: props<{ record: T; writeId?: string }>(),
       /**
        * Records created or replaced on this device together (a burst of `saveModel` calls, an
-       * import): one store update for all; `writeIds[i]` belongs to `records[i]`.
+       * import): one store update for all; `writeIds[i]` belongs to `records[i]`. Code that
+       * watches `added` should watch this too.
        */
       'Added Many': props<{ records: T[]; writeIds?: string[] }>(),
       /** Some fields of a stored record were changed on this device. */

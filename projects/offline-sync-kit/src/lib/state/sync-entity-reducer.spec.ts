@@ -44,6 +44,38 @@ describe('sync entity reducer', () => {
     expect(many.inflight).toEqual({ a: 1, b: 1, c: 1 });
   });
 
+  it('leaves a record saved then deleted before hydration gone when both commit together', () => {
+    let state = reducer(initial, actions.added({ record: todo('x'), writeId: 'w1' }));
+    state = reducer(state, actions.removed({ id: 'x', writeId: 'w2' }));
+    state = reducer(
+      state,
+      OfflineSyncStorageActions.writesCommitted({
+        writes: [
+          {
+            writeId: 'w1',
+            change: 'created',
+            modelType: 'todo',
+            id: 'x',
+            record: { ...todo('x') },
+            meta: meta('pending'),
+          },
+          {
+            writeId: 'w2',
+            change: 'removed',
+            modelType: 'todo',
+            id: 'x',
+            record: null,
+            meta: null,
+          },
+        ],
+        pendingCount: 0,
+      })
+    );
+    expect(state.entities['x']).toBeUndefined();
+    expect(state.meta['x']).toBeUndefined();
+    expect(state.inflight).toEqual({});
+  });
+
   it('ignores an update of an unknown record and an added record without an id', () => {
     expect(reducer(initial, actions.updated({ id: 'x', changes: { done: true } }))).toBe(initial);
     expect(reducer(initial, actions.added({ record: { title: 'no id' } as Todo }))).toBe(initial);

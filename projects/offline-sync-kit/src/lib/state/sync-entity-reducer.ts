@@ -131,26 +131,29 @@ export function createSyncEntityReducer<T>(
     on(OfflineSyncStorageActions.writesCommitted, (state, { writes }) => {
       const mine = writes.filter((w) => w.modelType === modelType);
       if (mine.length === 0) return state;
-      let next = settleAll(
-        state,
-        mine.map((write) => write.id)
-      );
-      const meta = { ...next.meta };
+      // One copy of each map for the batch; each write settles in turn, so an earlier write of a
+      // record still sees a later one of the same record in flight (and leaves the store to it).
+      const inflight = { ...state.inflight };
+      const meta = { ...state.meta };
+      let next = state;
       for (const write of mine) {
-        if (next.staleIds[write.id] && !next.inflight[write.id]) {
+        const count = inflight[write.id] ?? 0;
+        if (count > 1) inflight[write.id] = count - 1;
+        else delete inflight[write.id];
+        if (next.staleIds[write.id] && !inflight[write.id]) {
           // A server update was held back for this record: take the database's result now.
           const record = write.record ? deserialize(write.record) : null;
           next = replaceIn(next, meta, write.id, record, write.meta);
           next = { ...next, staleIds: withoutId(next.staleIds, write.id) };
         } else if (write.id in next.entities) {
           setMeta(meta, write.id, write.meta);
-        } else if (!next.hydrated && write.record && !next.inflight[write.id]) {
+        } else if (!next.hydrated && write.record && !inflight[write.id]) {
           // A write to a record the store had not loaded yet (an update before hydration):
           // take the stored result, which the coming hydration will then leave alone.
           next = replaceIn(next, meta, write.id, deserialize(write.record), write.meta);
         }
       }
-      return { ...next, meta };
+      return { ...next, inflight, meta };
     }),
     on(OfflineSyncStorageActions.writesFailed, (state, { writes, restored, error }) => {
       const mine = writes.filter((write) => write.modelType === modelType);

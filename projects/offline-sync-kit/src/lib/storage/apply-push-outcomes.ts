@@ -214,9 +214,10 @@ export function syncedVersion(
   existing: StoredRecord | undefined,
   context: Pick<ServerApplyContext, 'now' | 'specFor'>
 ): { row: StoredRecord | null; change: StoredChange } | null {
-  if (!server || server.deleted || server.data === null) {
+  if (!server || server.deleted) {
     return existing ? { row: null, change: { modelType, id, data: null, meta: null } } : null;
   }
+  if (server.data === null) return null; // a transport that broke the type: change nothing
   const meta = {
     state: stateFromEntries([], existing?.meta.state),
     version: server.version ?? null,
