@@ -1,4 +1,3 @@
-import { createEntityAdapter, EntityState } from '@ngrx/entity';
 import { Dexie, Table } from 'dexie';
 import { BenchTodo } from './bench-todo';
 
@@ -90,19 +89,6 @@ export async function rawWrite(db: RawDatabase, todos: readonly BenchTodo[]): Pr
     await db.records.bulkPut(todos.map((todo) => rawRecordRow(todo)));
     await db.outbox.bulkAdd(todos.map(rawOutboxRow));
   });
-}
-
-const adapter = createEntityAdapter<BenchTodo>();
-
-/**
- * Cold start by hand: open the kit's database as it is on disk (Dexie reads its schema), read
- * every `todo` row and put the records into an `@ngrx/entity` state.
- *
- * @example
- * const state = await rawHydrate('bench-cold-1');
- */
-export async function rawHydrate(databaseName: string): Promise<EntityState<BenchTodo>> {
-  return adapter.setAll(await rawReadAll(databaseName), adapter.getInitialState());
 }
 
 /**

@@ -1,6 +1,7 @@
 import { BenchTodo } from '../bench-todo';
 import { createKitApplication, KitApp, startKitApp } from '../kit-app';
-import { rawHydrate, rawReadAll } from '../raw-dexie';
+import { createEntityAdapter, EntityState } from '@ngrx/entity';
+import { rawReadAll } from '../raw-dexie';
 import { Variant } from './local-writes';
 
 /** A database the pull scenario filled, and how many records it holds. */
@@ -37,6 +38,19 @@ export async function coldStart({ databaseName, n, variant }: StoredDatabase): P
   await kit.destroy();
   if (total !== n) throw new Error(`kit cold start loaded ${total} of ${n}`);
   return elapsed;
+}
+
+const adapter = createEntityAdapter<BenchTodo>();
+
+/**
+ * Cold start by hand: open the kit's database as it is on disk (Dexie reads its schema), read
+ * every `todo` row and put the records into an `@ngrx/entity` state.
+ *
+ * @example
+ * const state = await rawHydrate('bench-cold-1');
+ */
+async function rawHydrate(databaseName: string): Promise<EntityState<BenchTodo>> {
+  return adapter.setAll(await rawReadAll(databaseName), adapter.getInitialState());
 }
 
 let held: KitApp | BenchTodo[] | null = null;
