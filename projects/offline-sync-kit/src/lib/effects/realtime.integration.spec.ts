@@ -80,10 +80,28 @@ describe('real-time sync over the WebSocket', () => {
       requests.every((r) => r.method === 'GET' && r.path.startsWith(`/${endpoint}?`))
     ).toBeTrue();
 
-    // The new record came through the feed; the update and delete from the events themselves.
+    // The new record was fetched by id; the update and delete came from the events themselves.
     const fromServer = events.filter((e) => e.source === 'server').map((e) => e.type);
     expect(fromServer).toEqual(['modelUpdated', 'modelDeleted']);
     expect(b.sync.currentStatus().webSocket).toBe('connected');
+  });
+
+  it('pushes local writes with no pull after them while the socket brings the changes', async () => {
+    const a = await live('a', {
+      sync: { serverUrl: syncServer().proxyUrl },
+      webSocket: { serverUrl: webSocketUrl(syncServer().url) },
+    });
+    await clearFaults(); // from here on, the proxy logs every HTTP request A makes
+    await a.sync.saveModel<Todo>('todo', { id: 't1', title: 'Milk', done: false });
+    await eventually(() => {
+      const status = a.sync.currentStatus();
+      return status.pendingChanges === 0 && !status.isSyncing;
+    }, 'A pushed');
+    const afterWrite = await faultLog();
+    expect(afterWrite.map((r) => r.method)).toEqual(['POST']);
+
+    await a.sync.syncAll(); // an explicit sync still pulls
+    expect((await faultLog()).some((r) => r.method === 'GET')).toBeTrue();
   });
 
   it('reconnects after a server restart, subscribes again and pulls what it missed', async () => {

@@ -56,26 +56,34 @@ export class SyncEngine {
   private readonly conflicts = inject(ConflictCoordinator);
 
   private running: Promise<void> | null = null;
-  private queued: { modelTypes: Set<string> | 'all'; done: Promise<void> } | null = null;
+  private queued: { modelTypes: Set<string> | 'all'; pull: boolean; done: Promise<void> } | null =
+    null;
   private retryTimer: Subscription | null = null;
   private unexpectedFailures = 0;
 
   /**
    * Syncs now, or right after the cycle that is running; resolves when a cycle that covers the
-   * request has finished. Without `modelTypes`, every registered type.
+   * request has finished. Without `modelTypes`, every registered type. `pull: false`: push only
+   * (after local writes while the WebSocket brings the server's changes); merged with other
+   * requests, any of which wanting a pull makes the cycle pull.
    */
-  sync(modelTypes?: readonly string[]): Promise<void> {
+  sync(modelTypes?: readonly string[], { pull = true }: { pull?: boolean } = {}): Promise<void> {
     if (!this.running) {
-      this.running = this.safeCycle(modelTypes ? new Set(modelTypes) : 'all').finally(() =>
+      this.running = this.safeCycle(modelTypes ? new Set(modelTypes) : 'all', pull).finally(() =>
         this.next()
       );
       return this.running;
     }
     if (!this.queued) {
       const running = this.running;
-      this.queued = { modelTypes: new Set(), done: running.then(() => this.running ?? undefined) };
+      this.queued = {
+        modelTypes: new Set(),
+        pull: false,
+        done: running.then(() => this.running ?? undefined),
+      };
     }
     const queued = this.queued;
+    queued.pull ||= pull;
     queued.modelTypes =
       queued.modelTypes === 'all' || !modelTypes
         ? 'all'
@@ -171,9 +179,9 @@ export class SyncEngine {
   }
 
   /** A cycle never rejects: its failures are actions and state, and triggers fire and forget. */
-  private async safeCycle(modelTypes: Set<string> | 'all'): Promise<void> {
+  private async safeCycle(modelTypes: Set<string> | 'all', pull: boolean): Promise<void> {
     try {
-      await this.cycle(modelTypes);
+      await this.cycle(modelTypes, pull);
     } catch (error) {
       const info = toSyncErrorInfo(error, 'storage', 'Syncing failed');
       this.store.dispatch(A.pushFailed({ error: info, nextRetryAt: null }));
@@ -184,13 +192,16 @@ export class SyncEngine {
     this.running = null;
     const queued = this.queued;
     this.queued = null;
-    if (queued) this.running = this.safeCycle(queued.modelTypes).finally(() => this.next());
+    if (queued) {
+      this.running = this.safeCycle(queued.modelTypes, queued.pull).finally(() => this.next());
+    }
   }
 
-  private async cycle(modelTypes: Set<string> | 'all'): Promise<void> {
+  private async cycle(modelTypes: Set<string> | 'all', pull: boolean): Promise<void> {
     const { serverUrl, bidirectionalSync } = this.options.current();
     if (!serverUrl || !(await this.ready())) return;
-    if (modelTypes === 'all') this.stop(); // a full cycle is the retry; a one-type sync is not
+    // A full cycle is the retry; a one-type sync, or one that pulls nothing, is not.
+    if (modelTypes === 'all' && pull) this.stop();
     // Only registered types whose records loaded: an entry of a type this app has not registered
     // (yet: a lazy route) or could not load waits in the outbox instead of failing every push.
     const unloaded = this.store.selectSignal(offlineSyncFeature.selectHydrationErrors)();
@@ -206,7 +217,7 @@ export class SyncEngine {
       }
     }
     if ((await this.pushUnderLock(pushable)) === 'stopped') return;
-    if (!bidirectionalSync) return this.completed();
+    if (!bidirectionalSync || !pull) return this.completed();
     const settledTypes: string[] = [];
     let allPulled = true;
     for (const modelType of types) {

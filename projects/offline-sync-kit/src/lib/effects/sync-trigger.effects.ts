@@ -4,7 +4,8 @@ import { Store } from '@ngrx/store';
 import { combineLatest, debounce, EMPTY, filter, interval, map, switchMap, tap, timer } from 'rxjs';
 import { SyncOptionsRef } from '../providers/sync-options-ref';
 import { SYNC_SCHEDULER } from '../providers/tokens';
-import { offlineSyncFeature } from '../state/offline-sync.feature';
+import { offlineSyncFeature, selectIsWebSocketConnected } from '../state/offline-sync.feature';
+import { WEB_SOCKET_OPTIONS } from '../providers/web-socket-tokens';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { OfflineSyncStorageActions } from '../state/offline-sync-storage.actions';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
@@ -13,7 +14,8 @@ import { SyncEngine } from './sync-engine';
 
 /**
  * When to sync: after local writes and conflicts resolved by the app or a resolver (debounced, so
- * a burst goes in one push; a resolution may have queued its outcome for the server), when the server
+ * a burst goes in one push; a resolution may have queued its outcome for the server; push only
+ * while the WebSocket brings the server's changes), when the server
  * becomes reachable, once the store is hydrated, and on the sync interval while periodic sync is
  * on. The engine merges overlapping requests, so these triggers never run two cycles at once.
  *
@@ -29,6 +31,7 @@ export class SyncTriggerEffects {
   private readonly network = inject(NetworkStatus);
   private readonly options = inject(SyncOptionsRef);
   private readonly scheduler = inject(SYNC_SCHEDULER);
+  private readonly webSocket = inject(WEB_SOCKET_OPTIONS, { optional: true });
 
   readonly connectivity$ = createEffect(() =>
     this.network.online$.pipe(
@@ -52,10 +55,21 @@ export class SyncTriggerEffects {
               action.strategy === 'manual' || action.strategy === 'custom'
         ),
         debounce(() => timer(this.options.current().pushDebounce, this.scheduler)),
-        tap(() => void this.engine.sync())
+        tap(() => void this.engine.sync(undefined, { pull: !this.socketBringsChanges() }))
       ),
     { dispatch: false }
   );
+
+  /**
+   * Whether the server's changes reach this app over the WebSocket anyway: connected, on the
+   * default channels (every registered type's collection, unfiltered). Then a push made for local
+   * writes needs no pull after it; the interval, going online and `syncAll()` still pull.
+   */
+  private socketBringsChanges(): boolean {
+    return (
+      this.webSocket?.channels === null && this.store.selectSignal(selectIsWebSocketConnected)()
+    );
+  }
 
   readonly syncWhenOnline$ = createEffect(
     () =>

@@ -34,7 +34,11 @@ export interface SyncOptions {
   readonly useBatchEndpoint?: boolean;
   /** Send only changed fields (PATCH) rather than whole records. Default true. */
   readonly useDeltaSync?: boolean;
-  /** Pull server changes after each push and on the interval. Default true. */
+  /**
+   * Pull server changes after each push and on the interval. Default true. (While the WebSocket
+   * is connected on its default channels, a push for local writes is not followed by a pull: the
+   * socket brings the server's changes.)
+   */
   readonly bidirectionalSync?: boolean;
   /** Period of automatic sync in ms; 0 turns it off. Default 60 000. */
   readonly syncInterval?: number;
