@@ -137,9 +137,7 @@ export function createSyncEntityReducer<T>(
       const meta = { ...state.meta };
       let next = state;
       for (const write of mine) {
-        const count = inflight[write.id] ?? 0;
-        if (count > 1) inflight[write.id] = count - 1;
-        else delete inflight[write.id];
+        settleOne(inflight, write.id);
         if (next.staleIds[write.id] && !inflight[write.id]) {
           // A server update was held back for this record: take the database's result now.
           const record = write.record ? deserialize(write.record) : null;
@@ -201,14 +199,15 @@ function settleAll<S extends { inflight: Readonly<Record<string, number>> }>(
   ids: readonly string[]
 ): S {
   if (!ids.some((id) => (state.inflight[id] ?? 0) > 0)) return state;
-  const inflight = edited(state.inflight, (draft) => {
-    for (const id of ids) {
-      const count = draft[id] ?? 0;
-      if (count > 1) draft[id] = count - 1;
-      else delete draft[id];
-    }
-  });
+  const inflight = edited(state.inflight, (draft) => ids.forEach((id) => settleOne(draft, id)));
   return { ...state, inflight };
+}
+
+/** One local write of `id` is no longer in flight, in a draft of the in-flight counts. */
+function settleOne(inflight: Record<string, number>, id: string): void {
+  const count = inflight[id] ?? 0;
+  if (count > 1) inflight[id] = count - 1;
+  else delete inflight[id];
 }
 
 /**

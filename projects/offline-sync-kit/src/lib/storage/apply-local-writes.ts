@@ -3,7 +3,7 @@ import { SerializedRecord } from '../model/mutation';
 import { OfflineSyncError } from '../model/sync-error';
 import { SyncMeta } from '../model/sync-meta';
 import { recordKey } from '../core/record-key';
-import { entriesForMany, recordRow, stateFromEntries } from './stored-change';
+import { readHeld, recordRow, stateFromEntries } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 import { StoredConflict } from './stored-conflict';
 import { EntityStorageSpec, LocalWrite, WriteOutcome } from './local-write';
@@ -72,14 +72,7 @@ async function readGroup(db: SyncDatabase, writes: readonly LocalWrite[]): Promi
       writes.map((w) => [keyOf(w), [w.modelType, w.recordId] as [string, string]])
     ).values(),
   ];
-  // Issued together: IndexedDB answers them in one go, with no round trip between them. Open
-  // conflicts are counted alongside: most groups meet none, and then need no lookup per key.
-  const [openCount, rows, entryLists] = await Promise.all([
-    db.conflicts.count(),
-    db.records.bulkGet(keys),
-    entriesForMany(db, keys),
-  ]);
-  const conflicts = openCount > 0 ? await db.conflicts.bulkGet(keys) : keys.map(() => undefined);
+  const { rows, entries: entryLists, conflicts } = await readHeld(db, keys, true);
   const ids = keys.map(([modelType, id]) => recordKey(modelType, id));
   return {
     records: new Map(ids.map((id, i) => [id, rows[i]])),

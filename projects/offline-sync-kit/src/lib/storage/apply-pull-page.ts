@@ -3,8 +3,7 @@ import { PullPage, ServerChange } from '../model/server-change';
 import { syncedVersion, takeServerVersion } from './apply-push-outcomes';
 import { ConflictEvent, openOrSettleConflict, updateOpenConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
-import { deleteEntriesOf, entriesFor, entriesForMany, StoredChange } from './stored-change';
-import { StoredConflict } from './stored-conflict';
+import { deleteEntriesOf, entriesFor, readHeld, StoredChange } from './stored-change';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
@@ -59,9 +58,13 @@ export async function applyPullPage(
   const conflicts: ConflictEvent[] = [];
   const unknown: string[] = [];
   const { versioned } = context.conflictPolicyFor(modelType);
+  // Read together for the whole page; a page that names a record twice is read item by item,
+  // so each item sees what the one before it wrote.
+  const keys = page.items.map((item): [string, string] => [modelType, item.id]);
+  const unique = new Set(page.items.map((item) => item.id)).size === keys.length;
+  const held = unique ? await readHeld(db, keys, true) : null;
   // Counted once per page: most pages meet no open conflict, and then need no lookup per item.
-  let anyOpen = (await db.conflicts.count()) > 0;
-  const held = await readPage(db, modelType, page.items, anyOpen);
+  let anyOpen = held ? held.anyOpen : (await db.conflicts.count()) > 0;
   // Records with nothing pending (nearly all of a pull) are written together at the end.
   const puts: StoredRecord[] = [];
   const deletes: [string, string][] = [];
@@ -124,31 +127,6 @@ export async function applyPullPage(
   if (page.cursor !== undefined)
     await db.meta.put({ key: cursorKey(modelType), value: page.cursor });
   return { changes, conflicts, unknown };
-}
-
-/**
- * The rows, outbox entries and open conflicts of a page's records, read together (one round trip
- * instead of two or three per item); `null` when the page names a record twice, which is then
- * read item by item, so each sees what the one before it wrote.
- */
-async function readPage(
-  db: SyncDatabase,
-  modelType: string,
-  items: readonly ServerChange[],
-  anyOpen: boolean
-): Promise<{
-  rows: (StoredRecord | undefined)[];
-  entries: StoredMutation[][];
-  conflicts: (StoredConflict | undefined)[];
-} | null> {
-  const keys = items.map((item): [string, string] => [modelType, item.id]);
-  if (new Set(items.map((item) => item.id)).size !== items.length) return null;
-  const [rows, entries, conflicts] = await Promise.all([
-    db.records.bulkGet(keys),
-    entriesForMany(db, keys),
-    anyOpen ? db.conflicts.bulkGet(keys) : Promise.resolve([]),
-  ]);
-  return { rows, entries, conflicts };
 }
 
 /**

@@ -6,7 +6,7 @@ import { ConflictEvent, openOrSettleConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
 import {
   entriesFor,
-  entriesForMany,
+  readHeld,
   putRecord,
   rebaseEntries,
   recordRow,
@@ -73,6 +73,8 @@ export async function applyPushOutcomes(
   };
 
   const held = await readPushed(db, pushed);
+  const heldAt = (index: number): HeldRecord | undefined =>
+    held ? { existing: held.rows[index], pending: held.entries[index] ?? [] } : undefined;
   // Confirmed entries, and records with nothing else pending, are written together at the end.
   const confirmed: number[] = [];
   const puts: StoredRecord[] = [];
@@ -108,7 +110,7 @@ export async function applyPushOutcomes(
       }
       case 'rejected':
         deadLettered++;
-        note(await recordFailure(db, mutation, outcome.error, true));
+        note(await recordFailure(db, mutation, outcome.error, true, heldAt(index)));
         break;
       case 'retry': {
         const exhausted = mutation.attempts + 1 >= context.maxAttempts;
@@ -117,7 +119,7 @@ export async function applyPushOutcomes(
           : outcome.error;
         if (exhausted) deadLettered++;
         else retry ??= { error: outcome.error, retryAfterMs: outcome.retryAfterMs };
-        note(await recordFailure(db, mutation, error, exhausted));
+        note(await recordFailure(db, mutation, error, exhausted, heldAt(index)));
         break;
       }
       case 'auth':
@@ -137,17 +139,13 @@ export async function applyPushOutcomes(
  * The rows and outbox entries of the pushed records, read together; `null` when a record was
  * pushed twice (never in one batch), which is then read entry by entry.
  */
-async function readPushed(
-  db: SyncDatabase,
-  pushed: readonly PushedEntry[]
-): Promise<{ rows: (StoredRecord | undefined)[]; entries: StoredMutation[][] } | null> {
+async function readPushed(db: SyncDatabase, pushed: readonly PushedEntry[]) {
   const keys = pushed.map(({ mutation }): [string, string] => [
     mutation.modelType,
     mutation.recordId,
   ]);
   if (new Set(keys.map(([type, id]) => recordKey(type, id))).size !== keys.length) return null;
-  const [rows, entries] = await Promise.all([db.records.bulkGet(keys), entriesForMany(db, keys)]);
-  return { rows, entries };
+  return readHeld(db, keys, false);
 }
 
 /**
@@ -233,20 +231,30 @@ async function recordFailure(
   db: SyncDatabase,
   mutation: StoredMutation,
   error: OfflineSyncError,
-  deadLetter: boolean
+  deadLetter: boolean,
+  held?: HeldRecord
 ): Promise<StoredChange | null> {
   const lastError = error.toInfo();
-  await db.outbox.update(mutation.seq as number, {
+  const key: [string, string] = [mutation.modelType, mutation.recordId];
+  const { existing, pending } = held ?? {
+    existing: await db.records.get(key),
+    pending: await entriesFor(db, key),
+  };
+  // The entry as stored, in hand: one put instead of an update that reads it again. An entry no
+  // longer stored stays gone (as an update would leave it).
+  const stored = pending.find((entry) => entry.seq === mutation.seq);
+  const failed: StoredMutation | undefined = stored && {
+    ...stored,
     attempts: mutation.attempts + 1,
     lastError,
     ...(deadLetter ? { status: 'failed' as const } : {}),
-  });
-  const key: [string, string] = [mutation.modelType, mutation.recordId];
-  const existing = await db.records.get(key);
+  };
+  if (failed) await db.outbox.put(failed);
   if (!existing) return null;
+  const entries = pending.map((entry) => (failed && entry.seq === failed.seq ? failed : entry));
   const meta = {
     ...existing.meta,
-    state: stateFromEntries(await entriesFor(db, key), existing.meta.state),
+    state: stateFromEntries(entries, existing.meta.state),
     lastError,
     attempts: mutation.attempts + 1,
   };

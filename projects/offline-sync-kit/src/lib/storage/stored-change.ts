@@ -4,6 +4,7 @@ import { rebase } from '../core/merge-patch';
 import { SerializedRecord } from '../model/mutation';
 import { EntityStorageSpec } from './local-write';
 import { SyncMeta, SyncRecordState } from '../model/sync-meta';
+import { StoredConflict } from './stored-conflict';
 import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /**
@@ -114,6 +115,43 @@ export async function entriesForMany(
     else found.set(id, [entry]);
   }
   return keys.map(([modelType, id]) => found.get(recordKey(modelType, id)) ?? []);
+}
+
+/**
+ * What is stored for some records, in the order of their keys: rows, outbox entries (oldest
+ * first) and, when `withConflicts`, open conflicts (`anyOpen` tells if there are any at all).
+ *
+ * @example
+ * const held = await readHeld(db, keys, true);
+ */
+export interface HeldRows {
+  readonly rows: (StoredRecord | undefined)[];
+  readonly entries: StoredMutation[][];
+  readonly conflicts: (StoredConflict | undefined)[];
+  readonly anyOpen: boolean;
+}
+
+/**
+ * Reads {@link HeldRows} for `keys` with a few requests issued together (IndexedDB answers them
+ * in one go), instead of two or three per record. Open conflicts are counted alongside the other
+ * reads; most calls meet none and then need no lookup per key.
+ *
+ * @example
+ * const { rows, entries } = await readHeld(db, [['todo', 't1']], false);
+ */
+export async function readHeld(
+  db: SyncDatabase,
+  keys: readonly [string, string][],
+  withConflicts: boolean
+): Promise<HeldRows> {
+  const [openCount, rows, entries] = await Promise.all([
+    withConflicts ? db.conflicts.count() : Promise.resolve(0),
+    db.records.bulkGet([...keys]),
+    entriesForMany(db, keys),
+  ]);
+  const conflicts =
+    openCount > 0 ? await db.conflicts.bulkGet([...keys]) : keys.map(() => undefined);
+  return { rows, entries, conflicts, anyOpen: openCount > 0 };
 }
 
 /**

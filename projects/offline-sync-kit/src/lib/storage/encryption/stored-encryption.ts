@@ -11,7 +11,10 @@ import { ENCRYPTION_META_KEY, NO_ENCRYPTION, StoredEncryption } from './key-ring
  */
 export async function readStoredEncryption(db: SyncDatabase): Promise<StoredEncryption> {
   const entry = await db.meta.get(ENCRYPTION_META_KEY);
-  return (entry?.value as StoredEncryption | undefined) ?? NO_ENCRYPTION;
+  const stored = entry?.value as StoredEncryption | undefined;
+  // A state written without a generation counts as generation 0, so compare-and-set still works
+  // (`undefined + 1` would never match again, and every change would be refused for good).
+  return stored ? { ...stored, generation: stored.generation ?? 0 } : NO_ENCRYPTION;
 }
 
 /**
