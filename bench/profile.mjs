@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { SourceMapConsumer } from 'source-map-js';
-import { run } from '../scripts/setup.mjs';
+import { ng } from '../scripts/setup.mjs';
 import { openBenchSession } from './lib/bench-session.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,14 +64,8 @@ function selfTimes(profile, map) {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   if (options.build) {
-    run(join(root, 'node_modules', '.bin', 'ng'), ['build', 'offline-sync-kit']);
-    run(join(root, 'node_modules', '.bin', 'ng'), [
-      'build',
-      'bench',
-      '--source-map',
-      '--output-path',
-      outputPath,
-    ]);
+    ng(['build', 'offline-sync-kit']);
+    ng(['build', 'bench', '--source-map', '--output-path', outputPath]);
   }
   const appRoot = join(outputPath, 'browser');
   const map = new SourceMapConsumer(JSON.parse(readFileSync(join(appRoot, 'main.js.map'), 'utf8')));

@@ -10,7 +10,9 @@
  * behind `/api` (scripts/demo-server.mjs), as the demo is, on a throw-away on-disk profile.
  *
  * Never part of a build: missed targets are reported, not failed. It exits 1 only when the
- * harness itself broke (a scenario could not run), which is what the CI smoke run checks.
+ * harness itself broke (a scenario, or one of its variants, a peer's included, could not run),
+ * which is what the CI smoke run checks. Quick runs write `bench/results/quick.json`, runs of
+ * some scenarios (`--only`) `bench/results/partial.json`; neither touches BENCHMARKS.md.
  *
  *   npm run bench                    # full sizes, 5 runs per scenario (~20 minutes here)
  *   npm run bench -- --quick         # tiny sizes, 2 runs: the harness works (CI)
@@ -24,7 +26,7 @@ import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { bundleForBrowser, forwardPageLogs } from '../scripts/browser-harness.mjs';
-import { run } from '../scripts/setup.mjs';
+import { ng } from '../scripts/setup.mjs';
 import { openBenchSession } from './lib/bench-session.mjs';
 import { benchTodos } from './app/src/bench-todo.ts';
 import { prettierFormat } from './lib/prettier-format.mjs';
@@ -110,11 +112,9 @@ function parseArgs(argv) {
 }
 
 function build(withPeers) {
-  const ng = join(root, 'node_modules', '.bin', 'ng');
-  const env = { ...process.env, NG_CLI_ANALYTICS: 'false' };
   console.error('[bench] building the library and the bench app…');
-  run(ng, ['build', 'offline-sync-kit'], { env });
-  run(ng, ['build', 'bench'], { env });
+  ng(['build', 'offline-sync-kit']);
+  ng(['build', 'bench']);
   return withPeers ? bundlePeers() : Promise.resolve([]);
 }
 
@@ -222,7 +222,13 @@ async function main() {
     for (const result of results)
       for (const note of result.notes) console.log(`${result.id}: ${note}`);
 
-    const resultsFile = join(here, 'results', options.quick ? 'quick.json' : 'latest.json');
+    // Only a full run of every scenario is "the latest" (and goes into BENCHMARKS.md).
+    const complete = !options.quick && !options.only;
+    const resultsFile = join(
+      here,
+      'results',
+      options.quick ? 'quick.json' : complete ? 'latest.json' : 'partial.json'
+    );
     await mkdir(dirname(resultsFile), { recursive: true });
     await writeFile(resultsFile, await prettierFormat(JSON.stringify(report), resultsFile));
     if (!options.quick && !options.only)
@@ -230,7 +236,7 @@ async function main() {
     console.log(
       `\n[bench] wrote ${relative(root, resultsFile)} in ${((Date.now() - started) / 60_000).toFixed(1)} min.`
     );
-    const failed = results.filter((result) => result.notes.some((note) => note.includes('FAILED')));
+    const failed = results.filter((result) => result.failed);
     if (failed.length > 0) {
       console.error(
         `[bench] the harness could not run: ${failed.map((r) => `#${r.id}`).join(', ')}`

@@ -305,7 +305,6 @@ async function main() {
     });
   }
   // Last resort when this process ends another way: the sync server must not outlive it.
-  process.on('exit', () => running.syncServer?.child.kill('SIGKILL'));
 
   try {
     running.dir = mkdtempSync(join(tmpdir(), 'osk-e2e-'));

@@ -170,8 +170,8 @@ export function forwardPageLogs(page, { types } = {}) {
 }
 
 /**
- * Opens `url` in `page` and waits until the bundle has defined the function
- * `globalThis[functionName]`, the entry's way of saying it is ready.
+ * Opens `url` in `page` and waits until the bundle has defined `globalThis[functionName]` (a
+ * function or an object of them), the entry's way of saying it is ready.
  *
  * @param {import('playwright-core').Page} page
  * @param {string} url
@@ -182,5 +182,5 @@ export function forwardPageLogs(page, { types } = {}) {
  */
 export async function loadPage(page, url, functionName) {
   await page.goto(url);
-  await page.waitForFunction((name) => typeof globalThis[name] === 'function', functionName);
+  await page.waitForFunction((name) => Boolean(globalThis[name]), functionName);
 }

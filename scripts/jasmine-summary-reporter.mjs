@@ -1,8 +1,7 @@
 // Jasmine (Node) helper: prints the suite's counts and writes {"passed":N,"failed":N,"skipped":N} to $TEST_SUMMARY_FILE when the
 // run ends, for scripts/test.mjs to add up. Errors outside specs (beforeAll/afterAll) count as a
 // failure, so a broken run never reports 0 failed.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { reportTestSummary } from './test-summary.cjs';
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 
@@ -17,12 +16,6 @@ jasmine.getEnv().addReporter({
   },
   jasmineDone(result) {
     if (result.failedExpectations.length > 0) counts.failed += 1;
-    console.log(
-      `[${process.env.TEST_SUITE_NAME ?? 'jasmine'}] ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
-    );
-    const file = process.env.TEST_SUMMARY_FILE;
-    if (!file) return;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(counts) + '\n');
+    reportTestSummary(counts, 'jasmine');
   },
 });

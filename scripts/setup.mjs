@@ -24,6 +24,19 @@ export function run(command, args, options = {}) {
   }
 }
 
+/**
+ * Runs the workspace's Angular CLI (`ng build demo`, …) without its analytics prompt; throws if it
+ * fails.
+ *
+ * @example
+ *   ng(['build', 'offline-sync-kit']);
+ */
+export function ng(args) {
+  run(join(root, 'node_modules', '.bin', 'ng'), args, {
+    env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+  });
+}
+
 /** `npm ci` when node_modules is missing or older than package-lock.json. */
 export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');

@@ -5,75 +5,51 @@
 // the sync server at http://127.0.0.1:8787. Ctrl-C stops both.
 //
 //   SYNC_SERVER_PORT=9000 DEMO_PORT=4300 npm start
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout } from 'node:timers';
 import { startDemoServer } from './demo-server.mjs';
-import { ensureDependencies, root, run } from './setup.mjs';
+import { ensureDependencies, ng, root } from './setup.mjs';
+import { startSyncServerProcess } from './sync-server-process.mjs';
 
 const SERVER_PORT = process.env.SYNC_SERVER_PORT ?? '8787';
 const DEMO_PORT = process.env.DEMO_PORT ?? '4200';
 const HOST = '127.0.0.1';
-const STARTUP_TIMEOUT_MS = 60_000;
 /** After Ctrl-C the terminal has sent the sync server its SIGINT too: give it this long alone. */
 const OWN_SIGINT_GRACE_MS = 2_000;
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 ensureDependencies();
-const ng = join(root, 'node_modules', '.bin', 'ng');
-const env = { ...process.env, NG_CLI_ANALYTICS: 'false' };
-
 console.log('[start] building the library…');
-run(ng, ['build', 'offline-sync-kit'], { env });
+ng(['build', 'offline-sync-kit']);
 console.log('[start] building the demo (production)…');
-run(ng, ['build', 'demo', '--configuration', 'production'], { env });
+ng(['build', 'demo', '--configuration', 'production']);
 
 mkdirSync(join(root, 'data'), { recursive: true });
-const syncServer = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'projects/sync-server/src/cli.ts',
-    '--port',
-    SERVER_PORT,
-    '--host',
-    HOST,
-    '--db',
-    'data/sync.sqlite',
-  ],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env }
-);
-const syncServerExit = new Promise((resolve) => {
-  syncServer.on('exit', (code, signal) => resolve({ code, signal }));
-});
-
+/** @type {Awaited<ReturnType<typeof startSyncServerProcess>> | null} */
+let syncServer = null;
 /** @type {{ url: string, close: () => Promise<void> } | null} */
 let demo = null;
 let stopping = false;
 
 /** Stops the demo server and the sync server (at most once), then exits with `code`. */
 async function stop(code, { syncServerHasSignal = false } = {}) {
+  const child = syncServer?.child;
   if (stopping) {
     // A second Ctrl-C while stopping: the user wants out now.
-    syncServer.kill('SIGKILL');
+    child?.kill('SIGKILL');
     process.exit(code || 130);
   }
   stopping = true;
   await demo?.close();
-  if (syncServer.exitCode === null && syncServer.signalCode === null) {
+  if (syncServer && child && child.exitCode === null && child.signalCode === null) {
     // A second signal makes the sync server exit without finishing its requests: send one only
     // when it did not get the terminal's Ctrl-C itself.
     const exited = await Promise.race([
-      syncServerExit.then(() => true),
+      syncServer.exited.then(() => true),
       delay(syncServerHasSignal ? OWN_SIGINT_GRACE_MS : 0).then(() => false),
     ]);
-    if (!exited) syncServer.kill('SIGTERM');
-    const timer = setTimeout(() => syncServer.kill('SIGKILL'), SHUTDOWN_TIMEOUT_MS);
-    await syncServerExit;
-    clearTimeout(timer);
+    if (!exited) await syncServer.stop();
   }
   process.exit(code);
 }
@@ -81,19 +57,27 @@ process.on('SIGINT', () => stop(0, { syncServerHasSignal: true }));
 process.on('SIGTERM', () => stop(0));
 process.on('SIGHUP', () => stop(0, { syncServerHasSignal: true }));
 
-syncServer.on('error', (error) => {
-  console.error(`[start] could not run the sync server: ${error.message}`);
-  stop(1);
-});
+try {
+  syncServer = await startSyncServerProcess({
+    db: 'data/sync.sqlite',
+    port: SERVER_PORT,
+    host: HOST,
+    logLevel: 'info',
+    output: process.stdout,
+  });
+} catch (error) {
+  console.error(`[start] ${error.message}`);
+  await stop(1);
+}
 // The sync server ending on its own (a crash, a port in use) ends the demo: a half-running demo
 // misleads.
-syncServerExit.then(({ code, signal }) => {
+syncServer?.exited.then(({ code, signal }) => {
   if (stopping) return;
   console.error(`[start] the sync server exited (${code ?? signal}); stopping the demo`);
   stop(code || 1);
 });
+const syncServerUrl = syncServer?.url;
 
-const syncServerUrl = await waitForListening(syncServer);
 try {
   demo = await startDemoServer({
     root: join(root, 'dist', 'demo', 'browser'),
@@ -110,32 +94,6 @@ try {
 console.log(`\n[start] sync server on ${syncServerUrl}, proxied at ${demo?.url}/api`);
 console.log(`Demo: ${demo?.url}`);
 console.log('(Ctrl-C stops both)\n');
-
-/**
- * Passes the sync server's output through and resolves with its URL once it prints
- * `sync-server listening on <url>`.
- */
-function waitForListening(child) {
-  return new Promise((resolve) => {
-    let buffered = '';
-    let found = false;
-    const timer = setTimeout(() => {
-      console.error(`[start] the sync server did not start within ${STARTUP_TIMEOUT_MS} ms`);
-      stop(1);
-    }, STARTUP_TIMEOUT_MS);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      if (found) return;
-      buffered += chunk;
-      const match = /sync-server listening on (\S+)/.exec(buffered);
-      if (!match?.[1]) return;
-      found = true;
-      clearTimeout(timer);
-      resolve(match[1]);
-    });
-  });
-}
 
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

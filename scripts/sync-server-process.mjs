@@ -49,6 +49,10 @@ export function startSyncServerProcess({
   const exited = new Promise((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal }))
   );
+  // Should this process end without stop() (an exit during startup, a crash), the server goes too.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  exited.then(() => process.off('exit', killOnExit));
   /** @type {Promise<void> | undefined} */
   let stopping;
   const stop = () => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { forwardPageLogs, launchChromium } from '../../scripts/browser-harness.mjs';
+import { forwardPageLogs, launchChromium, loadPage } from '../../scripts/browser-harness.mjs';
 import { startDemoServer } from '../../scripts/demo-server.mjs';
 import { ensureChromium } from '../../scripts/setup.mjs';
 import { startSyncServerProcess } from '../../scripts/sync-server-process.mjs';
@@ -14,7 +14,7 @@ import { startSyncServerProcess } from '../../scripts/sync-server-process.mjs';
  * Opens a session on the bench app built into `appRoot`.
  *
  * @param {string} appRoot e.g. `dist/bench/browser`
- * @returns {Promise<{ page: import('playwright-core').Page, version: string, webUrl: string,
+ * @returns {Promise<{ page: import('playwright-core').Page, version: string,
  *   call: (name: string, args?: object) => Promise<any>,
  *   open: (page: import('playwright-core').Page, path: string, global: string) => Promise<void>,
  *   reload: () => Promise<void>, close: () => Promise<void> }>} `call(name, args)` runs
@@ -40,19 +40,15 @@ export async function openBenchSession(appRoot) {
     browser = await launchChromium({ executablePath: ensureChromium() });
     const { page } = browser;
     forwardPageLogs(page, { types: ['error'] });
-    const open = async (
+    const open = (
       /** @type {import('playwright-core').Page} */ target,
       /** @type {string} */ path,
       /** @type {string} */ global
-    ) => {
-      await target.goto(`${web.url}${path}`);
-      await target.waitForFunction((name) => Boolean(globalThis[name]), global);
-    };
+    ) => loadPage(target, `${web.url}${path}`, global);
     await open(page, '/', 'offlineSyncBench');
     return {
       page,
       version: browser.version,
-      webUrl: web.url,
       open,
       reload: () => open(page, '/', 'offlineSyncBench'),
       call: async (name, args) => {

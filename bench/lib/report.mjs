@@ -72,13 +72,7 @@ function rows(results, peers) {
     cells(result.baseline, result.unit),
     result.ratioText,
     result.target,
-    result.met === null
-      ? result.notes.some((n) => n.startsWith('FAILED'))
-        ? 'FAILED'
-        : '—'
-      : result.met
-        ? 'yes'
-        : 'NO',
+    result.met === null ? (result.failed ? 'FAILED' : '—') : result.met ? 'yes' : 'NO',
     ...peers.map((peer) => peerCell(result, peer)),
   ]);
   return { header, body };

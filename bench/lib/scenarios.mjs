@@ -10,7 +10,8 @@ import { percentile, perSecond, summarize } from './stats.mjs';
  * @typedef {{ id: string, title: string, unit: string, kit: Record<string, Summary>,
  *   baseline: Record<string, Summary> | null, peers: Record<string, Record<string, Summary>>,
  *   ratio: number | null, ratioText: string, target: string, met: boolean | null,
- *   notes: string[] }} ScenarioResult
+ *   failed: boolean, notes: string[] }} ScenarioResult
+ *   `failed`: the scenario, or one of its variants (a peer's included), could not run.
  * @typedef {{ name: string, version: string, apiUrl: string, note?: string,
  *   call: (name: string, args?: object) => Promise<any> }} Peer
  * @typedef {{ call: (name: string, args?: object) => Promise<any>, peers: Peer[],
@@ -289,16 +290,8 @@ async function mainThread(ctx) {
         batchSize: 100,
       };
       await ctx.call('preparePull', options);
-      /** @type {number[]} */
-      let seenByPage = [];
-      const tasks = await mainThreadTasks(ctx.cdp, async () => {
-        seenByPage = await ctx.call('runPreparedPull', options);
-      });
-      return {
-        longest: tasks[0] ?? 0,
-        over50: tasks.filter((ms) => ms >= 50).length,
-        longTasks: seenByPage.length,
-      };
+      const tasks = await mainThreadTasks(ctx.cdp, () => ctx.call('runPreparedPull', options));
+      return { longest: tasks[0] ?? 0, over50: tasks.filter((ms) => ms >= 50).length };
     }
   );
   need(errors, 'kit');
@@ -315,10 +308,10 @@ async function mainThread(ctx) {
  *
  * @param {Context} ctx
  * @param {{ title: string, unit: string, figures: Record<string, Summary>, op: '>=' | '<=',
- *   limit: number, notes?: string[] }} row
+ *   limit: number, errors?: Record<string, string>, notes?: string[] }} row
  * @returns {Omit<ScenarioResult, 'id'>}
  */
-function versusBaseline(ctx, { title, unit, figures, op, limit, notes = [] }) {
+function versusBaseline(ctx, { title, unit, figures, op, limit, errors = {}, notes = [] }) {
   const ratio = ratioOf(figures['kit'], figures['raw']);
   return {
     title,
@@ -330,7 +323,8 @@ function versusBaseline(ctx, { title, unit, figures, op, limit, notes = [] }) {
     ratioText: times(ratio),
     target: `${op === '>=' ? '≥' : '≤'} ${limit}×`,
     met: meets(ratio, op, limit),
-    notes,
+    failed: Object.keys(errors).length > 0,
+    notes: [...errorNotes(errors), ...notes],
   };
 }
 
@@ -363,6 +357,7 @@ export async function runScenarios(ctx, only) {
         ratioText: 'n/a',
         target: '',
         met: null,
+        failed: true,
         notes: [`FAILED: ${message}`],
       });
     }
@@ -382,7 +377,7 @@ export async function runScenarios(ctx, only) {
         figures: rate,
         op: '>=',
         limit: 0.7,
-        notes: errorNotes(errors),
+        errors,
       });
     });
   }
@@ -400,6 +395,7 @@ export async function runScenarios(ctx, only) {
         ratioText: `p50 ${times(ratio)}`,
         target: 'p50 ≤ 1.5×',
         met: meets(ratio, '<=', 1.5),
+        failed: false,
         notes: [],
       };
     });
@@ -426,7 +422,7 @@ export async function runScenarios(ctx, only) {
         figures: ms,
         op: '<=',
         limit: 1.3,
-        notes: errorNotes(errors),
+        errors,
       });
     });
   }
@@ -451,10 +447,8 @@ export async function runScenarios(ctx, only) {
         figures: rate,
         op: '>=',
         limit: 0.7,
-        notes: [
-          ...errorNotes(errors),
-          ...ctx.peers.flatMap((peer) => (peer.note ? [peer.note] : [])),
-        ],
+        errors,
+        notes: [...ctx.peers.flatMap((peer) => (peer.note ? [peer.note] : []))],
       });
     });
   }
@@ -471,6 +465,7 @@ export async function runScenarios(ctx, only) {
         ratioText: `p99 ${times(ratioOf(kit.p99, raw.p99))}`,
         target: 'p99 ≤ 50 ms',
         met: kit.p99.median <= 50,
+        failed: false,
         notes: ['kit: pushDebounce 0 and pushOverWebSocket (the default debounce waits 300 ms)'],
       };
     });
@@ -489,6 +484,7 @@ export async function runScenarios(ctx, only) {
         ratioText: times(ratio),
         target: '≤ 0.15×',
         met: meets(ratio, '<=', 0.15),
+        failed: false,
         notes: [],
       };
     });
@@ -506,6 +502,7 @@ export async function runScenarios(ctx, only) {
         ratioText: '—',
         target: '< 50 ms',
         met: longest.median < 50,
+        failed: false,
         notes: [],
       };
     });
@@ -542,6 +539,7 @@ export async function runScenarios(ctx, only) {
         ratioText: `write ${times(writeRatio)}, cold start ${times(startRatio)}`,
         target: '≥ 0.5×',
         met: writeRatio >= 0.5 && startRatio >= 0.5,
+        failed: false,
         notes: [],
       };
     });

@@ -7,7 +7,6 @@ import { coldStart, holdHydratedKit, holdPlainArray, releaseHeld } from './scena
 import { preparePull, pull, pulledDatabase, push, runPreparedPull } from './scenarios/push-pull';
 import { realtime } from './scenarios/realtime';
 import { delta } from './scenarios/delta';
-import { deleteDatabase } from './raw-dexie';
 import { seedServer } from './scenarios/seed-server';
 
 const scenarios = {
@@ -24,7 +23,6 @@ const scenarios = {
   runPreparedPull,
   realtime,
   delta,
-  deleteDatabase,
   seedServer,
 };
 

@@ -1,6 +1,6 @@
-import { benchTodos } from '../bench-todo';
-import { startKitApp } from '../kit-app';
-import { deleteDatabase, openRawDatabase, rawWrite } from '../raw-dexie';
+import { BenchTodo, benchTodos } from '../bench-todo';
+import { KitApp, startKitApp } from '../kit-app';
+import { deleteDatabase, openRawDatabase, RawDatabase, rawWrite } from '../raw-dexie';
 
 /** Who does the work: the kit (encryption off or on) or raw Dexie. */
 export type Variant = 'kit' | 'kitEncrypted' | 'raw';
@@ -19,34 +19,23 @@ export interface RunOptions {
  * @example
  * const ms = await burstWrite({ variant: 'kit', n: 5_000, run: '1' });
  */
-export async function burstWrite({ variant, n, run }: RunOptions): Promise<number> {
-  const databaseName = `bench-burst-${variant}-${run}`;
+export function burstWrite({ variant, n, run }: RunOptions): Promise<number> {
   const todos = benchTodos(n, `burst-${run}`);
-  try {
-    if (variant === 'raw') {
-      const db = openRawDatabase(databaseName);
-      await db.open();
+  return withVariant(`bench-burst-${variant}-${run}`, variant, {
+    raw: async (db) => {
       const start = performance.now();
       await rawWrite(db, todos);
+      return performance.now() - start;
+    },
+    kit: async (kit) => {
+      const start = performance.now();
+      await Promise.all(todos.map((todo) => kit.sync.saveModel('todo', todo)));
       const elapsed = performance.now() - start;
-      db.close();
+      const pending = kit.pendingCount();
+      if (pending !== n) throw new Error(`burst write: ${pending} changes pending, expected ${n}`);
       return elapsed;
-    }
-    const kit = await startKitApp({
-      databaseName,
-      serverUrl: null,
-      encrypted: variant === 'kitEncrypted',
-    });
-    const start = performance.now();
-    await Promise.all(todos.map((todo) => kit.sync.saveModel('todo', todo)));
-    const elapsed = performance.now() - start;
-    const pending = kit.pendingCount();
-    await kit.destroy();
-    if (pending !== n) throw new Error(`burst write: ${pending} changes pending, expected ${n}`);
-    return elapsed;
-  } finally {
-    await deleteDatabase(databaseName);
-  }
+    },
+  });
 }
 
 /**
@@ -56,34 +45,53 @@ export async function burstWrite({ variant, n, run }: RunOptions): Promise<numbe
  * @example
  * const samples = await singleWrites({ variant: 'raw', n: 500, run: '1' });
  */
-export async function singleWrites({ variant, n, run }: RunOptions): Promise<number[]> {
-  const databaseName = `bench-single-${variant}-${run}`;
+export function singleWrites({ variant, n, run }: RunOptions): Promise<number[]> {
   const todos = benchTodos(n, `single-${run}`);
-  const samples: number[] = [];
+  const timeEach = async (write: (todo: BenchTodo) => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (const todo of todos) {
+      const start = performance.now();
+      await write(todo);
+      samples.push(performance.now() - start);
+    }
+    return samples;
+  };
+  return withVariant(`bench-single-${variant}-${run}`, variant, {
+    raw: (db) => timeEach((todo) => rawWrite(db, [todo])),
+    kit: (kit) => timeEach((todo) => kit.sync.saveModel('todo', todo)),
+  });
+}
+
+/**
+ * Runs `work` on a fresh database of `variant`: a raw Dexie one, or an app with the kit (its
+ * encryption on for `kitEncrypted`); closes it and deletes the database afterwards, also when
+ * the work failed.
+ */
+async function withVariant<T>(
+  databaseName: string,
+  variant: Variant,
+  work: { raw: (db: RawDatabase) => Promise<T>; kit: (kit: KitApp) => Promise<T> }
+): Promise<T> {
   try {
     if (variant === 'raw') {
       const db = openRawDatabase(databaseName);
-      await db.open();
-      for (const todo of todos) {
-        const start = performance.now();
-        await rawWrite(db, [todo]);
-        samples.push(performance.now() - start);
+      try {
+        await db.open();
+        return await work.raw(db);
+      } finally {
+        db.close();
       }
-      db.close();
-      return samples;
     }
     const kit = await startKitApp({
       databaseName,
       serverUrl: null,
       encrypted: variant === 'kitEncrypted',
     });
-    for (const todo of todos) {
-      const start = performance.now();
-      await kit.sync.saveModel('todo', todo);
-      samples.push(performance.now() - start);
+    try {
+      return await work.kit(kit);
+    } finally {
+      await kit.destroy();
     }
-    await kit.destroy();
-    return samples;
   } finally {
     await deleteDatabase(databaseName);
   }

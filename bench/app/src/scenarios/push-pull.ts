@@ -132,30 +132,20 @@ export async function preparePull({ run, endpoint, batchSize }: ServerRunOptions
 
 /**
  * Scenario 8, second half (the runner traces it): goes online and waits until all `n` records are
- * in the store; resolves with the long tasks (≥ 50 ms) the page itself saw, in milliseconds.
+ * in the store.
  *
  * @example
- * const longTasks = await runPreparedPull({ n: 20_000, run: '1' });
+ * await runPreparedPull({ n: 20_000, run: '1' });
  */
-export async function runPreparedPull({
-  n,
-  run,
-}: Pick<RunOptions, 'n' | 'run'>): Promise<number[]> {
+export async function runPreparedPull({ n, run }: Pick<RunOptions, 'n' | 'run'>): Promise<void> {
   const kit = pulling;
   if (!kit) throw new Error('preparePull() first');
-  const longTasks: number[] = [];
-  const observer = new PerformanceObserver((list) =>
-    list.getEntries().forEach((entry) => longTasks.push(entry.duration))
-  );
-  observer.observe({ type: 'longtask' });
   try {
     kit.goOnline();
     await kit.untilTotal(n);
   } finally {
-    observer.disconnect();
     await kit.destroy();
     pulling = null;
     await deleteDatabase(`bench-main-thread-${run}`);
   }
-  return longTasks;
 }
