@@ -3,6 +3,7 @@ import { FormsModule } from '@angular/forms';
 import { Store } from '@ngrx/store';
 import { OfflineSyncService } from 'offline-sync-kit';
 import { Project, ProjectSync } from '../entities';
+import { userMessage } from '../user-message';
 
 /** Projects: a second entity type, registered (and loaded) when this lazy route loads. */
 @Component({
@@ -62,7 +63,7 @@ export class ProjectsPage {
       this.error.set(null);
     } catch (e) {
       this.name.set(name); // not stored: give the text back
-      this.error.set(e instanceof Error ? e.message : String(e));
+      this.error.set(userMessage(e));
     }
   }
 }

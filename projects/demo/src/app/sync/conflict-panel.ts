@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { OfflineSyncService, SyncConflict } from 'offline-sync-kit';
+import { userMessage } from '../user-message';
+import { recordLabel } from './record-label';
 
 /** Fields shown side by side; `id`, `version` and `updatedAt` are the kit's and the server's. */
 const HIDDEN_FIELDS = new Set(['id', 'version', 'updatedAt']);
@@ -113,8 +115,7 @@ export class ConflictPanel {
   }
 
   protected title(conflict: SyncConflict): string {
-    const record = (conflict.local ?? conflict.server ?? {}) as Record<string, unknown>;
-    return String(record['title'] ?? record['name'] ?? conflict.id);
+    return recordLabel(conflict.local ?? conflict.server, conflict.id);
   }
 
   protected differs(conflict: SyncConflict, field: string): boolean {
@@ -138,7 +139,7 @@ export class ConflictPanel {
       );
       this.error.set(null);
     } catch (e) {
-      this.error.set(e instanceof Error ? e.message : String(e));
+      this.error.set(userMessage(e));
     }
   }
 }

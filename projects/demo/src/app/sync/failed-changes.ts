@@ -2,6 +2,8 @@ import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@ang
 import { Store } from '@ngrx/store';
 import { Mutation, OfflineSyncService, selectFailedCount } from 'offline-sync-kit';
 import { TodoSync } from '../entities';
+import { userMessage } from '../user-message';
+import { recordLabel } from './record-label';
 
 /** Changes the server refused for good (dead letters), each with retry and discard. */
 @Component({
@@ -68,7 +70,7 @@ export class FailedChanges {
       const read = ++this.reads;
       this.sync.failedChanges().then(
         (changes) => read === this.reads && this.failed.set(changes),
-        (e: unknown) => this.error.set(e instanceof Error ? e.message : String(e))
+        (e: unknown) => this.error.set(userMessage(e))
       );
     });
   }
@@ -76,8 +78,7 @@ export class FailedChanges {
   /** The task's title as the board shows it (else as the change has it), or the record's id. */
   protected label(change: Mutation): string {
     const todo = change.modelType === 'todo' ? this.todos()[change.recordId] : undefined;
-    const patch = change.patch as Record<string, unknown>;
-    return String(todo?.title ?? patch['title'] ?? patch['name'] ?? change.recordId);
+    return recordLabel(todo ?? change.patch, change.recordId);
   }
 
   protected retry(change: Mutation): Promise<void> {
@@ -93,7 +94,7 @@ export class FailedChanges {
       await action;
       this.error.set(null);
     } catch (e) {
-      this.error.set(e instanceof Error ? e.message : String(e));
+      this.error.set(userMessage(e));
     }
   }
 }

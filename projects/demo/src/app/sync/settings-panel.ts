@@ -3,6 +3,7 @@ import { FormsModule } from '@angular/forms';
 import { ConflictResolutionStrategy, OfflineSyncService } from 'offline-sync-kit';
 import { saveStrategy, savedStrategy, STRATEGIES } from '../demo-settings';
 import { PassphraseDialog } from './passphrase-dialog';
+import { userMessage } from '../user-message';
 
 /** How conflicts are settled, and encryption at rest on this device. */
 @Component({
@@ -97,7 +98,7 @@ export class SettingsPanel {
         await this.busyWith(() => this.sync.disableEncryption());
         this.error.set(null);
       } catch (e) {
-        this.error.set(e instanceof Error ? e.message : String(e));
+        this.error.set(userMessage(e));
       }
       return;
     }
@@ -110,7 +111,7 @@ export class SettingsPanel {
       await this.busyWith(() => this.sync.enableEncryption(passphrase));
       this.asking.set(null);
     } catch (e) {
-      this.dialogError.set(e instanceof Error ? e.message : String(e));
+      this.dialogError.set(userMessage(e));
     }
   }
 

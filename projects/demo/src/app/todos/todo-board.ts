@@ -4,6 +4,7 @@ import { Store } from '@ngrx/store';
 import { OfflineSyncService, selectIsHydrated } from 'offline-sync-kit';
 import { Priority, Todo, TodoSync } from '../entities';
 import { TodoItem } from './todo-item';
+import { userMessage } from '../user-message';
 
 /** The task board: every change is in the store at once and durable in IndexedDB moments later. */
 @Component({
@@ -84,7 +85,7 @@ export class TodoBoard {
       this.error.set(null);
     } catch (e) {
       this.title.set(title); // not stored: give the text back
-      this.error.set(e instanceof Error ? e.message : String(e));
+      this.error.set(userMessage(e));
     }
   }
 }

@@ -12,6 +12,7 @@ import {
 import { FormsModule } from '@angular/forms';
 import { OfflineSyncService, SyncMeta } from 'offline-sync-kit';
 import { Priority, Todo } from '../entities';
+import { userMessage } from '../user-message';
 
 /** One task: done toggle, its sync state, and an inline editor for every field. */
 @Component({
@@ -232,23 +233,27 @@ export class TodoItem {
     if (notes !== (before.notes ?? '')) changes.notes = notes;
     if (priority !== (before.priority ?? 'medium')) changes.priority = priority;
     if (assignee !== (before.assignee ?? '')) changes.assignee = assignee;
+    // The editor stays open until the change is stored: if it fails, the draft is still there.
+    if (Object.keys(changes).length > 0 && !(await this.save(changes))) return;
     this.stopEditing();
-    if (Object.keys(changes).length > 0) await this.save(changes);
   }
 
-  protected save(changes: Partial<Todo>): Promise<void> {
+  protected save(changes: Partial<Todo>): Promise<boolean> {
     return this.report(this.sync.updateModel<Todo>('todo', this.todo().id, changes));
   }
 
-  protected remove(): Promise<void> {
-    return this.report(this.sync.deleteModel('todo', this.todo().id));
+  protected async remove(): Promise<void> {
+    await this.report(this.sync.deleteModel('todo', this.todo().id));
   }
 
-  private async report(write: Promise<unknown>): Promise<void> {
+  /** Whether the write succeeded; a failure is reported to the board. */
+  private async report(write: Promise<unknown>): Promise<boolean> {
     try {
       await write;
+      return true;
     } catch (e) {
-      this.failed.emit(e instanceof Error ? e.message : String(e));
+      this.failed.emit(userMessage(e));
+      return false;
     }
   }
 }
