@@ -306,6 +306,44 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'synced', version: 2 }));
   });
 
+  it('takes the next batch while one is in flight, one request at a time; a stopped round sends it next time', async () => {
+    network.state.next(false);
+    const { sync } = start(); // batches of 10
+    await sync.whenHydrated();
+    for (let i = 0; i < 15; i++)
+      await sync.saveModel<Todo>('todo', { id: `t${i}`, title: `#${i}`, done: false });
+    const sendingCount = async () =>
+      (await readRaw(db.name)).outbox.filter((m) => m.status === 'sending').length;
+    backend.beforeAnswer = async () => {
+      backend.beforeAnswer = null;
+      // The first request is held until the next batch has been marked `sending` next to it.
+      await eventually(async () => (await sendingCount()) === 15, 'the next batch taken');
+    };
+    backend.script = (m) =>
+      backend.pushes.length === 1
+        ? {
+            mutationId: m.mutationId,
+            status: 'retry',
+            error: new OfflineSyncError('server', '503'),
+          }
+        : undefined;
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'the failed round');
+    // The round stopped at the first answer: the taken batch was never sent, nor counted.
+    expect(backend.pushes.map((batch) => batch.length)).toEqual([10]);
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.filter((m) => m.attempts === 1).length).toBe(10);
+    expect(outbox.filter((m) => m.attempts === 0 && m.status === 'sending').length).toBe(5);
+
+    scheduler.flush(); // the retry
+    await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the retry');
+    expect(backend.maxConcurrentPushes).toBe(1);
+    const sent = backend.pushes.slice(1).flat();
+    expect(sent.length).toBe(15);
+    expect(new Set(sent.map((m) => m.mutationId)).size).toBe(15); // each change once
+    expect(backend.records.size).toBe(15);
+  });
+
   it('settles a push conflict by the strategy in force, and reports both versions', async () => {
     const { sync, store } = start();
     const conflict = firstValueFrom(

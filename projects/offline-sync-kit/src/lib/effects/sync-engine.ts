@@ -250,27 +250,33 @@ export class SyncEngine {
     this.store.dispatch(A.syncCompleted({ at: this.clock() }));
   }
 
-  /** Pushes batches until the outbox is drained; 'stopped' when a retry or new credentials are needed. */
+  /**
+   * Pushes batches until the outbox is drained; 'stopped' when a retry or new credentials are
+   * needed. The next batch is taken (marked `sending`) while the current one's request is in
+   * flight, so the database and the network work at once; it is sent once the current batch's
+   * answers are stored, so batches reach the server in order and a round that stops (retry,
+   * credentials) sends nothing more: its entries stay `sending` and the next push picks them again.
+   */
   private async push(modelTypes: readonly string[]): Promise<'drained' | 'stopped'> {
     const { batchSize, retry } = this.options.current();
     this.store.dispatch(A.pushStarted());
     let applied = 0;
     const repeats = new ConflictRepeats();
+    const take = (inFlight?: ReadonlySet<number>) =>
+      this.storage.takePushBatch(batchSize, modelTypes, inFlight);
+    let next = take();
+    let prefetched = false;
     try {
       for (;;) {
-        const batch = await this.storage.takePushBatch(batchSize, modelTypes);
+        let batch = await next;
+        // Taken during the last request: entries written meanwhile for its records were left out.
+        if (batch.length === 0 && prefetched) batch = await take();
         if (batch.length === 0) break;
-        const entries = batch.map((mutation) => ({
-          entity: toTransportEntity(this.registry.get(mutation.modelType)),
-          mutation,
-        }));
-        const context = this.options.transportContext();
-        const outcomes = await withCurrentRecords(
-          this.transport,
-          context,
-          entries,
-          await this.transport.push(context, entries)
-        );
+        const sending = this.send(batch);
+        next = take(new Set(batch.map((m) => m.seq as number)));
+        prefetched = true;
+        next.catch(() => undefined); // awaited by the next round, or settled before leaving
+        const outcomes = await sending;
         if (outcomes.length !== batch.length) {
           throw new OfflineSyncError(
             'invalid-response',
@@ -288,11 +294,13 @@ export class SyncEngine {
         if (looping) {
           this.unexpectedFailures++;
           this.scheduleRetry(looping, retryDelay(this.unexpectedFailures, retry, this.random()));
+          await settled(next);
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
         if (result.auth) {
           this.store.dispatch(A.syncAuthFailed({ error: result.auth.toInfo() }));
+          await settled(next);
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
@@ -302,6 +310,7 @@ export class SyncEngine {
             result.retry.error,
             retryDelay(attempt, retry, this.random(), result.retry.retryAfterMs)
           );
+          await settled(next);
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
@@ -313,6 +322,7 @@ export class SyncEngine {
       );
       return 'drained';
     } catch (error) {
+      await settled(next);
       // Not an answer about one entry (the database, a transport that broke its contract): back
       // off like a retryable failure, growing with each one in a row.
       const info = toSyncErrorInfo(error, 'storage', 'Pushing local changes failed');
@@ -323,6 +333,17 @@ export class SyncEngine {
       );
       return 'stopped';
     }
+  }
+
+  /** Sends one batch; the outcomes, with the server's current records for conflicts. */
+  private async send(batch: readonly StoredMutation[]): Promise<PushOutcome[]> {
+    const entries = batch.map((mutation) => ({
+      entity: toTransportEntity(this.registry.get(mutation.modelType)),
+      mutation,
+    }));
+    const context = this.options.transportContext();
+    const outcomes = await this.transport.push(context, entries);
+    return withCurrentRecords(this.transport, context, entries, outcomes);
   }
 
   private scheduleRetry(error: OfflineSyncError, delay: number): void {
@@ -380,6 +401,11 @@ function sentEntries(
     sent.push({ mutation, outcome });
   });
   return sent;
+}
+
+/** Waits for a batch being taken, whatever its outcome: a push leaves no transaction behind. */
+async function settled(taking: Promise<unknown>): Promise<void> {
+  await taking.catch(() => undefined);
 }
 
 function isKind(error: unknown, ...kinds: string[]): boolean {

@@ -139,13 +139,23 @@ export class SyncStorage {
   }
 
   /** Picks the next entries to push and marks them `sending` (see `takePushBatch`). */
-  takePushBatch(limit: number, modelTypes?: readonly string[]): Promise<StoredMutation[]> {
+  takePushBatch(
+    limit: number,
+    modelTypes?: readonly string[],
+    inFlight?: ReadonlySet<number>
+  ): Promise<StoredMutation[]> {
     const types = modelTypes ?? [...this.specs.keys()];
     const topPriority = Math.max(
       ...types.map((type) => this.specs.get(type)?.priority ?? -Infinity)
     );
     return this.connection.run('outbox read', ['outbox'], (db) =>
-      takePushBatch(db, limit, modelTypes, Number.isFinite(topPriority) ? topPriority : undefined)
+      takePushBatch(
+        db,
+        limit,
+        modelTypes,
+        Number.isFinite(topPriority) ? topPriority : undefined,
+        inFlight
+      )
     );
   }
 

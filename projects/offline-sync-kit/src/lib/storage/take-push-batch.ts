@@ -1,8 +1,8 @@
 import { recordKey } from '../core/record-key';
 import { StoredMutation, SyncDatabase } from './sync-database';
 
-/** Outbox entries read per query while looking for the next batch. */
-const READ_CHUNK = 200;
+/** Outbox entries read per query while looking for the next batch (at least). */
+const MIN_READ_CHUNK = 50;
 
 /**
  * Picks the next outbox entries to push and marks them `sending`, in one `rw` transaction over
@@ -11,7 +11,8 @@ const READ_CHUNK = 200;
  * record. A record whose oldest entry is a dead letter (`failed`) sends nothing more until the app
  * retries or discards it.
  * Entries left `sending` by a push that never finished (a closed tab) are picked again and sent
- * unchanged: their idempotency key makes that safe.
+ * unchanged: their idempotency key makes that safe. `inFlight`: entries (by `seq`) of a batch
+ * this push has sent and not yet had answered; they and their records' later entries are left out.
  *
  * @example
  * const batch = await db.transaction('rw', db.outbox, () => takePushBatch(db, 50));
@@ -20,8 +21,10 @@ export async function takePushBatch(
   db: SyncDatabase,
   limit: number,
   modelTypes?: readonly string[],
-  topPriority?: number
+  topPriority?: number,
+  inFlight: ReadonlySet<number> = new Set()
 ): Promise<StoredMutation[]> {
+  const readChunk = Math.max(limit, MIN_READ_CHUNK);
   const blocked = new Set<string>();
   const candidates: StoredMutation[] = [];
   let topCandidates = 0;
@@ -33,7 +36,7 @@ export async function takePushBatch(
   // Keys first: an entry that fails to decrypt is read as absent and must not end the reading.
   let after = -Infinity;
   while (!full()) {
-    const seqs = await db.outbox.where('seq').above(after).limit(READ_CHUNK).primaryKeys();
+    const seqs = await db.outbox.where('seq').above(after).limit(readChunk).primaryKeys();
     const chunk = await db.outbox.bulkGet(seqs);
     after = seqs[seqs.length - 1] ?? after;
     const unreadable = seqs.filter((_, i) => chunk[i] === undefined);
@@ -45,7 +48,8 @@ export async function takePushBatch(
       if (!entry) continue;
       const key = recordKey(entry.modelType, entry.recordId);
       const wanted = !modelTypes || modelTypes.includes(entry.modelType);
-      if (entry.status !== 'failed' && !blocked.has(key) && wanted) {
+      const sendable = entry.status !== 'failed' && !inFlight.has(entry.seq as number);
+      if (sendable && !blocked.has(key) && wanted) {
         candidates.push(entry);
         if (topPriority !== undefined && entry.priority >= topPriority) topCandidates++;
       }
@@ -53,7 +57,7 @@ export async function takePushBatch(
       // rebases it on the version the server gives (or it would be sent on a stale version).
       blocked.add(key);
     }
-    if (seqs.length < READ_CHUNK) break;
+    if (seqs.length < readChunk) break;
   }
   // A stable sort keeps seq order within one priority.
   const batch = candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
