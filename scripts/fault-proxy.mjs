@@ -1,16 +1,18 @@
 // A fault-injecting HTTP proxy for the library's integration specs: it forwards every request to
 // the reference sync server unchanged and can, on command, lose an answer after the server
-// committed, answer with an error itself, delay a request, or cut the connection.
+// committed, answer with an error itself, delay a request, send it twice, hold it and cut the
+// connection, and close every WebSocket it carries.
 // Plain Node `http`, no dependencies. Started by scripts/test-servers.mjs.
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
+import net from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URL } from 'node:url';
 
 /** Where the control API lives; requests under it are answered here, never forwarded. */
 export const CONTROL_PATH = '/__faults';
 
-const FAULTS = ['dropResponse', 'failWith', 'delay', 'resetConnection'];
+const FAULTS = ['dropResponse', 'failWith', 'delay', 'resetConnection', 'dropRequest', 'duplicate'];
 const RULE_KEYS = new Set(['match', 'times', ...FAULTS]);
 /** Answer headers a page may read on answers the proxy makes itself (the server lists its own). */
 const EXPOSED_HEADERS = ['ETag', 'Date', 'Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'];
@@ -36,6 +38,11 @@ const MAX_LOG = 1000;
  *   protocol error `{ error: { code: 'injected_fault', message } }`.
  * - `delay: { ms }` — wait, then forward.
  * - `resetConnection: true` — read the request, then destroy the socket without forwarding.
+ * - `dropRequest: { ms }` — read the request, never forward it, cut the connection after `ms`
+ *   (a request lost on the way: the client waits, then sees a network error).
+ * - `duplicate: true` — forward the request, and once answered forward it again (a retrying
+ *   middlebox); the client gets the second answer. A write the server applied again instead of
+ *   replaying its first answer is counted as `duplicateApplied` (see `appliedTwice`).
  *
  * `match` (optional, all given fields must hold): `method` (case-insensitive) and `pathPrefix`
  * (a plain string prefix of the path with its query, e.g. `/todos`). `times`: how many matching
@@ -49,6 +56,8 @@ const MAX_LOG = 1000;
  *   failWith?: { status: number, body?: unknown, headers?: Record<string, string> },
  *   delay?: { ms: number },
  *   resetConnection?: true,
+ *   dropRequest?: { ms: number },
+ *   duplicate?: true,
  * }} FaultRule
  */
 
@@ -59,7 +68,10 @@ const MAX_LOG = 1000;
  *
  * Control API (CORS open, not forwarded):
  * - `POST /__faults` `{ rules: FaultRule[] }` replaces the rules and clears the log (400 with a
- *   message when a rule is malformed);
+ *   message when a rule is malformed); `POST /__faults/rules` adds rules after the active ones and
+ *   keeps the log;
+ * - `GET /__faults/stats` `{ requests, faults: { <kind>: n }, duplicateApplied, webSockets }`:
+ *   counts since the last `DELETE /__faults` (they survive `POST /__faults`);
  * - `DELETE /__faults` removes every rule and clears the log;
  * - `GET /__faults` the active rules with their uses left (`remaining`);
  * - `GET /__faults/log` `{ requests: [...] }`, the requests seen since the last reset, oldest first,
@@ -67,8 +79,12 @@ const MAX_LOG = 1000;
  *   rule that applied (or null), `fault` its kind, `status` what the client got (null when the
  *   connection was cut), `serverStatus` what the server answered (null when not forwarded).
  *   CORS preflights are forwarded but not logged: the browser caches them, so they come and go.
+ * - `POST /__faults/close-websockets` cuts every WebSocket connection the proxy carries (the
+ *   client sees 1006, the server a closed socket);
  * - `POST /__faults/<name>` runs `actions[name]` (e.g. `restart-server`, given by
  *   scripts/test-servers.mjs) and answers 204 once it finished, 500 with the error if it failed.
+ *
+ * WebSocket upgrades are forwarded byte for byte (no faults inside the stream).
  *
  * @param {{ target: string, host?: string, port?: number,
  *   actions?: Record<string, () => Promise<void>> }} options
@@ -82,6 +98,10 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
   let rules = [];
   let log = [];
   let seq = 0;
+  /** Open WebSocket tunnels: the client's socket and the server's. */
+  const tunnels = new Set();
+  const emptyStats = () => ({ requests: 0, faults: {}, duplicateApplied: 0, webSockets: 0 });
+  let stats = emptyStats();
 
   const server = http.createServer((req, res) => {
     res.setHeader('Connection', 'close');
@@ -107,12 +127,14 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     };
     log.push(entry);
     if (log.length > MAX_LOG) log.shift();
+    stats.requests++;
     const index = rules.findIndex((r) => r.remaining > 0 && matches(r.rule, req));
     const active = index >= 0 ? rules[index] : undefined;
     if (active) {
       active.remaining--;
       entry.rule = index;
       entry.fault = FAULTS.find((key) => key in active.rule);
+      stats.faults[entry.fault] = (stats.faults[entry.fault] ?? 0) + 1;
     }
     const rule = active?.rule;
     if (rule?.failWith) {
@@ -121,6 +143,11 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     } else if (rule?.resetConnection) {
       req.resume();
       req.on('end', () => req.socket.destroy());
+    } else if (rule?.dropRequest) {
+      req.resume();
+      req.on('end', () => later(rule.dropRequest.ms, () => req.socket.destroy()));
+    } else if (rule?.duplicate) {
+      duplicate(req, res, entry);
     } else if (rule?.delay) {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -130,6 +157,95 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     } else {
       forward(req, res, entry, Boolean(rule?.dropResponse));
     }
+  });
+
+  /** Runs `fn` after `ms`, unless the proxy closes first. */
+  function later(ms, fn) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  /** The request to the server, for `req` with its body in hand. */
+  function upstreamRequest(req, body) {
+    const headers = { ...req.headers };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    headers['content-length'] = String(body.length);
+    return new Promise((resolve, reject) => {
+      const outgoing = http.request(
+        {
+          agent,
+          protocol: upstream.protocol,
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers,
+        },
+        (incoming) => {
+          const chunks = [];
+          incoming.on('data', (chunk) => chunks.push(chunk));
+          incoming.on('end', () => resolve({ incoming, body: Buffer.concat(chunks) }));
+          incoming.on('error', reject);
+        }
+      );
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+
+  /** Forwards the request twice, one after the other, and answers with the second answer. */
+  function duplicate(req, res, entry) {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      try {
+        const first = await upstreamRequest(req, body);
+        const second = await upstreamRequest(req, body);
+        const { statusCode = 502, statusMessage, headers } = second.incoming;
+        if (req.method !== 'GET') stats.duplicateApplied += appliedTwice(first, second);
+        entry.serverStatus = statusCode;
+        entry.status = statusCode;
+        if (res.destroyed) return;
+        const answerHeaders = {};
+        for (const [name, value] of Object.entries(headers)) {
+          if (!HOP_BY_HOP.has(name) && value !== undefined) answerHeaders[name] = value;
+        }
+        res.writeHead(statusCode, statusMessage, answerHeaders);
+        res.end(second.body);
+      } catch (error) {
+        const message = `fault proxy: the server at ${upstream.origin} failed: ${error.message}`;
+        answer(res, entry, { status: 502, body: { error: { code: 'bad_gateway', message } } });
+      }
+    });
+  }
+
+  /** A WebSocket upgrade: a raw tunnel to the server, cut by `close-websockets`. */
+  server.on('upgrade', (req, socket, head) => {
+    const serverSocket = net.connect(Number(upstream.port), upstream.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      }
+      serverSocket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) serverSocket.write(head);
+      socket.pipe(serverSocket).pipe(socket);
+    });
+    const tunnel = { socket, serverSocket };
+    tunnels.add(tunnel);
+    stats.webSockets++;
+    const end = () => {
+      tunnels.delete(tunnel);
+      socket.destroy();
+      serverSocket.destroy();
+    };
+    socket.on('error', end);
+    socket.on('close', end);
+    serverSocket.on('error', end);
+    serverSocket.on('close', end);
   });
 
   /** Sends the request on to the server and its answer back (or, to drop it, nothing). */
@@ -228,6 +344,15 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       const route = `${req.method} ${pathname}`;
       if (req.method === 'OPTIONS') return reply(204);
       if (route === `GET ${CONTROL_PATH}/log`) return reply(200, { requests: log });
+      if (route === `GET ${CONTROL_PATH}/stats`) return reply(200, stats);
+      if (route === `POST ${CONTROL_PATH}/close-websockets`) {
+        for (const { socket, serverSocket } of tunnels) {
+          socket.destroy();
+          serverSocket.destroy();
+        }
+        tunnels.clear();
+        return reply(204);
+      }
       if (route === `GET ${CONTROL_PATH}`) {
         return reply(200, {
           rules: rules.map(({ rule, remaining }) => ({
@@ -239,9 +364,11 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       if (route === `DELETE ${CONTROL_PATH}`) {
         rules = [];
         log = [];
+        stats = emptyStats();
         return reply(204);
       }
-      if (route === `POST ${CONTROL_PATH}`) {
+      const adding = route === `POST ${CONTROL_PATH}/rules`;
+      if (route === `POST ${CONTROL_PATH}` || adding) {
         let parsed;
         try {
           parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -250,10 +377,16 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
         }
         const problem = rulesProblem(parsed);
         if (problem) return reply(400, { error: problem });
-        rules = parsed.rules.map((rule) => ({
+        const parsedRules = parsed.rules.map((rule) => ({
           rule,
           remaining: rule.times === 'always' ? Infinity : (rule.times ?? 1),
         }));
+        if (adding) {
+          // Spent rules go: a long run adding one at a time would otherwise grow the list.
+          rules = [...rules.filter((r) => r.remaining > 0), ...parsedRules];
+          return reply(200, { rules: rules.length });
+        }
+        rules = parsedRules;
         log = [];
         return reply(200, { rules: parsed.rules.length });
       }
@@ -288,6 +421,11 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      for (const { socket, serverSocket } of tunnels) {
+        socket.destroy();
+        serverSocket.destroy();
+      }
+      tunnels.clear();
       return new Promise((resolve) => {
         if (!server.listening) return resolve();
         server.close(() => resolve());
@@ -296,6 +434,31 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       });
     },
   };
+}
+
+/**
+ * How many writes of a request sent twice the server applied twice: an idempotent server answers
+ * the repeat of an applied write with the first answer, byte for byte (a single write also marked
+ * `Idempotent-Replayed`); in a batch, per applied item.
+ */
+function appliedTwice(first, second) {
+  const json = (body) => {
+    try {
+      return JSON.parse(body.toString('utf8'));
+    } catch {
+      return null;
+    }
+  };
+  const [a, b] = [json(first.body), json(second.body)];
+  if (Array.isArray(a?.results)) {
+    const repeats = Array.isArray(b?.results) ? b.results : [];
+    return a.results.filter(
+      (item, i) => item?.status === 'applied' && JSON.stringify(repeats[i]) !== JSON.stringify(item)
+    ).length;
+  }
+  if ((first.incoming.statusCode ?? 500) >= 300) return 0;
+  const replayed = second.incoming.headers['idempotent-replayed'] === 'true';
+  return replayed && first.body.equals(second.body) ? 0 : 1;
 }
 
 function matches(rule, req) {
@@ -337,6 +500,11 @@ function rulesProblem(body) {
     }
     if (faults[0] === 'resetConnection' && rule.resetConnection !== true) {
       return `${at}.resetConnection must be true`;
+    }
+    if (faults[0] === 'duplicate' && rule.duplicate !== true) return `${at}.duplicate must be true`;
+    const { dropRequest } = rule;
+    if (dropRequest !== undefined && !(dropRequest && Number.isFinite(dropRequest.ms))) {
+      return `${at}.dropRequest.ms must be a number of milliseconds`;
     }
     if (failWith !== undefined) {
       const ok = failWith && Number.isInteger(failWith.status);

@@ -4,12 +4,31 @@
 
 const CHROMIUM_FLAGS = require('./chromium-flags.cjs');
 const { reportTestSummary } = require('./test-summary.cjs');
+const { recordReliabilityFigures } = require('./reliability/figures.cjs');
 
-/** Prints `N passed, N failed, N skipped` and writes it to $TEST_SUMMARY_FILE as JSON. */
+/** A browser console line carrying a reliability test's figures (see scripts/reliability). */
+const FIGURES_PREFIX = '[reliability-figures]';
+
+/**
+ * Prints `N passed, N failed, N skipped` and writes it to $TEST_SUMMARY_FILE as JSON; writes the
+ * figures reliability specs log (`[reliability-figures] {json}`) for docs/reliability.md.
+ */
 function SummaryReporter(baseReporterDecorator, config) {
   baseReporterDecorator(this);
+  let unwritten = 0;
   // The progress/dots reporter already prints browser console lines and errors.
-  this.onBrowserLog = () => undefined;
+  this.onBrowserLog = (_browser, log) => {
+    const text = String(log);
+    if (!text.includes(FIGURES_PREFIX)) return;
+    try {
+      recordReliabilityFigures(
+        JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1))
+      );
+    } catch (error) {
+      console.error(`[reliability] figures not written: ${error.message}`);
+      unwritten++;
+    }
+  };
   this.onBrowserError = () => undefined;
   const counts = { passed: 0, failed: 0, skipped: 0 };
   this.onSpecComplete = (_browser, result) => {
@@ -20,6 +39,7 @@ function SummaryReporter(baseReporterDecorator, config) {
   this.onRunComplete = (_browsers, results) => {
     // A browser that crashed or a suite that failed to load counts as a failure too.
     if (results.error || results.disconnected) counts.failed = Math.max(counts.failed, 1);
+    counts.failed += unwritten;
     reportTestSummary(counts, config.summaryName);
   };
 }
@@ -87,7 +107,16 @@ module.exports = function applySharedKarmaConfig(config, project) {
       { 'reporter:summary': ['type', SummaryReporter] },
       { 'framework:sync-server': ['factory', SyncServerFramework] },
     ],
-    client: { jasmine: { random: true, timeoutInterval: 20000 }, clearContext: false },
+    client: {
+      jasmine: { random: true, timeoutInterval: 20000 },
+      clearContext: false,
+      // The randomized convergence harness (src/reliability): `npm run soak`, or one seed again.
+      convergence: {
+        runs: Number(process.env.CONVERGENCE_RUNS ?? 200),
+        seed: process.env.CONVERGENCE_SEED ? Number(process.env.CONVERGENCE_SEED) : null,
+        actions: Number(process.env.CONVERGENCE_ACTIONS ?? 50),
+      },
+    },
     jasmineHtmlReporter: { suppressAll: true },
     coverageReporter: {
       dir: project.coverageDir,

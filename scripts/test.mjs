@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium, ensureDependencies, root, run } from './setup.mjs';
+import { writeReliabilityReport } from './reliability/report.mjs';
 
 ensureDependencies();
 const chrome = ensureChromium();
@@ -78,5 +79,7 @@ for (const suite of suites) {
   }
 }
 
+// docs/reliability.md from the figures the reliability tests wrote in this run.
+writeReliabilityReport();
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -65,6 +65,9 @@ interface FaultRuleBase {
  *   `{ error: { code: 'injected_fault', message } }`).
  * - `delay` — forwarded after `ms` milliseconds.
  * - `resetConnection` — the request is read, not forwarded, and the connection cut.
+ * - `dropRequest` — the request is read, not forwarded, and the connection cut after `ms`.
+ * - `duplicate` — forwarded twice, one after the other; the client gets the second answer. A
+ *   second success the server did not mark `Idempotent-Replayed` counts as `duplicateApplied`.
  */
 export type FaultRule = FaultRuleBase &
   (
@@ -72,7 +75,24 @@ export type FaultRule = FaultRuleBase &
     | { failWith: { status: number; body?: unknown; headers?: Record<string, string> } }
     | { delay: { ms: number } }
     | { resetConnection: true }
+    | { dropRequest: { ms: number } }
+    | { duplicate: true }
   );
+
+/** What the proxy counted since the last `clearFaults()`. */
+export interface FaultStats {
+  readonly requests: number;
+  /** Faults applied, by kind. */
+  readonly faults: Readonly<Record<string, number>>;
+  /** Writes a `duplicate` fault saw the server apply twice (a broken idempotency). */
+  readonly duplicateApplied: number;
+  /** WebSocket connections carried. */
+  readonly webSockets: number;
+}
+
+/** The kinds of {@link FaultRule}. */
+export type FaultKind =
+  'dropResponse' | 'failWith' | 'delay' | 'resetConnection' | 'dropRequest' | 'duplicate';
 
 /** A request the proxy saw (CORS preflights are not listed). */
 export interface FaultLogEntry {
@@ -83,7 +103,7 @@ export interface FaultLogEntry {
   path: string;
   /** Index of the rule that applied, or null when the request was just forwarded. */
   rule: number | null;
-  fault: 'dropResponse' | 'failWith' | 'delay' | 'resetConnection' | null;
+  fault: FaultKind | null;
   /** The status the client got; null when the connection was cut (or it is still in flight). */
   status: number | null;
   /** The status the server answered; null when the request was not forwarded. */
@@ -142,7 +162,25 @@ export async function setFaults(rules: readonly FaultRule[]): Promise<void> {
   await control('POST', '', { rules });
 }
 
-/** Removes every fault rule and clears the request log: the proxy forwards everything again. */
+/** Adds `rules` after the active ones, keeping the request log and the counts. */
+export async function addFaults(rules: readonly FaultRule[]): Promise<void> {
+  await control('POST', '/rules', { rules });
+}
+
+/** Cuts every WebSocket connection the proxy carries (clients see close code 1006). */
+export async function closeProxiedWebSockets(): Promise<void> {
+  await control('POST', '/close-websockets');
+}
+
+/** What the proxy counted since the last `clearFaults()`. */
+export async function faultStats(): Promise<FaultStats> {
+  return (await control('GET', '/stats')) as FaultStats;
+}
+
+/**
+ * Removes every fault rule and clears the request log and counts: the proxy forwards everything
+ * again.
+ */
 export async function clearFaults(): Promise<void> {
   await control('DELETE', '');
 }

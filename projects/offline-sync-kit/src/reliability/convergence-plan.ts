@@ -1,0 +1,150 @@
+import { ConflictResolutionStrategy } from '../lib/model/sync-conflict';
+import { FaultRule } from '../testing-support/sync-server-under-test';
+import { SeededRandom } from './seeded-random';
+
+/** The record every harness client syncs. */
+export interface Item {
+  id: string;
+  title: string;
+  n: number;
+  done: boolean;
+  tags: string[];
+}
+
+/** Which record an update or delete aims at: an index into the client's records at that moment. */
+export interface Target {
+  /** Only records this client created (single-writer records), or any it holds. */
+  readonly own: boolean;
+  readonly index: number;
+}
+
+/** What one client does in one step. */
+export type ClientAction =
+  | { readonly kind: 'create'; readonly id: string; readonly fields: Omit<Item, 'id'> }
+  | { readonly kind: 'update'; readonly target: Target; readonly fields: Partial<Item> }
+  | { readonly kind: 'delete'; readonly target: Target }
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'online' }
+  /** Destroy the app and start it again on the same database; `midPush`: right after asking for a push. */
+  | { readonly kind: 'reload'; readonly midPush: boolean }
+  | { readonly kind: 'strategy'; readonly strategy: ConflictResolutionStrategy };
+
+/** A fault for the proxy, or cutting every WebSocket. */
+export type PlannedFault =
+  { readonly kind: 'rule'; readonly rule: FaultRule } | { readonly kind: 'close-websockets' };
+
+/** One step of a run: a client's action, and a fault armed just before it (or none). */
+export interface PlannedStep {
+  readonly client: number;
+  readonly action: ClientAction;
+  readonly fault: PlannedFault | null;
+}
+
+/**
+ * A whole run, derived from its seed alone: the same seed always gives the same steps.
+ *
+ * @example
+ * const plan = convergencePlan(7, { clients: 3, actions: 50 });
+ */
+export interface ConvergencePlan {
+  readonly seed: number;
+  readonly clients: number;
+  readonly steps: readonly PlannedStep[];
+}
+
+const STRATEGIES: readonly ConflictResolutionStrategy[] = [
+  'serverWins',
+  'clientWins',
+  'lastUpdateWins',
+  'mergeFields',
+  'manual',
+];
+const WORDS = ['milk', "O'Brien", 'naïve', '"quoted"', '; DROP TABLE records;--', '100%', 'ö 🚆'];
+const TAGS = ['red', 'green', 'blue', 'tag with space'];
+
+/**
+ * Draws a run: `actions` steps over `clients` clients; about one step in three arms a fault.
+ *
+ * @example
+ * for (const step of convergencePlan(seed, { clients: 3, actions: 50 }).steps) await run(step);
+ */
+export function convergencePlan(
+  seed: number,
+  { clients, actions, collection }: { clients: number; actions: number; collection: string }
+): ConvergencePlan {
+  const random = new SeededRandom(seed);
+  const steps: PlannedStep[] = [];
+  let created = 0;
+  for (let i = 0; i < actions; i++) {
+    const client = random.int(clients);
+    const action = drawAction(random, () => `s${seed}-c${client}-${created++}`);
+    const fault = random.chance(0.35) ? drawFault(random, collection) : null;
+    steps.push({ client, action, fault });
+  }
+  return { seed, clients, steps };
+}
+
+function drawAction(random: SeededRandom, newId: () => string): ClientAction {
+  const roll = random.next();
+  const target = (): Target => ({ own: random.chance(0.6), index: random.int(1000) });
+  if (roll < 0.3) {
+    const fields = { title: '', n: 0, done: false, tags: [], ...drawFields(random, true) };
+    return { kind: 'create', id: newId(), fields };
+  }
+  if (roll < 0.6) return { kind: 'update', target: target(), fields: drawFields(random, false) };
+  if (roll < 0.72) return { kind: 'delete', target: target() };
+  if (roll < 0.8) return { kind: 'offline' };
+  if (roll < 0.88) return { kind: 'online' };
+  if (roll < 0.95) return { kind: 'reload', midPush: random.chance(0.5) };
+  return { kind: 'strategy', strategy: random.pick(STRATEGIES) };
+}
+
+/** Random fields; all of them for a create, one to three for an update. */
+function drawFields(random: SeededRandom, all: boolean): Partial<Item> {
+  const fields: Partial<Item> = {};
+  const wanted = all ? 4 : 1 + random.int(3);
+  const order = ['title', 'n', 'done', 'tags'] as const;
+  const start = random.int(order.length);
+  for (let i = 0; i < wanted; i++) {
+    const field = order[(start + i) % order.length];
+    if (field === 'title') fields.title = `${random.pick(WORDS)} ${random.int(1000)}`;
+    if (field === 'n') fields.n = random.int(10_000) - 5_000;
+    if (field === 'done') fields.done = random.chance(0.5);
+    if (field === 'tags') fields.tags = TAGS.filter(() => random.chance(0.4));
+  }
+  return fields;
+}
+
+/** A fault aimed at one kind of request the clients make (pushes, pulls, reads, the socket). */
+function drawFault(random: SeededRandom, collection: string): PlannedFault {
+  const roll = random.next();
+  if (roll < 0.1) return { kind: 'close-websockets' };
+  const match = random.pick([
+    { method: 'POST', pathPrefix: '/sync/batch' },
+    { method: 'GET', pathPrefix: `/${collection}` },
+    { pathPrefix: `/${collection}` },
+    {},
+  ]);
+  const times = 1 + random.int(2);
+  const kind = random.int(7);
+  const rule: FaultRule =
+    kind === 0
+      ? { match, times, dropResponse: true }
+      : kind === 1
+        ? { match, times, resetConnection: true }
+        : kind === 2
+          ? { match, times, dropRequest: { ms: 20 + random.int(80) } }
+          : kind === 3
+            ? { match, times, duplicate: true }
+            : kind === 4
+              ? { match, times, delay: { ms: 10 + random.int(120) } } // later requests overtake it
+              : {
+                  match,
+                  times,
+                  failWith: {
+                    status: random.pick([500, 502, 503]),
+                    headers: { 'Retry-After': '0' },
+                  },
+                };
+  return { kind: 'rule', rule };
+}

@@ -1,0 +1,302 @@
+import { Dexie } from 'dexie';
+import { readRaw } from '../testing-support/test-database';
+import {
+  addFaults,
+  clearFaults,
+  closeProxiedWebSockets,
+  FaultStats,
+  faultStats,
+  syncServer,
+} from '../testing-support/sync-server-under-test';
+import { ClientAction, convergencePlan, Item, PlannedStep, Target } from './convergence-plan';
+import { HarnessClient } from './harness-client';
+
+/** What one run did and found; `violations` empty means every property held. */
+export interface ConvergenceReport {
+  readonly seed: number;
+  readonly actions: number;
+  /** Faults the proxy applied, by kind (`closeWebSockets` counted here). */
+  readonly faults: Record<string, number>;
+  /** Writes the kit reported durable (creates, updates, deletes). */
+  readonly durableWrites: number;
+  /** Single-writer records whose final state was checked against their last write. */
+  readonly recordsChecked: number;
+  readonly losses: number;
+  readonly duplicates: number;
+  readonly resurrections: number;
+  readonly violations: string[];
+}
+
+/** What the harness knows of a record from the writes the kit reported durable. */
+interface Expected {
+  /** The record after its last durable write, `null` after a delete. */
+  last: Item | null;
+  writers: Set<number>;
+  deleted: boolean;
+}
+
+const FIELDS = ['id', 'title', 'n', 'done', 'tags'] as const;
+const HEAL_ROUNDS = 12;
+
+/**
+ * Runs the plan of `seed`: `clients` devices doing `actions` steps through the fault proxy, then
+ * heals the network, syncs everyone and checks that every device's store and database equal the
+ * server, that no durable write is missing, no record exists twice or comes back after its delete,
+ * the outboxes are empty and no conflict is left open (those under `manual` are resolved first,
+ * as the app would).
+ *
+ * @example
+ * const report = await runConvergence(12, { clients: 3, actions: 50 });
+ * expect(report.violations).toEqual([]);
+ */
+export async function runConvergence(
+  seed: number,
+  { clients, actions }: { clients: number; actions: number }
+): Promise<ConvergenceReport> {
+  const { proxyUrl, url } = syncServer();
+  const collection = `conv_${seed}_${Date.now().toString(36)}`;
+  const plan = convergencePlan(seed, { clients, actions, collection });
+  const databases = Array.from({ length: clients }, (_, i) => `${collection}-client-${i}`);
+  const expected = new Map<string, Expected>();
+  const violations: string[] = [];
+  let durableWrites = 0;
+  let socketCuts = 0;
+  await clearFaults();
+  const devices: HarnessClient[] = [];
+  try {
+    for (const databaseName of databases) {
+      devices.push(await HarnessClient.start({ databaseName, serverUrl: proxyUrl, collection }));
+    }
+    for (const step of plan.steps) {
+      if (step.fault?.kind === 'rule') await addFaults([step.fault.rule]);
+      if (step.fault?.kind === 'close-websockets') {
+        await closeProxiedWebSockets();
+        socketCuts++;
+      }
+      const device = devices[step.client] as HarnessClient;
+      durableWrites += await perform(device, step, expected);
+    }
+    const stats = await faultStats();
+    await clearFaults();
+    await heal(devices);
+    await check(devices, databases, `${url}/${collection}`, expected, violations);
+    return report(seed, actions, stats, socketCuts, durableWrites, expected, violations);
+  } finally {
+    for (const device of devices) await device.destroy();
+    await Promise.all(databases.map((name) => Dexie.delete(name)));
+  }
+}
+
+/** Does one step; answers how many durable writes it made. */
+async function perform(
+  device: HarnessClient,
+  { client, action }: PlannedStep,
+  expected: Map<string, Expected>
+): Promise<number> {
+  switch (action.kind) {
+    case 'create': {
+      await device.sync.saveModel<Item>('item', { id: action.id, ...action.fields });
+      expected.set(action.id, {
+        last: device.records().get(action.id) ?? null,
+        writers: new Set([client]),
+        deleted: false,
+      });
+      return 1;
+    }
+    case 'update':
+    case 'delete':
+      return write(device, client, action, expected);
+    case 'offline':
+      device.setOnline(false);
+      return 0;
+    case 'online':
+      device.setOnline(true);
+      return 0;
+    case 'reload':
+      await device.reload(action.midPush);
+      return 0;
+    case 'strategy':
+      device.setStrategy(action.strategy);
+      return 0;
+  }
+}
+
+async function write(
+  device: HarnessClient,
+  client: number,
+  action: Extract<ClientAction, { kind: 'update' | 'delete' }>,
+  expected: Map<string, Expected>
+): Promise<number> {
+  const id = pickTarget(device, client, action.target);
+  if (id === null) return 0;
+  const record = expected.get(id);
+  try {
+    if (action.kind === 'update') await device.sync.updateModel<Item>('item', id, action.fields);
+    else await device.sync.deleteModel('item', id);
+  } catch {
+    return 0; // the record went meanwhile (a deletion arrived): nothing was written
+  }
+  if (record) {
+    record.writers.add(client);
+    record.last = action.kind === 'delete' ? null : (device.records().get(id) ?? null);
+    record.deleted ||= action.kind === 'delete';
+  }
+  return 1;
+}
+
+/** The record a target names among the client's records (own: the ones it created), or null. */
+function pickTarget(device: HarnessClient, client: number, target: Target): string | null {
+  const ids = [...device.records().keys()]
+    .filter((id) => !target.own || id.includes(`-c${client}-`))
+    .sort();
+  return ids.length === 0 ? null : (ids[target.index % ids.length] as string);
+}
+
+/**
+ * Heals: every device online, syncs until all outboxes are empty and no conflict is open,
+ * resolving conflicts left for the app (`manual`) by taking the server's version.
+ */
+async function heal(devices: readonly HarnessClient[]): Promise<void> {
+  for (const device of devices) device.setOnline(true);
+  let quiet = false;
+  for (let round = 0; round < HEAL_ROUNDS; round++) {
+    for (const device of devices) {
+      for (const conflict of device.conflicts()) {
+        await device.sync
+          .resolveConflict('item', conflict.id, 'server', conflict.revision)
+          .catch(() => undefined); // changed meanwhile: the next round sees it again
+      }
+      await device.sync.syncAll();
+    }
+    const settled = devices.every((d) => {
+      const { pending, failed } = d.counts();
+      return pending === 0 && failed === 0 && d.conflicts().length === 0;
+    });
+    // Two settled rounds in a row: in the second, each device pulled what the others pushed.
+    if (settled && quiet) return;
+    quiet = settled;
+  }
+}
+
+async function check(
+  devices: readonly HarnessClient[],
+  databases: readonly string[],
+  feedUrl: string,
+  expected: Map<string, Expected>,
+  violations: string[]
+): Promise<void> {
+  const server = await serverRecords(feedUrl);
+  for (const [i, device] of devices.entries()) {
+    const { pending, failed } = device.counts();
+    if (pending > 0 || failed > 0) {
+      violations.push(`client ${i}: ${pending} pending and ${failed} failed changes after healing`);
+    }
+    if (device.conflicts().length > 0) {
+      violations.push(`client ${i}: ${device.conflicts().length} conflicts left open`);
+    }
+    compare(`client ${i} store`, device.records(), server, violations);
+    const raw = await readRaw(databases[i] as string);
+    const rows = new Map(
+      raw.records
+        .filter((r) => r.modelType === 'item')
+        .map((r) => [r.id, r.data as unknown as Item])
+    );
+    compare(`client ${i} database`, rows, server, violations);
+    if (raw.outbox.length > 0)
+      violations.push(`client ${i}: ${raw.outbox.length} outbox entries left`);
+  }
+  for (const id of server.keys()) {
+    if (!expected.has(id))
+      violations.push(`duplicate: the server holds ${id}, which no client created`);
+  }
+  for (const [id, record] of expected) {
+    const stored = server.get(id);
+    if (record.writers.size === 1) {
+      if (record.last === null && stored)
+        violations.push(`resurrection: ${id} came back after its delete`);
+      if (record.last && !stored) violations.push(`loss: ${id} is missing on the server`);
+      if (record.last && stored && !same(record.last, stored)) {
+        violations.push(
+          `loss: ${id} is ${show(stored)} on the server, last written ${show(record.last)}`
+        );
+      }
+    } else if (!record.deleted && !stored) {
+      violations.push(`loss: ${id}, never deleted, is missing on the server`);
+    }
+  }
+}
+
+/** The collection's live records on the server, read past the proxy. */
+async function serverRecords(feedUrl: string): Promise<Map<string, Item>> {
+  const records = new Map<string, Item>();
+  let cursor = '';
+  for (;;) {
+    const response = await fetch(`${feedUrl}?limit=1000&cursor=${encodeURIComponent(cursor)}`);
+    if (!response.ok) throw new Error(`reading ${feedUrl}: HTTP ${response.status}`);
+    const page = (await response.json()) as {
+      items: (Item & { deleted?: boolean })[];
+      cursor: string;
+      hasMore: boolean;
+    };
+    for (const item of page.items) {
+      if (item.deleted) records.delete(item.id);
+      else records.set(item.id, item);
+    }
+    if (!page.hasMore) return records;
+    cursor = page.cursor;
+  }
+}
+
+function compare(
+  where: string,
+  actual: Map<string, Item>,
+  server: Map<string, Item>,
+  violations: string[]
+): void {
+  for (const [id, item] of server) {
+    const mine = actual.get(id);
+    if (!mine) violations.push(`${where}: lacks ${id}`);
+    else if (!same(mine, item))
+      violations.push(`${where}: ${id} is ${show(mine)}, server ${show(item)}`);
+  }
+  for (const id of actual.keys()) {
+    if (!server.has(id)) violations.push(`${where}: holds ${id}, which the server does not`);
+  }
+}
+
+function same(a: Item, b: Item): boolean {
+  return show(a) === show(b);
+}
+
+/** The record's own fields (no version, no timestamps), as stable JSON. */
+function show(item: Item): string {
+  return JSON.stringify(FIELDS.map((field) => item[field] ?? null));
+}
+
+function report(
+  seed: number,
+  actions: number,
+  stats: FaultStats,
+  socketCuts: number,
+  durableWrites: number,
+  expected: Map<string, Expected>,
+  violations: string[]
+): ConvergenceReport {
+  const count = (prefix: string) => violations.filter((v) => v.startsWith(prefix)).length;
+  return {
+    seed,
+    actions,
+    faults: { ...stats.faults, closeWebSockets: socketCuts },
+    durableWrites,
+    recordsChecked: [...expected.values()].filter((r) => r.writers.size === 1).length,
+    losses: count('loss'),
+    duplicates: count('duplicate') + stats.duplicateApplied,
+    resurrections: count('resurrection'),
+    violations: [
+      ...violations,
+      ...(stats.duplicateApplied > 0
+        ? [`duplicate: the server applied ${stats.duplicateApplied} repeated writes twice`]
+        : []),
+    ],
+  };
+}
