@@ -1,3 +1,4 @@
+import { sendRaw } from './support/hostile/transport';
 import { useTestServer } from './support/test-server';
 
 /** One bad request: what is sent, and the 4xx (and error code) it must get. */
@@ -431,6 +432,86 @@ describe('malformed input', () => {
 
     expect((await t().get('/health')).status).toBe(200);
     expect(t().snapshot()).toBe(before);
+  });
+});
+
+describe('malformed HTTP', () => {
+  const t = useTestServer({ collections: ['todos'], maxBodyBytes: MAX_BODY });
+  const head = 'Host: localhost\r\nConnection: close\r\n';
+
+  it('answers what Node or the adapter refuse before the app with a JSON error too', async () => {
+    const raw: [string, string, number][] = [
+      ['CR in a header', `GET /todos HTTP/1.1\r\n${head}X-A: a\rB: c\r\n\r\n`, 400],
+      ['NUL in a header', `GET /todos HTTP/1.1\r\n${head}X-A: a\u0000\r\n\r\n`, 400],
+      [
+        'Content-Length with Transfer-Encoding',
+        `POST /todos HTTP/1.1\r\n${head}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        400,
+      ],
+      [
+        'a bad chunk',
+        `POST /todos HTTP/1.1\r\n${head}Transfer-Encoding: chunked\r\n\r\nzz\r\n`,
+        400,
+      ],
+      ['a 20 KB header', `GET /todos HTTP/1.1\r\n${head}X-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+      ['not HTTP', 'HELLO\r\n\r\n', 400],
+      ['a backslash in the path', `GET /todos\\x HTTP/1.1\r\n${head}\r\n`, 400],
+      ['no Host', 'GET /todos HTTP/1.1\r\nConnection: close\r\n\r\n', 400],
+      ['a bad Host', 'GET /todos HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n', 400],
+      ['OPTIONS *', `OPTIONS * HTTP/1.1\r\n${head}\r\n`, 400],
+      ['CONNECT', 'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost:80\r\n\r\n', 405],
+      [
+        'a WebSocket handshake without a key',
+        `GET /ws HTTP/1.1\r\n${head.replace('close', 'Upgrade')}Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        400,
+      ],
+      [
+        'a WebSocket handshake by POST',
+        `POST /ws HTTP/1.1\r\n${head.replace('close', 'Upgrade')}Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        405,
+      ],
+    ];
+    for (const [name, text, status] of raw) {
+      const answer = await sendRaw(Buffer.from(text, 'latin1'), t().server.port);
+      expect(answer.status)
+        .withContext(`${name}: ${answer.failure ?? answer.text}`)
+        .toBe(status);
+      expect(answer.contentType).withContext(name).toBe('application/json');
+      expect(typeof JSON.parse(answer.text).error.code)
+        .withContext(name)
+        .toBe('string');
+    }
+  });
+
+  it('answers a body that breaks off half-way with 400, not 500', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.error(new Error('the client went away')),
+    });
+    const res = await t().server.fetch(
+      new Request('http://local/todos', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit)
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error.code).toBe('invalid_request');
+  });
+
+  it('closes the connection when it answers before reading the body', async () => {
+    // Otherwise the client reuses a connection the server is about to cut, and its next
+    // request fails with "other side closed".
+    const big = await fetch(`${t().url}/todos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"pad":"${'x'.repeat(MAX_BODY * 4)}"}`,
+    });
+    expect(big.status).toBe(413);
+    expect(big.headers.get('connection')).toBe('close');
+    const small = await t().post('/todos', { id: 't1' });
+    expect(small.status).toBe(201);
+    expect(small.headers.get('connection')).not.toBe('close');
   });
 });
 

@@ -1,7 +1,8 @@
 import { parseCliArgs } from '../src/cli-args';
 import type { JsonObject } from '../src';
 import { applyMergePatch } from '../src/mutations/merge-patch';
-import { parseIfMatch } from '../src/mutations/validate';
+import { parseBatchItem } from '../src/mutations/batch';
+import { nameList, parseIfMatch, recordData } from '../src/mutations/validate';
 import { decodeCursor, encodeCursor } from '../src/store/cursor';
 import { fingerprintMutation } from '../src/store/idempotency';
 
@@ -154,5 +155,33 @@ describe('parseCliArgs', () => {
         .withContext(argv.join(' '))
         .toThrowError();
     }
+  });
+});
+
+describe('error messages about client input', () => {
+  const deep = (depth: number) => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+
+  it('describe a mismatched id briefly, however large or deep it is', () => {
+    for (const id of [deep(200_000), 'x'.repeat(900_000), { a: 1 }]) {
+      expect(() => recordData({ id }, 't1')).toThrowMatching(
+        (e) => e.status === 400 && e.message.length < 200
+      );
+    }
+    const rules = { collections: null, maxIdLength: 128 };
+    const item = {
+      mutationId: 'm1',
+      op: 'create',
+      endpoint: 'todos',
+      id: 't1',
+      data: { id: deep(200_000) },
+    };
+    expect(parseBatchItem(item, rules).error?.status).toBe(400);
+  });
+
+  it('name at most five unknown fields', () => {
+    expect(nameList(['a', 'b'])).toBe('a, b');
+    const names = Array.from({ length: 50_000 }, (_, i) => `field${i}`);
+    expect(nameList(names)).toBe('field0, field1, field2, field3, field4 and 49995 more');
+    expect(nameList(['y'.repeat(100)])).toBe(`${'y'.repeat(40)}…`);
   });
 });

@@ -1,8 +1,8 @@
-import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase } from './db/schema';
 import { createApp } from './http/app';
+import { createNodeServer } from './http/node-server';
 import type { ChangeEvent } from './model';
 import { resolveOptions, type SyncServerOptions } from './options';
 import { SyncEngine } from './sync-engine';
@@ -77,7 +77,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServerHandle {
       if (closing) throw new Error('The sync server was closed');
       if (server) throw new Error('The sync server is already listening');
       prune();
-      const http = createAdaptorServer({ fetch: app.fetch }) as Server;
+      const http = createNodeServer(app.fetch, config.logger);
       if (hub) http.on('upgrade', hub.handleUpgrade);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

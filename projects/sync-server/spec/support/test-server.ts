@@ -17,6 +17,35 @@ export interface Answer {
   body: any;
 }
 
+/** A row of the `records` table. */
+export interface RecordRow {
+  scope: string;
+  collection: string;
+  id: string;
+  version: number;
+  deleted: number;
+  data: string | null;
+  updated_at: string;
+  seq: number;
+}
+
+/** A row of the `idempotency_keys` table. */
+export interface KeyRow {
+  scope: string;
+  key: string;
+  fingerprint: string;
+  status: number;
+  body: string;
+  created_at: number;
+}
+
+/** The whole database as `TestServer.tables()` reads it, in `snapshot()` order. */
+export interface DatabaseTables {
+  records: RecordRow[];
+  idempotency_keys: KeyRow[];
+  change_sequence: { id: number; value: number }[];
+}
+
 /** Request options of `TestServer.request`. */
 export interface RequestInit {
   /** Sent as JSON with Content-Type application/json; a string is sent as is. */
@@ -92,12 +121,19 @@ export class TestServer {
 
   /** Every row of every table, read through a separate connection: "is the database unchanged?" */
   snapshot(): string {
+    return JSON.stringify(Object.values(this.tables()));
+  }
+
+  /** Every row of every table, by table, read in one transaction of a separate connection. */
+  tables(): DatabaseTables {
     const db = new Database(this.dbPath, { readonly: true });
     try {
-      const tables = ['records', 'idempotency_keys', 'change_sequence'];
-      return JSON.stringify(
-        tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())
-      );
+      const read = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
+      return db.transaction(() => ({
+        records: read('records') as RecordRow[],
+        idempotency_keys: read('idempotency_keys') as KeyRow[],
+        change_sequence: read('change_sequence') as { id: number; value: number }[],
+      }))();
     } finally {
       db.close();
     }

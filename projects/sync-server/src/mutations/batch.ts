@@ -5,6 +5,7 @@ import {
   checkId,
   checkIdempotencyKey,
   isPlainObject,
+  nameList,
   parseBaseVersion,
   recordData,
 } from './validate';
@@ -38,7 +39,7 @@ const ITEM_FIELDS = new Set(['mutationId', 'op', 'endpoint', 'id', 'data', 'base
 export function parseBatch(body: unknown, rules: MutationRules, maxBatchSize: number): BatchItem[] {
   if (!isPlainObject(body)) throw badRequest('The batch must be a JSON object {mutations: [...]}');
   const extra = Object.keys(body).filter((key) => key !== 'mutations');
-  if (extra.length > 0) throw badRequest(`Unknown batch field(s): ${extra.join(', ')}`);
+  if (extra.length > 0) throw badRequest(`Unknown batch field(s): ${nameList(extra)}`);
   const mutations = body['mutations'];
   if (!Array.isArray(mutations)) throw badRequest('batch.mutations must be an array');
   if (mutations.length > maxBatchSize) {
@@ -58,7 +59,7 @@ export function parseBatchItem(raw: unknown, rules: MutationRules): BatchItem {
   try {
     if (!isPlainObject(raw)) throw badRequest('Each mutation must be a JSON object');
     const unknown = Object.keys(raw).filter((key) => !ITEM_FIELDS.has(key));
-    if (unknown.length > 0) throw badRequest(`Unknown mutation field(s): ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw badRequest(`Unknown mutation field(s): ${nameList(unknown)}`);
     const key = checkIdempotencyKey(raw['mutationId'], 'mutationId');
     const op = raw['op'];
     if (typeof op !== 'string' || !OPS.has(op)) {

@@ -64,7 +64,7 @@ export function checkId(id: unknown, maxLength: number): string {
 export function recordData(raw: unknown, id: string, what = 'The request body'): JsonObject {
   if (!isPlainObject(raw)) throw badRequest(`${what} must be a JSON object`);
   if ('id' in raw && raw['id'] !== id) {
-    throw badRequest(`${what} has id ${JSON.stringify(raw['id'])}, but the record is '${id}'`);
+    throw badRequest(`${what} has id ${preview(raw['id'])}, but the record is '${id}'`);
   }
   if ('deleted' in raw)
     throw badRequest(`${what} may not set 'deleted': it is reserved for tombstones`);
@@ -112,6 +112,38 @@ export function checkIdempotencyKey(key: unknown, what = 'Idempotency-Key'): str
     throw badRequest(`${what} must be 1 to 255 visible ASCII characters`);
   }
   return key;
+}
+
+/**
+ * A short, safe rendering of a client value for an error message. Error messages echo what
+ * was sent, so they must not grow with it: a 1 MiB string would come back as a 1 MiB answer,
+ * and `JSON.stringify` of an array nested 100,000 deep overflows the stack (a 500).
+ *
+ * @example
+ * preview('t2'); // '"t2"'
+ * preview([[[]]]); // 'an array'
+ */
+export function preview(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  }
+  if (Array.isArray(value)) return 'an array';
+  if (value === null || typeof value !== 'object') return String(value);
+  return 'an object';
+}
+
+/**
+ * Names from a client (unknown fields, say) for an error message: at most five, each cut to
+ * 40 characters, so a body with 50,000 odd fields does not answer with all of them.
+ *
+ * @example
+ * nameList(['dryRun', 'force']); // 'dryRun, force'
+ */
+export function nameList(names: readonly string[]): string {
+  const shown = names
+    .slice(0, 5)
+    .map((name) => (name.length > 40 ? `${name.slice(0, 40)}…` : name));
+  return names.length > 5 ? `${shown.join(', ')} and ${names.length - 5} more` : shown.join(', ');
 }
 
 /** True for `{…}`, false for arrays, null and primitives. */

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SyncError } from '../errors';
 import { createAuthenticator } from '../http/auth';
+import { answerOnSocket } from '../http/socket-answer';
 import type { ChangeEvent } from '../model';
 import type { ResolvedOptions } from '../options';
 import type { Actor, SyncEngine } from '../sync-engine';
@@ -14,7 +15,7 @@ import { createMessageRouter } from './message-router';
 import { WS_CLOSE_CODES } from './messages';
 import { TokenBucket, type MonotonicClock } from './rate-limiter';
 import { SubscriptionRegistry } from './subscriptions';
-import { guardSocket, rejectUpgrade, upgradePath } from './upgrade';
+import { guardSocket, upgradePath } from './upgrade';
 
 /** How long `close()` waits for clients to answer the close frame before cutting them off. */
 const CLOSE_GRACE_MS = 2000;
@@ -68,6 +69,32 @@ export class WebSocketHub {
       maxPayload: ws.maxFrameBytes,
       perMessageDeflate: false,
       clientTracking: false,
+    });
+    // ws answers a malformed handshake (no Sec-WebSocket-Key, an unknown version, POST) with
+    // a text/html page; with a listener it leaves the answer to us, and every refusal is JSON.
+    this.wss.on('wsClientError', (err: Error, socket: Duplex, request: IncomingMessage) => {
+      options.logger.info(
+        `WS upgrade ${upgradePath(request).slice(0, 200)} refused: ${err.message}`
+      );
+      if (request.method !== 'GET') {
+        answerOnSocket(
+          socket,
+          405,
+          { code: 'method_not_allowed', message: err.message },
+          {
+            Allow: 'GET',
+          }
+        );
+      } else {
+        answerOnSocket(
+          socket,
+          400,
+          { code: 'invalid_request', message: err.message },
+          {
+            'Sec-WebSocket-Version': '13, 8',
+          }
+        );
+      }
     });
     this.authenticate = createAuthenticator(options.auth);
     this.registry = new SubscriptionRegistry(ws.maxSubscriptions);
@@ -135,7 +162,7 @@ export class WebSocketHub {
     const path = upgradePath(request);
     const refuse = (status: number, code: string, message: string) => {
       logger.info(`WS upgrade ${path.slice(0, 200)} ${status}`);
-      rejectUpgrade(socket, status, { code, message });
+      answerOnSocket(socket, status, { code, message });
     };
     if (this.closing) return refuse(503, 'shutting_down', 'The server is shutting down');
     if (path !== ws.path) {
