@@ -83,7 +83,7 @@ if (config.runs > 0) {
           title:
             'Randomized convergence with faults (proxy + reloads + offline + strategy changes)',
           size: `${config.runs} runs × ${CLIENTS} clients × ${config.actions} actions, seeds ${firstSeed}–${firstSeed + config.runs - 1}`,
-          command: config.runs >= 1000 ? 'npm run soak' : 'npm test',
+          command: config.runs >= 1000 ? 'npm run soak' : 'npm run convergence',
           figures: {
             runs: reports.length,
             'runs failed': failedRuns + (config.runs - reports.length),
