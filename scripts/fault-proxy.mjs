@@ -149,11 +149,7 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     } else if (rule?.duplicate) {
       duplicate(req, res, entry);
     } else if (rule?.delay) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        forward(req, res, entry, false);
-      }, rule.delay.ms);
-      timers.add(timer);
+      later(rule.delay.ms, () => forward(req, res, entry, false));
     } else {
       forward(req, res, entry, Boolean(rule?.dropResponse));
     }
@@ -168,29 +164,43 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     timers.add(timer);
   }
 
-  /** The request to the server, for `req` with its body in hand. */
-  function upstreamRequest(req, body) {
+  /**
+   * Where `req` goes on the server, with its headers less the hop-by-hop ones (`keep`: one that
+   * still holds, as `transfer-encoding` for a body piped through unchanged).
+   */
+  function upstreamOptions(req, keep = null) {
     const headers = { ...req.headers };
-    for (const name of HOP_BY_HOP) delete headers[name];
-    headers['content-length'] = String(body.length);
+    for (const name of HOP_BY_HOP) if (name !== keep) delete headers[name];
+    const { protocol, hostname, port } = upstream;
+    return { agent, protocol, hostname, port, method: req.method, path: req.url, headers };
+  }
+
+  /** Answers the client with the server's status and headers (hop-by-hop ones left out). */
+  function writeServerHead(res, incoming) {
+    const headers = {};
+    for (const [name, value] of Object.entries(incoming.headers)) {
+      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    }
+    res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, headers);
+  }
+
+  /** The server could not be reached or broke off: a 502 the client can read. */
+  function badGateway(res, entry, error) {
+    const message = `fault proxy: the server at ${upstream.origin} failed: ${error.message}`;
+    answer(res, entry, { status: 502, body: { error: { code: 'bad_gateway', message } } });
+  }
+
+  /** Sends `req` with its body in hand to the server; its whole answer. */
+  function upstreamRequest(req, body) {
+    const options = upstreamOptions(req);
+    options.headers['content-length'] = String(body.length);
     return new Promise((resolve, reject) => {
-      const outgoing = http.request(
-        {
-          agent,
-          protocol: upstream.protocol,
-          hostname: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers,
-        },
-        (incoming) => {
-          const chunks = [];
-          incoming.on('data', (chunk) => chunks.push(chunk));
-          incoming.on('end', () => resolve({ incoming, body: Buffer.concat(chunks) }));
-          incoming.on('error', reject);
-        }
-      );
+      const outgoing = http.request(options, (incoming) => {
+        const chunks = [];
+        incoming.on('data', (chunk) => chunks.push(chunk));
+        incoming.on('end', () => resolve({ incoming, body: Buffer.concat(chunks) }));
+        incoming.on('error', reject);
+      });
       outgoing.on('error', reject);
       outgoing.end(body);
     });
@@ -205,20 +215,14 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       try {
         const first = await upstreamRequest(req, body);
         const second = await upstreamRequest(req, body);
-        const { statusCode = 502, statusMessage, headers } = second.incoming;
         if (req.method !== 'GET') stats.duplicateApplied += appliedTwice(first, second);
-        entry.serverStatus = statusCode;
-        entry.status = statusCode;
+        entry.serverStatus = second.incoming.statusCode ?? null;
+        entry.status = entry.serverStatus;
         if (res.destroyed) return;
-        const answerHeaders = {};
-        for (const [name, value] of Object.entries(headers)) {
-          if (!HOP_BY_HOP.has(name) && value !== undefined) answerHeaders[name] = value;
-        }
-        res.writeHead(statusCode, statusMessage, answerHeaders);
+        writeServerHead(res, second.incoming);
         res.end(second.body);
       } catch (error) {
-        const message = `fault proxy: the server at ${upstream.origin} failed: ${error.message}`;
-        answer(res, entry, { status: 502, body: { error: { code: 'bad_gateway', message } } });
+        badGateway(res, entry, error);
       }
     });
   }
@@ -237,56 +241,41 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     const tunnel = { socket, serverSocket };
     tunnels.add(tunnel);
     stats.webSockets++;
-    const end = () => {
-      tunnels.delete(tunnel);
-      socket.destroy();
-      serverSocket.destroy();
-    };
+    const end = () => cut(tunnel);
     socket.on('error', end);
     socket.on('close', end);
     serverSocket.on('error', end);
     serverSocket.on('close', end);
   });
 
+  /** A tunnel's two sockets closed (both ends see the connection go). */
+  function cut(tunnel) {
+    tunnels.delete(tunnel);
+    tunnel.socket.destroy();
+    tunnel.serverSocket.destroy();
+  }
+
   /** Sends the request on to the server and its answer back (or, to drop it, nothing). */
   function forward(req, res, entry, drop = false) {
     if (res.destroyed) return; // the client gave up while the request was delayed
-    const headers = { ...req.headers };
-    for (const name of HOP_BY_HOP) if (name !== 'transfer-encoding') delete headers[name];
-    const outgoing = http.request(
-      {
-        agent,
-        protocol: upstream.protocol,
-        hostname: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers,
-      },
-      (incoming) => {
-        if (entry) entry.serverStatus = incoming.statusCode ?? null;
-        if (drop) {
-          // Read the whole answer, so the server is done, then hang up without a word.
-          incoming.resume();
-          incoming.on('end', () => req.socket.destroy());
-          return;
-        }
-        if (entry) entry.status = incoming.statusCode ?? null;
-        const answerHeaders = {};
-        for (const [name, value] of Object.entries(incoming.headers)) {
-          if (!HOP_BY_HOP.has(name) && value !== undefined) answerHeaders[name] = value;
-        }
-        res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, answerHeaders);
-        incoming.pipe(res);
+    const outgoing = http.request(upstreamOptions(req, 'transfer-encoding'), (incoming) => {
+      if (entry) entry.serverStatus = incoming.statusCode ?? null;
+      if (drop) {
+        // Read the whole answer, so the server is done, then hang up without a word.
+        incoming.resume();
+        incoming.on('end', () => req.socket.destroy());
+        return;
       }
-    );
+      if (entry) entry.status = incoming.statusCode ?? null;
+      writeServerHead(res, incoming);
+      incoming.pipe(res);
+    });
     outgoing.on('error', (error) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
       }
-      const message = `fault proxy: the server at ${upstream.origin} failed: ${error.message}`;
-      answer(res, entry, { status: 502, body: { error: { code: 'bad_gateway', message } } });
+      badGateway(res, entry, error);
     });
     res.on('close', () => {
       if (!res.writableFinished && !drop) outgoing.destroy();
@@ -346,11 +335,7 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       if (route === `GET ${CONTROL_PATH}/log`) return reply(200, { requests: log });
       if (route === `GET ${CONTROL_PATH}/stats`) return reply(200, stats);
       if (route === `POST ${CONTROL_PATH}/close-websockets`) {
-        for (const { socket, serverSocket } of tunnels) {
-          socket.destroy();
-          serverSocket.destroy();
-        }
-        tunnels.clear();
+        for (const tunnel of [...tunnels]) cut(tunnel);
         return reply(204);
       }
       if (route === `GET ${CONTROL_PATH}`) {
@@ -421,11 +406,7 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const { socket, serverSocket } of tunnels) {
-        socket.destroy();
-        serverSocket.destroy();
-      }
-      tunnels.clear();
+      for (const tunnel of [...tunnels]) cut(tunnel);
       return new Promise((resolve) => {
         if (!server.listening) return resolve();
         server.close(() => resolve());
@@ -452,11 +433,15 @@ function appliedTwice(first, second) {
   const [a, b] = [json(first.body), json(second.body)];
   if (Array.isArray(a?.results)) {
     const repeats = Array.isArray(b?.results) ? b.results : [];
-    return a.results.filter(
-      (item, i) => item?.status === 'applied' && JSON.stringify(repeats[i]) !== JSON.stringify(item)
-    ).length;
+    // Applied again: the repeat says `applied` too, but not with the first answer's record.
+    return a.results.filter((item, i) => {
+      const repeat = repeats[i];
+      const again = item?.status === 'applied' && repeat?.status === 'applied';
+      return again && JSON.stringify(repeat) !== JSON.stringify(item);
+    }).length;
   }
-  if ((first.incoming.statusCode ?? 500) >= 300) return 0;
+  const succeeded = (answer) => (answer.incoming.statusCode ?? 500) < 300;
+  if (!succeeded(first) || !succeeded(second)) return 0; // a refused repeat wrote nothing
   const replayed = second.incoming.headers['idempotent-replayed'] === 'true';
   return replayed && first.body.equals(second.body) ? 0 : 1;
 }

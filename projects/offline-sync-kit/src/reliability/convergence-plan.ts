@@ -1,6 +1,6 @@
 import { ConflictResolutionStrategy } from '../lib/model/sync-conflict';
 import { FaultRule } from '../testing-support/sync-server-under-test';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../testing-support/seeded-random';
 
 /** The record every harness client syncs. */
 export interface Item {
@@ -76,7 +76,7 @@ export function convergencePlan(
   const steps: PlannedStep[] = [];
   let created = 0;
   for (let i = 0; i < actions; i++) {
-    const client = random.int(clients);
+    const client = random.int(0, clients - 1);
     const action = drawAction(random, () => `s${seed}-c${client}-${created++}`);
     const fault = random.chance(0.35) ? drawFault(random, collection) : null;
     steps.push({ client, action, fault });
@@ -86,7 +86,7 @@ export function convergencePlan(
 
 function drawAction(random: SeededRandom, newId: () => string): ClientAction {
   const roll = random.next();
-  const target = (): Target => ({ own: random.chance(0.6), index: random.int(1000) });
+  const target = (): Target => ({ own: random.chance(0.6), index: random.int(0, 999) });
   if (roll < 0.3) {
     const fields = { title: '', n: 0, done: false, tags: [], ...drawFields(random, true) };
     return { kind: 'create', id: newId(), fields };
@@ -102,13 +102,13 @@ function drawAction(random: SeededRandom, newId: () => string): ClientAction {
 /** Random fields; all of them for a create, one to three for an update. */
 function drawFields(random: SeededRandom, all: boolean): Partial<Item> {
   const fields: Partial<Item> = {};
-  const wanted = all ? 4 : 1 + random.int(3);
+  const wanted = all ? 4 : random.int(1, 3);
   const order = ['title', 'n', 'done', 'tags'] as const;
-  const start = random.int(order.length);
+  const start = random.int(0, order.length - 1);
   for (let i = 0; i < wanted; i++) {
     const field = order[(start + i) % order.length];
-    if (field === 'title') fields.title = `${random.pick(WORDS)} ${random.int(1000)}`;
-    if (field === 'n') fields.n = random.int(10_000) - 5_000;
+    if (field === 'title') fields.title = `${random.pick(WORDS)} ${random.int(0, 999)}`;
+    if (field === 'n') fields.n = random.int(-5_000, 4_999);
     if (field === 'done') fields.done = random.chance(0.5);
     if (field === 'tags') fields.tags = TAGS.filter(() => random.chance(0.4));
   }
@@ -125,19 +125,19 @@ function drawFault(random: SeededRandom, collection: string): PlannedFault {
     { pathPrefix: `/${collection}` },
     {},
   ]);
-  const times = 1 + random.int(2);
-  const kind = random.int(7);
+  const times = random.int(1, 2);
+  const kind = random.int(0, 6);
   const rule: FaultRule =
     kind === 0
       ? { match, times, dropResponse: true }
       : kind === 1
         ? { match, times, resetConnection: true }
         : kind === 2
-          ? { match, times, dropRequest: { ms: 20 + random.int(80) } }
+          ? { match, times, dropRequest: { ms: random.int(20, 99) } }
           : kind === 3
             ? { match, times, duplicate: true }
             : kind === 4
-              ? { match, times, delay: { ms: 10 + random.int(120) } } // later requests overtake it
+              ? { match, times, delay: { ms: random.int(10, 129) } } // later requests overtake it
               : {
                   match,
                   times,
