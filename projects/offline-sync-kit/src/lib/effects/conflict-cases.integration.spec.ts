@@ -256,6 +256,25 @@ describe('conflict handling, case by case, against the reference server', () => 
       expect(a.store.selectSignal(TodoSync.selectors.selectMetaById('t1'))()?.state).toBe('synced');
     });
 
+    it('resolves on the revision the store shows after a local edit, without a reload', async () => {
+      const [a, b] = await twoDevices({ strategy: 'manual' });
+      await a.sync.updateModel<Todo>('todo', 't1', { title: 'A' });
+      await bEdits(b, { title: 'B' });
+      a.online();
+      await a.settled();
+      const before = a.sync.conflicts()[0]?.revision ?? -1;
+      await a.sync.updateModel<Todo>('todo', 't1', { done: true }); // edited while open
+      await a.settled();
+      // The store follows the stored revision, so a decision made on what the app shows holds.
+      const shown = a.sync.conflicts()[0];
+      expect(shown?.revision).toBe(before + 1);
+      expect(shown?.local).toEqual(jasmine.objectContaining({ title: 'A', done: true }));
+      await a.sync.resolveConflict('todo', 't1', 'local', shown?.revision);
+      await a.settled();
+      await b.settled();
+      await expectEverywhere(a, b, { title: 'A', done: true });
+    });
+
     it('keeps a record deleted and saved again while its conflict is open in that conflict', async () => {
       const [a, b] = await twoDevices({ strategy: 'manual' });
       await a.sync.updateModel<Todo>('todo', 't1', { title: 'A' });

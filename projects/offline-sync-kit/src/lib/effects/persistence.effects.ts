@@ -65,14 +65,7 @@ export class PersistenceEffects {
     if (batch.committed.length > 0) {
       this.store.dispatch(
         OfflineSyncStorageActions.writesCommitted({
-          writes: batch.committed.map(({ writeId, change, modelType, recordId, record, meta }) => ({
-            writeId,
-            change,
-            modelType,
-            id: recordId,
-            record,
-            meta,
-          })),
+          writes: batch.committed.map(({ recordId, ...write }) => ({ ...write, id: recordId })),
           pendingCount: batch.pendingCount,
         })
       );

@@ -306,7 +306,7 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(meta('a')).toEqual(jasmine.objectContaining({ state: 'synced', version: 2 }));
   });
 
-  it('takes the next batch while one is in flight, one request at a time; a stopped round sends it next time', async () => {
+  it('takes the next batch while one is in flight, one request at a time; a stopped round puts it back and sends it next time', async () => {
     network.state.next(false);
     const { sync } = start(); // batches of 10
     await sync.whenHydrated();
@@ -329,11 +329,12 @@ describe('SyncEngine (unit, fake backend)', () => {
         : undefined;
     network.state.next(true);
     await eventually(() => status().nextRetryAt !== null, 'the failed round');
-    // The round stopped at the first answer: the taken batch was never sent, nor counted.
+    // The round stopped at the first answer: the taken batch was never sent, nor counted, and is
+    // back in line (`queued`: new changes fold into it, pulls see its records as pending).
     expect(backend.pushes.map((batch) => batch.length)).toEqual([10]);
     const { outbox } = await readRaw(db.name);
     expect(outbox.filter((m) => m.attempts === 1).length).toBe(10);
-    expect(outbox.filter((m) => m.attempts === 0 && m.status === 'sending').length).toBe(5);
+    expect(outbox.filter((m) => m.attempts === 0 && m.status === 'queued').length).toBe(5);
 
     scheduler.flush(); // the retry
     await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the retry');

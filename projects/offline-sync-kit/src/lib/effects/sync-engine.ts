@@ -254,28 +254,30 @@ export class SyncEngine {
    * Pushes batches until the outbox is drained; 'stopped' when a retry or new credentials are
    * needed. The next batch is taken (marked `sending`) while the current one's request is in
    * flight, so the database and the network work at once; it is sent once the current batch's
-   * answers are stored, so batches reach the server in order and a round that stops (retry,
-   * credentials) sends nothing more: its entries stay `sending` and the next push picks them again.
+   * answers are stored, so batches reach the server in order. A round that stops (retry,
+   * credentials, a failure) sends nothing more and puts the batch it took ahead back in line.
    */
   private async push(modelTypes: readonly string[]): Promise<'drained' | 'stopped'> {
     const { batchSize, retry } = this.options.current();
     this.store.dispatch(A.pushStarted());
     let applied = 0;
     const repeats = new ConflictRepeats();
-    const take = (inFlight?: ReadonlySet<number>) =>
-      this.storage.takePushBatch(batchSize, modelTypes, inFlight);
+    const take = (queuedOnly = false) =>
+      this.storage.takePushBatch(batchSize, modelTypes, { queuedOnly });
     let next = take();
     let prefetched = false;
     try {
       for (;;) {
         let batch = await next;
-        // Taken during the last request: entries written meanwhile for its records were left out.
+        // Taken during the last request: entries written meanwhile for its records, and entries a
+        // closed tab left `sending`, were left out; a take of everything finds them.
         if (batch.length === 0 && prefetched) batch = await take();
         if (batch.length === 0) break;
         const sending = this.send(batch);
-        next = take(new Set(batch.map((m) => m.seq as number)));
+        // Entries of the batch in flight are `sending`: they and their records are left out.
+        next = take(true);
         prefetched = true;
-        next.catch(() => undefined); // awaited by the next round, or settled before leaving
+        next.catch(() => undefined); // awaited by the next round, or put back before leaving
         const outcomes = await sending;
         if (outcomes.length !== batch.length) {
           throw new OfflineSyncError(
@@ -294,13 +296,13 @@ export class SyncEngine {
         if (looping) {
           this.unexpectedFailures++;
           this.scheduleRetry(looping, retryDelay(this.unexpectedFailures, retry, this.random()));
-          await settled(next);
+          await this.putBack(next);
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
         if (result.auth) {
           this.store.dispatch(A.syncAuthFailed({ error: result.auth.toInfo() }));
-          await settled(next);
+          await this.putBack(next);
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
@@ -310,7 +312,7 @@ export class SyncEngine {
             result.retry.error,
             retryDelay(attempt, retry, this.random(), result.retry.retryAfterMs)
           );
-          await settled(next);
+          await this.putBack(next);
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
@@ -322,7 +324,7 @@ export class SyncEngine {
       );
       return 'drained';
     } catch (error) {
-      await settled(next);
+      await this.putBack(next);
       // Not an answer about one entry (the database, a transport that broke its contract): back
       // off like a retryable failure, growing with each one in a row.
       const info = toSyncErrorInfo(error, 'storage', 'Pushing local changes failed');
@@ -333,6 +335,16 @@ export class SyncEngine {
       );
       return 'stopped';
     }
+  }
+
+  /**
+   * Puts a batch taken ahead and not sent back in line, once taking it has finished (a push
+   * leaves no transaction behind). If that fails its entries stay `sending`: the next push sends
+   * them with their idempotency keys, as after a closed tab.
+   */
+  private async putBack(taking: Promise<StoredMutation[]>): Promise<void> {
+    const taken = await taking.catch((): StoredMutation[] => []);
+    if (taken.length > 0) await this.storage.releasePushBatch(taken).catch(() => undefined);
   }
 
   /** Sends one batch; the outcomes, with the server's current records for conflicts. */
@@ -401,11 +413,6 @@ function sentEntries(
     sent.push({ mutation, outcome });
   });
   return sent;
-}
-
-/** Waits for a batch being taken, whatever its outcome: a push leaves no transaction behind. */
-async function settled(taking: Promise<unknown>): Promise<void> {
-  await taking.catch(() => undefined);
 }
 
 function isKind(error: unknown, ...kinds: string[]): boolean {

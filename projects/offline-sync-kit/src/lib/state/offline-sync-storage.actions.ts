@@ -19,6 +19,11 @@ export interface CommittedWrite {
   /** The stored record after the write (serialized form), `null` once it is gone. */
   readonly record: SerializedRecord | null;
   readonly meta: SyncMeta | null;
+  /**
+   * For an edit of a record whose conflict is open: the conflict's `revision` after the edit (pass
+   * it to `resolveConflict`).
+   */
+  readonly conflictRevision?: number;
 }
 
 /**

@@ -41,8 +41,9 @@ export function withoutConflict(
 }
 
 /**
- * The open conflicts with local edits of their records applied to their local side, as the
- * storage does (a record in conflict takes edits but pushes nothing until resolved).
+ * The open conflicts with local edits of their records applied to their local side, and their
+ * revision as stored (a record in conflict takes edits but pushes nothing until resolved; a
+ * decision made on the revision before the edit is refused as outdated).
  *
  * @example
  * withLocalEdits(state.conflicts, action.writes);
@@ -61,6 +62,7 @@ export function withLocalEdits(
             ...c,
             local: write.record,
             localUpdatedAt: write.meta?.localUpdatedAt ?? c.localUpdatedAt,
+            revision: write.conflictRevision ?? c.revision,
           }
         : c
     );

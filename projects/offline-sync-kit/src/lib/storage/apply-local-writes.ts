@@ -181,12 +181,13 @@ function editInConflict(
 ): WriteOutcome {
   const id = keyOf(write);
   const localUpdatedAt = context.now;
-  group.conflicts.set(id, { ...open, local: after, localUpdatedAt, revision: open.revision + 1 });
+  const conflictRevision = open.revision + 1;
+  group.conflicts.set(id, { ...open, local: after, localUpdatedAt, revision: conflictRevision });
   group.conflictsTouched.add(id);
   group.touched.set(id, [write.modelType, write.recordId]);
   if (after === null) {
     group.records.set(id, undefined);
-    return { ...target(write), change: 'removed', record: null, meta: null };
+    return { ...target(write), change: 'removed', record: null, meta: null, conflictRevision };
   }
   const meta: SyncMeta = {
     ...(existing?.meta ?? { version: null, lastError: null, attempts: 0 }),
@@ -195,7 +196,8 @@ function editInConflict(
   };
   const spec = context.specFor(write.modelType);
   group.records.set(id, recordRow(spec, [write.modelType, write.recordId], after, meta));
-  return { ...target(write), change: existing ? 'updated' : 'created', record: after, meta };
+  const change = existing ? 'updated' : 'created';
+  return { ...target(write), change, record: after, meta, conflictRevision };
 }
 
 function keyOf(write: LocalWrite): string {

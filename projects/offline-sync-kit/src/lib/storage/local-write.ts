@@ -37,6 +37,8 @@ export interface WriteOutcome extends LocalWriteTarget {
   readonly change: 'created' | 'updated' | 'removed' | 'unchanged';
   readonly record: SerializedRecord | null;
   readonly meta: SyncMeta | null;
+  /** For an edit of a record whose conflict is open: the conflict's revision after it. */
+  readonly conflictRevision?: number;
 }
 
 /**

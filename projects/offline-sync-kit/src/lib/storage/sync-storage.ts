@@ -142,7 +142,7 @@ export class SyncStorage {
   takePushBatch(
     limit: number,
     modelTypes?: readonly string[],
-    inFlight?: ReadonlySet<number>
+    { queuedOnly = false }: { queuedOnly?: boolean } = {}
   ): Promise<StoredMutation[]> {
     const types = modelTypes ?? [...this.specs.keys()];
     const topPriority = Math.max(
@@ -154,9 +154,24 @@ export class SyncStorage {
         limit,
         modelTypes,
         Number.isFinite(topPriority) ? topPriority : undefined,
-        inFlight
+        queuedOnly
       )
     );
+  }
+
+  /**
+   * Puts entries a push took ahead but never sent back in line (`queued` again), so new local
+   * changes fold into them and pulls judge their records as pending, not in flight. Only for a
+   * batch taken `queuedOnly` (all of it was `queued` when taken).
+   */
+  releasePushBatch(entries: readonly StoredMutation[]): Promise<void> {
+    return this.connection.run('outbox release', ['outbox'], async (db) => {
+      const stored = await db.outbox.bulkGet(entries.map((entry) => entry.seq as number));
+      const back = stored
+        .filter((entry): entry is StoredMutation => entry?.status === 'sending')
+        .map((entry): StoredMutation => ({ ...entry, status: 'queued' }));
+      if (back.length > 0) await db.outbox.bulkPut(back);
+    });
   }
 
   /** Applies the server's answers to pushed entries (see `applyPushOutcomes`). */

@@ -11,8 +11,10 @@ const MIN_READ_CHUNK = 50;
  * record. A record whose oldest entry is a dead letter (`failed`) sends nothing more until the app
  * retries or discards it.
  * Entries left `sending` by a push that never finished (a closed tab) are picked again and sent
- * unchanged: their idempotency key makes that safe. `inFlight`: entries (by `seq`) of a batch
- * this push has sent and not yet had answered; they and their records' later entries are left out.
+ * unchanged: their idempotency key makes that safe. `queuedOnly` (a batch taken ahead while
+ * another is in flight): entries already `sending` are left for a later take and still hold back
+ * their records' later entries; all it takes was `queued`, so a batch never sent can be put back
+ * (`SyncStorage.releasePushBatch`).
  *
  * @example
  * const batch = await db.transaction('rw', db.outbox, () => takePushBatch(db, 50));
@@ -22,7 +24,7 @@ export async function takePushBatch(
   limit: number,
   modelTypes?: readonly string[],
   topPriority?: number,
-  inFlight: ReadonlySet<number> = new Set()
+  queuedOnly = false
 ): Promise<StoredMutation[]> {
   const readChunk = Math.max(limit, MIN_READ_CHUNK);
   const blocked = new Set<string>();
@@ -48,7 +50,7 @@ export async function takePushBatch(
       if (!entry) continue;
       const key = recordKey(entry.modelType, entry.recordId);
       const wanted = !modelTypes || modelTypes.includes(entry.modelType);
-      const sendable = entry.status !== 'failed' && !inFlight.has(entry.seq as number);
+      const sendable = queuedOnly ? entry.status === 'queued' : entry.status !== 'failed';
       if (sendable && !blocked.has(key) && wanted) {
         candidates.push(entry);
         if (topPriority !== undefined && entry.priority >= topPriority) topCandidates++;
