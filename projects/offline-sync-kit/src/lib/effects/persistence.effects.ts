@@ -2,14 +2,14 @@ import { inject, Injectable } from '@angular/core';
 import { Actions, createEffect } from '@ngrx/effects';
 import { Action, Store } from '@ngrx/store';
 import { concatMap, tap } from 'rxjs';
-import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { toSyncErrorInfo } from '../model/sync-error';
 import { SyncIdGenerator } from '../providers/tokens';
 import { OfflineSyncStorageActions, RestoredRecord } from '../state/offline-sync-storage.actions';
 import { LocalWrite } from '../storage/local-write';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { isConflictOf } from '../state/open-conflicts';
 import { SettledWrites, SyncStorage } from '../storage/sync-storage';
-import { SyncEntityRegistry } from './sync-entity-registry';
+import { SyncEntityRegistry, UnstorableWrite } from './sync-entity-registry';
 import { WriteReceipts } from './write-receipts';
 import { CrossTabChannel } from './cross-tab-channel';
 
@@ -35,8 +35,12 @@ export class PersistenceEffects {
     () =>
       this.actions$.pipe(
         tap((action) => {
-          const writes = this.registry.singleWrites(action as Action & Record<string, unknown>);
-          for (const single of writes) this.persist(single);
+          const entityAction = action as Action & Record<string, unknown>;
+          for (const write of this.registry.toLocalWrites(entityAction, () => this.ids.next())) {
+            if ('error' in write) this.reportUnstorable(action.type, write);
+            // Outcomes arrive through `settled$`; this promise only must not be left unhandled.
+            else this.storage.write(write).catch(() => undefined);
+          }
         })
       ),
     { dispatch: false }
@@ -48,18 +52,6 @@ export class PersistenceEffects {
       this.storage.settled$.pipe(concatMap((batch) => this.report(batch))),
     { dispatch: false }
   );
-
-  private persist(action: Action & Record<string, unknown>): void {
-    let write: LocalWrite | null;
-    try {
-      write = this.registry.toLocalWrite(action, () => this.ids.next());
-    } catch (error) {
-      this.reportUnstorable(action, error);
-      return;
-    }
-    // Outcomes arrive through `settled$`; this promise only must not be left unhandled.
-    if (write) this.storage.write(write).catch(() => undefined);
-  }
 
   private async report(batch: SettledWrites): Promise<void> {
     if (batch.committed.length > 0) {
@@ -122,21 +114,15 @@ export class PersistenceEffects {
     }
   }
 
-  private reportUnstorable(action: Action, error: unknown): void {
-    const info = toSyncErrorInfo(
-      error,
-      'config',
-      `The action "${action.type}" could not be stored`
-    );
-    const writeId = (action as { writeId?: unknown }).writeId;
-    const modelType = error instanceof OfflineSyncError ? (error.modelType ?? '') : '';
+  private reportUnstorable(actionType: string, { writeId, error }: UnstorableWrite): void {
+    const info = toSyncErrorInfo(error, 'config', `The action "${actionType}" could not be stored`);
     this.store.dispatch(
       OfflineSyncStorageActions.writesFailed({
-        writes: typeof writeId === 'string' ? [{ writeId, modelType, id: '' }] : [],
+        writes: writeId ? [{ writeId, modelType: error.modelType ?? '', id: '' }] : [],
         error: info,
         restored: [],
       })
     );
-    if (typeof writeId === 'string') this.receipts.reject(writeId, error);
+    if (writeId) this.receipts.reject(writeId, error);
   }
 }

@@ -101,11 +101,9 @@ export class RealtimeChanges {
           if (!deleted && result.unknown.length > 0 && result.unknown.length <= FETCH_BY_ID) {
             // Awaited: a later event (a deletion of the same record) must find it stored, or a
             // late answer would bring back a record deleted meanwhile.
-            await Promise.all(
-              result.unknown.map((id) =>
-                this.engine.pullOne(modelType, id).catch(() => void this.engine.sync([modelType]))
-              )
-            );
+            await this.engine
+              .pullMany(modelType, result.unknown)
+              .catch(() => void this.engine.sync([modelType])); // the change feed brings them
           } else if (deleted || result.unknown.length > 0) {
             void this.engine.sync([modelType]);
           }

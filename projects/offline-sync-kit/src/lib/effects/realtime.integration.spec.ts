@@ -276,11 +276,11 @@ describe('real-time sync over the WebSocket', () => {
     // An event about a record B does not hold is not stored from the event (the record may have
     // been deleted since): the record is fetched by id; many such records through the feed.
     const engine = b.app.injector.get(SyncEngine);
-    const pullOne = spyOn(engine, 'pullOne').and.resolveTo();
+    const pullMany = spyOn(engine, 'pullMany').and.resolveTo([]);
     const sync = spyOn(engine, 'sync').and.resolveTo();
     await changes.receive(event(5, 'from the event only', 'ghost'), mapper);
     expect(b.record('ghost')).toBeUndefined();
-    expect(pullOne).toHaveBeenCalledOnceWith('todo', 'ghost');
+    expect(pullMany).toHaveBeenCalledOnceWith('todo', ['ghost']);
     expect(sync).not.toHaveBeenCalled();
 
     // The first event is stored alone; the 20 queued meanwhile go together, more than 10.

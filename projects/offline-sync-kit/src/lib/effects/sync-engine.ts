@@ -161,15 +161,26 @@ export class SyncEngine {
   }
 
   /**
-   * Fetches one record and stores it like a pulled one (pending local changes stay on top; a
-   * record the server does not have is removed unless it was created here and not pushed yet).
+   * Fetches records by id (the requests at once) and stores them together like pulled ones
+   * (pending local changes stay on top; a record the server does not have is removed unless it
+   * was created here and not pushed yet); resolves with what changed in storage. Rejects, storing
+   * nothing, if any fetch fails.
+   *
+   * @example
+   * await engine.pullMany('todo', ['t1', 't2']);
    */
-  async pullOne(modelType: string, id: string): Promise<void> {
+  async pullMany(modelType: string, ids: readonly string[]): Promise<StoredChange[]> {
     const entity = toTransportEntity(this.registry.get(modelType));
-    const item = await this.transport.fetchOne(this.options.transportContext(), entity, id);
-    const gone: ServerChange = { id, deleted: true, version: null, updatedAt: null };
-    const { changes, conflicts } = await this.storage.applyServerChanges(modelType, [item ?? gone]);
+    const context = this.options.transportContext();
+    const items = await Promise.all(
+      ids.map(async (id): Promise<ServerChange> => {
+        const item = await this.transport.fetchOne(context, entity, id);
+        return item ?? { id, deleted: true, version: null, updatedAt: null };
+      })
+    );
+    const { changes, conflicts } = await this.storage.applyServerChanges(modelType, items);
     this.publish(changes, conflicts);
+    return changes;
   }
 
   /** Stops the retry timer (the app is being destroyed). */

@@ -83,59 +83,42 @@ export class SyncEntityRegistry {
   }
 
   /**
-   * An `addedMany` as the `added` actions it stands for, one per record (so each is stored,
-   * checked and reported like a single write); any other action as it is.
+   * The storage writes for a local entity action: one for `added`, `updated` or `removed`, one
+   * per record for `addedMany` (each stored, checked and reported like a single write), none for
+   * any other action. A record without a string id gives an {@link UnstorableWrite} in its place.
    *
    * @example
-   * for (const single of registry.singleWrites(action)) persist(single);
+   * for (const write of registry.toLocalWrites(action, () => ids.next())) persist(write);
    */
-  singleWrites(action: Action & Record<string, unknown>): (Action & Record<string, unknown>)[] {
-    const match = this.byActionType.get(action.type);
-    if (match?.kind !== 'addedMany') return [action];
-    const writeIds = action['writeIds'] as readonly (string | undefined)[] | undefined;
-    return (action['records'] as unknown[]).map(
-      (record, i) =>
-        match.def.actions.added({ record, writeId: writeIds?.[i] }) as unknown as Action &
-          Record<string, unknown>
-    );
-  }
-
-  /**
-   * The storage write for a local entity action (`added`, `updated`, `removed`), or `null` for any
-   * other action. Throws a `config` error for an `added` record without a string id.
-   */
-  toLocalWrite(
+  toLocalWrites(
     action: Action & Record<string, unknown>,
     newWriteId: () => string
-  ): LocalWrite | null {
+  ): (LocalWrite | UnstorableWrite)[] {
     const match = this.byActionType.get(action.type);
-    if (!match) return null;
+    if (!match) return [];
     const { def, kind } = match;
-    if (kind === 'addedMany') return null; // split first, see singleWrites()
-    const writeId = typeof action['writeId'] === 'string' ? action['writeId'] : newWriteId();
     const modelType = def.modelType;
-    if (kind === 'added') {
-      const recordId = def.selectId(action['record']);
-      if (typeof recordId !== 'string' || recordId === '') {
-        throw new OfflineSyncError(
-          'config',
-          `A ${modelType} record was added without a string id in "${def.idField}". ` +
-            `Use OfflineSyncService.saveModel(), which assigns one, or set it yourself.`,
-          { modelType }
-        );
-      }
-      return { writeId, modelType, recordId, kind: 'save', record: action['record'] };
+    if (kind === 'addedMany') {
+      const writeIds = action['writeIds'] as readonly (string | undefined)[] | undefined;
+      return (action['records'] as unknown[]).map((record, i) =>
+        savedRecord(def, record, writeIds?.[i], newWriteId)
+      );
     }
+    const given = typeof action['writeId'] === 'string' ? action['writeId'] : undefined;
+    if (kind === 'added') return [savedRecord(def, action['record'], given, newWriteId)];
+    const writeId = given ?? newWriteId();
     const recordId = action['id'] as string;
-    return kind === 'updated'
-      ? {
-          writeId,
-          modelType,
-          recordId,
-          kind: 'update',
-          changes: action['changes'] as Record<string, unknown>,
-        }
-      : { writeId, modelType, recordId, kind: 'remove' };
+    return [
+      kind === 'updated'
+        ? {
+            writeId,
+            modelType,
+            recordId,
+            kind: 'update',
+            changes: action['changes'] as Record<string, unknown>,
+          }
+        : { writeId, modelType, recordId, kind: 'remove' },
+    ];
   }
 
   private accept(def: AnyDefinition): boolean {
@@ -187,4 +170,38 @@ export class SyncEntityRegistry {
       );
     }
   }
+}
+
+/**
+ * A local write that cannot be stored (a record without a string id): reported as failed with
+ * `error` instead of stored.
+ *
+ * @example
+ * if ('error' in write) reportUnstorable(write.writeId, write.error);
+ */
+export interface UnstorableWrite {
+  /** The write id the action carried (a facade write waits on it), if any. */
+  readonly writeId: string | undefined;
+  readonly error: OfflineSyncError;
+}
+
+/** The write that saves `record`, or why it cannot be stored. */
+function savedRecord(
+  def: AnyDefinition,
+  record: unknown,
+  writeId: string | undefined,
+  newWriteId: () => string
+): LocalWrite | UnstorableWrite {
+  const modelType = def.modelType;
+  const recordId = def.selectId(record);
+  if (typeof recordId !== 'string' || recordId === '') {
+    const error = new OfflineSyncError(
+      'config',
+      `A ${modelType} record was added without a string id in "${def.idField}". ` +
+        `Use OfflineSyncService.saveModel(), which assigns one, or set it yourself.`,
+      { modelType }
+    );
+    return { writeId, error };
+  }
+  return { writeId: writeId ?? newWriteId(), modelType, recordId, kind: 'save', record };
 }

@@ -1,7 +1,7 @@
 import { WriteBurst } from './write-burst';
 import { inject, Injectable, Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { Action, Store } from '@ngrx/store';
+import { Store } from '@ngrx/store';
 import { combineLatest, distinctUntilChanged, filter, firstValueFrom, map, Observable } from 'rxjs';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { reportOutboxCounts } from '../effects/report-outbox-counts';
@@ -110,10 +110,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
     const complete = (
       typeof id === 'string' && id !== '' ? current : { ...current, [def.idField]: this.ids.next() }
     ) as T;
-    const writeId = this.ids.next();
-    const done = this.receipts.expect(writeId);
-    this.writes.save(def, complete, writeId);
-    await done;
+    await this.dispatchWrite((writeId) => this.writes.save(def, complete, writeId));
     return complete;
   }
 
@@ -126,7 +123,9 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    */
   async updateModel<T>(modelType: string, id: string, changes: Partial<T>): Promise<T> {
     const def = this.registry.get<T>(modelType);
-    await this.dispatchWrite((writeId) => def.actions.updated({ id, changes, writeId }));
+    await this.dispatchWrite((writeId) =>
+      this.writes.write(def.actions.updated({ id, changes, writeId }))
+    );
     const updated = await firstValueFrom(this.store.select(def.selectors.selectById(id)));
     if (updated === undefined) {
       throw new OfflineSyncError(
@@ -149,7 +148,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    */
   async deleteModel(modelType: string, id: string): Promise<void> {
     const def = this.registry.get(modelType);
-    await this.dispatchWrite((writeId) => def.actions.removed({ id, writeId }));
+    await this.dispatchWrite((writeId) => this.writes.write(def.actions.removed({ id, writeId })));
   }
 
   /**
@@ -292,7 +291,7 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    */
   async pullModelById<T>(modelType: string, id: string): Promise<T | undefined> {
     const def = this.registry.get<T>(modelType);
-    await this.engine.pullOne(modelType, id);
+    await this.engine.pullMany(modelType, [id]);
     return firstValueFrom(this.store.select(def.selectors.selectById(id)));
   }
 
@@ -385,11 +384,14 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
     return this.conflictCoordinator.resolve(modelType, id, resolution, revision);
   }
 
-  private async dispatchWrite(action: (writeId: string) => Action): Promise<void> {
+  /**
+   * Hands a write to the burst (`send`, after the writes made before it) under a new write id, and
+   * resolves once it is stored (rejects with why it was not).
+   */
+  private async dispatchWrite(send: (writeId: string) => void): Promise<void> {
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
-    this.writes.write(action(writeId)); // after the saves made before it
-
+    send(writeId);
     await done;
   }
 

@@ -55,6 +55,8 @@ export interface LocalWritesApplied {
 interface GroupState {
   readonly records: Map<string, StoredRecord | undefined>;
   readonly entries: Map<string, StoredMutation[]>;
+  /** Records with an outbox entry that cannot be read: nothing folds into their entries. */
+  readonly unreadable: Set<string>;
   readonly conflicts: Map<string, StoredConflict | undefined>;
   /** Records whose row changed (put, or deleted when gone), to store at the end. */
   readonly touched: Map<string, [string, string]>;
@@ -72,11 +74,12 @@ async function readGroup(db: SyncDatabase, writes: readonly LocalWrite[]): Promi
       writes.map((w) => [keyOf(w), [w.modelType, w.recordId] as [string, string]])
     ).values(),
   ];
-  const { rows, entries: entryLists, conflicts } = await readHeld(db, keys, true);
+  const { rows, entries: entryLists, unreadable, conflicts } = await readHeld(db, keys, true);
   const ids = keys.map(([modelType, id]) => recordKey(modelType, id));
   return {
     records: new Map(ids.map((id, i) => [id, rows[i]])),
     entries: new Map(ids.map((id, i) => [id, entryLists[i] ?? []])),
+    unreadable: new Set(ids.filter((_, i) => unreadable[i])),
     conflicts: new Map(ids.map((id, i) => [id, conflicts[i]])),
     touched: new Map(),
     conflictsTouched: new Set(),
@@ -119,10 +122,13 @@ function applyOne(group: GroupState, write: LocalWrite, context: LocalWriteConte
   const open = group.conflicts.get(id);
   if (open) return editInConflict(group, write, existing, after, open, context);
 
-  // The newest entry takes the change if still queued, and the list gives the state.
+  // The newest entry takes the change if still queued, and the list gives the state. With an
+  // entry that cannot be read, the newest readable one may not be the newest: a new entry then
+  // goes after them all, keeping the record's changes in order.
   const entries = group.entries.get(id) ?? [];
   const newest = entries[entries.length - 1];
-  const queued = newest?.status === 'queued' ? newest : undefined;
+  const foldable = newest?.status === 'queued' && !group.unreadable.has(id);
+  const queued = foldable ? newest : undefined;
   const step = coalesce(queued, {
     modelType: write.modelType,
     recordId: write.recordId,

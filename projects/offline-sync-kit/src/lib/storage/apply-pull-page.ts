@@ -1,6 +1,6 @@
 import { sameValue } from '../core/changed-fields';
 import { PullPage, ServerChange } from '../model/server-change';
-import { syncedVersion, takeServerVersion } from './apply-push-outcomes';
+import { RowWrites, syncedVersion, takeServerVersion } from './server-version';
 import { ConflictEvent, openOrSettleConflict, updateOpenConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
 import { deleteEntriesOf, entriesFor, readHeld, StoredChange } from './stored-change';
@@ -66,8 +66,7 @@ export async function applyPullPage(
   // Counted once per page: most pages meet no open conflict, and then need no lookup per item.
   let anyOpen = held ? held.anyOpen : (await db.conflicts.count()) > 0;
   // Records with nothing pending (nearly all of a pull) are written together at the end.
-  const puts: StoredRecord[] = [];
-  const deletes: [string, string][] = [];
+  const rows = new RowWrites();
   for (const [index, item] of page.items.entries()) {
     const key: [string, string] = [modelType, item.id];
     const existing = held ? held.rows[index] : await db.records.get(key);
@@ -90,9 +89,8 @@ export async function applyPullPage(
     }
     if (held && pending.length === 0) {
       const next = syncedVersion(key, withKnownVersion(item, existing), existing, context);
-      if (next?.row) puts.push(next.row);
-      else if (next) deletes.push(key);
-      if (next) changes.push(next.change);
+      const change = rows.take(key, next);
+      if (change) changes.push(change);
       continue;
     }
     if (item.deleted && pending.some((entry) => entry.op === 'create')) continue;
@@ -119,10 +117,7 @@ export async function applyPullPage(
     });
     if (change) changes.push(change);
   }
-  await Promise.all([
-    puts.length > 0 ? db.records.bulkPut(puts) : undefined,
-    deletes.length > 0 ? db.records.bulkDelete(deletes) : undefined,
-  ]);
+  await rows.flush(db);
   // A page without a cursor (one record fetched by id) leaves the pull position alone.
   if (page.cursor !== undefined)
     await db.meta.put({ key: cursorKey(modelType), value: page.cursor });

@@ -91,22 +91,34 @@ export function entriesFor(db: SyncDatabase, key: [string, string]): Promise<Sto
 const PER_RECORD_READS = 64;
 
 /**
- * The outbox entries of each of `keys`, oldest first. Many keys are read with one cursor over the
- * index's keys (no values: the encryption middleware cannot decrypt in a cursor) and one bulkGet
- * of the entries found: two requests instead of thousands of small queries.
+ * The outbox entries of each of `keys`, oldest first, and whether any of a record's entries could
+ * not be read (an entry that fails to decrypt reads as absent: its record's list is incomplete).
+ * Many keys are read with one query over the index's keys (no values: the encryption middleware
+ * cannot decrypt in a cursor) and one bulkGet of the entries found: two requests instead of
+ * thousands of small queries. Few keys are read with one query each, their entries counted
+ * alongside (same round trip) to tell an unreadable entry.
  *
  * @example
- * const [entriesOfT1, entriesOfT2] = await entriesForMany(db, [['todo', 't1'], ['todo', 't2']]);
+ * const { entries: [ofT1, ofT2] } = await entriesForMany(db, [['todo', 't1'], ['todo', 't2']]);
  */
 export async function entriesForMany(
   db: SyncDatabase,
   keys: readonly [string, string][]
-): Promise<StoredMutation[][]> {
-  if (keys.length < PER_RECORD_READS) return Promise.all(keys.map((key) => entriesFor(db, key)));
+): Promise<{ entries: StoredMutation[][]; unreadable: boolean[] }> {
+  const countOf = (key: [string, string]) =>
+    db.outbox.where('[modelType+recordId]').equals(key).count();
+  if (keys.length < PER_RECORD_READS) {
+    const found = await Promise.all(
+      keys.map((key) => Promise.all([entriesFor(db, key), countOf(key)]))
+    );
+    return {
+      entries: found.map(([entries]) => entries),
+      unreadable: found.map(([entries, count]) => entries.length !== count),
+    };
+  }
   const seqs = await db.outbox.where('[modelType+recordId]').anyOf(keys).primaryKeys();
-  const entries = (await db.outbox.bulkGet(seqs)).filter(
-    (entry): entry is StoredMutation => entry !== undefined
-  );
+  const read = await db.outbox.bulkGet(seqs);
+  const entries = read.filter((entry): entry is StoredMutation => entry !== undefined);
   const found = new Map<string, StoredMutation[]>();
   for (const entry of entries.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
     const id = recordKey(entry.modelType, entry.recordId);
@@ -114,7 +126,13 @@ export async function entriesForMany(
     if (list) list.push(entry);
     else found.set(id, [entry]);
   }
-  return keys.map(([modelType, id]) => found.get(recordKey(modelType, id)) ?? []);
+  const lists = keys.map(([modelType, id]) => found.get(recordKey(modelType, id)) ?? []);
+  // Rare: only then are the records with an unreadable entry looked for.
+  const unreadable =
+    entries.length === read.length
+      ? keys.map(() => false)
+      : await Promise.all(keys.map(async (key, i) => (await countOf(key)) !== lists[i]?.length));
+  return { entries: lists, unreadable };
 }
 
 /**
@@ -127,6 +145,8 @@ export async function entriesForMany(
 export interface HeldRows {
   readonly rows: (StoredRecord | undefined)[];
   readonly entries: StoredMutation[][];
+  /** Whether a record has an outbox entry that could not be read (see `entriesForMany`). */
+  readonly unreadable: boolean[];
   readonly conflicts: (StoredConflict | undefined)[];
   readonly anyOpen: boolean;
 }
@@ -144,14 +164,14 @@ export async function readHeld(
   keys: readonly [string, string][],
   withConflicts: boolean
 ): Promise<HeldRows> {
-  const [openCount, rows, entries] = await Promise.all([
+  const [openCount, rows, { entries, unreadable }] = await Promise.all([
     withConflicts ? db.conflicts.count() : Promise.resolve(0),
     db.records.bulkGet([...keys]),
     entriesForMany(db, keys),
   ]);
   const conflicts =
     openCount > 0 ? await db.conflicts.bulkGet([...keys]) : keys.map(() => undefined);
-  return { rows, entries, conflicts, anyOpen: openCount > 0 };
+  return { rows, entries, unreadable, conflicts, anyOpen: openCount > 0 };
 }
 
 /**

@@ -224,6 +224,35 @@ describe('Encryption at rest on real IndexedDB and WebCrypto', () => {
     expect((await storage.readRecords([['todo', 't1']]))[0]?.data['title']).toBe('fresh');
   });
 
+  it('folds no change into an older entry when a newer one cannot be read: order kept', async () => {
+    const storage = storageWith({ key: KEY_A });
+    await storage.write(localWrite.save('todo', { id: 't0', title: 'created' }));
+    const taken = await storage.takePushBatch(1); // the create in flight
+    await storage.write(localWrite.update('todo', 't0', { title: 'second' })); // queued behind it
+    await storage.releasePushBatch(taken); // the create back in line: two queued entries
+    const raw = await rawDatabase(db.name);
+    const entries = await raw.outbox.orderBy('seq').toArray();
+    const newest = entries[1] as unknown as Row;
+    const sealed = newest[SEALED_FIELD] as { ct: ArrayBuffer };
+    const ct = sealed.ct.slice(0);
+    new Uint8Array(ct)[5]! ^= 0x01;
+    await raw.outbox.put({ ...newest, [SEALED_FIELD]: { ...sealed, ct } } as never);
+    raw.close();
+
+    await storage.write(localWrite.update('todo', 't0', { title: 'third' }));
+    const after = await rawDatabase(db.name);
+    const stored = await after.outbox.orderBy('seq').toArray();
+    after.close();
+    // A third entry after the unreadable one, the create untouched (not `third` folded into it).
+    expect(stored.length).toBe(3);
+    const key = await toCryptoKey({ key: KEY_A }, { kind: 'raw' });
+    const open = (row: unknown) => openRow('outbox', row as Row, () => key);
+    const create = await open(stored[0]);
+    expect(create['op']).toBe('create');
+    expect((create['patch'] as Record<string, unknown>)['title']).toBe('created');
+    expect(((await open(stored[2]))['patch'] as Record<string, unknown>)['title']).toBe('third');
+  });
+
   it('enables, disables and enables with another key, every value readable throughout', async () => {
     const storage = storageWith(null);
     await writeTodos(storage, 300);
