@@ -304,7 +304,6 @@ async function main() {
       stopAll().then(() => process.exit(130));
     });
   }
-  // Last resort when this process ends another way: the sync server must not outlive it.
 
   try {
     running.dir = mkdtempSync(join(tmpdir(), 'osk-e2e-'));

@@ -27,16 +27,20 @@ import { startSyncServerProcess } from '../../scripts/sync-server-process.mjs';
 export async function openBenchSession(appRoot) {
   const dir = mkdtempSync(join(os.tmpdir(), 'osk-bench-'));
   const server = await startSyncServerProcess({ db: join(dir, 'sync.sqlite'), logLevel: 'warn' });
-  const web = await startDemoServer({ root: appRoot, syncServerUrl: server.url });
+  /** @type {Awaited<ReturnType<typeof startDemoServer>> | null} */
+  let web = null;
   /** @type {Awaited<ReturnType<typeof launchChromium>> | null} */
   let browser = null;
   const close = async () => {
     await browser?.close().catch(() => undefined);
-    await web.close();
+    await web?.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   };
+  // From here on a failure stops the sync server too; on success the caller's close() does.
   try {
+    web = await startDemoServer({ root: appRoot, syncServerUrl: server.url });
+    const { url } = web;
     browser = await launchChromium({ executablePath: ensureChromium() });
     const { page } = browser;
     forwardPageLogs(page, { types: ['error'] });
@@ -44,7 +48,7 @@ export async function openBenchSession(appRoot) {
       /** @type {import('playwright-core').Page} */ target,
       /** @type {string} */ path,
       /** @type {string} */ global
-    ) => loadPage(target, `${web.url}${path}`, global);
+    ) => loadPage(target, `${url}${path}`, global);
     await open(page, '/', 'offlineSyncBench');
     return {
       page,

@@ -1,6 +1,12 @@
 import { recordReliabilityFigures } from '../../../scripts/reliability/figures.mjs';
 import type { SyncLogger } from '../src';
-import { ALICE, request, TOKENS, type HostileCase } from './support/hostile/cases';
+import {
+  ALICE,
+  request,
+  TOKENS,
+  type HostileCase,
+  type HostileRequest,
+} from './support/hostile/cases';
 import { generateHostileCases } from './support/hostile/generator';
 import { HostileRunner } from './support/hostile/runner';
 import { SeededRandom, seedFromEnv } from './support/seeded-random';
@@ -120,6 +126,57 @@ describe('hostile requests', () => {
       jasmine.stringMatching(/^#1 .*stored \{"n":1\}, sent \{"n":2\}/),
       jasmine.stringMatching(/^#1 .*answered .*"n":1.*, stored .*"n":2/),
       jasmine.stringMatching(/^#1 .*reads back 200 .*"n":1.*, stored .*"n":2/),
+    ]);
+  });
+
+  it('would notice a replay that did not give the first answer back', async () => {
+    const probe = new HostileRunner(t, { server: t.server, url: t.url, port: t.server.port });
+    const post = (id: string, key?: string) =>
+      request('POST', '/todos', {
+        user: ALICE,
+        body: { id },
+        headers: key ? [['idempotency-key', key]] : [],
+      });
+    const replayOf = { scope: ALICE.scope, key: 'probe-key' };
+    const replay = (n: number, label: string, req: HostileRequest): HostileCase => ({
+      n,
+      category: 'idempotency',
+      label,
+      expect: 'replay',
+      via: 'in-process',
+      replayOf,
+      request: req,
+    });
+    const first = post('probe-3', 'probe-key');
+    const cases: HostileCase[] = [
+      {
+        n: 0,
+        category: 'idempotency',
+        label: 'first use',
+        expect: 'accept',
+        via: 'in-process',
+        request: first,
+        writes: [
+          {
+            scope: ALICE.scope,
+            collection: 'todos',
+            id: 'probe-3',
+            data: {},
+            key: 'probe-key',
+            readable: true,
+          },
+        ],
+      },
+      replay(1, 'a replay', first),
+      replay(2, 'without its key', post('probe-3')),
+      replay(3, 'another write', post('probe-4', 'probe-key-2')),
+    ];
+    await probe.run(cases);
+    expect(probe.problems).toEqual([
+      jasmine.stringMatching(/^#2 .*a replay answered 409/),
+      jasmine.stringMatching(/^#3 .*a replay answered without Idempotent-Replayed: true/),
+      jasmine.stringMatching(/^#3 .*a replay answered \{"id":"probe-4".*, first \{"id":"probe-3"/),
+      jasmine.stringMatching(/^the database changed during #1–#3; answered 2xx: #1 .*, #3 /),
     ]);
   });
 });

@@ -121,7 +121,7 @@ export class TestServer {
 
   /** Every row of every table, read through a separate connection: "is the database unchanged?" */
   snapshot(): string {
-    return JSON.stringify(Object.values(this.tables()));
+    return snapshotText(this.tables());
   }
 
   /** Every row of every table, by table, read in one transaction of a separate connection. */
@@ -148,6 +148,17 @@ export class TestServer {
       db.close();
     }
   }
+}
+
+/**
+ * The tables as one string, as `TestServer.snapshot()` gives them: equal strings, equal
+ * databases.
+ *
+ * @example
+ * expect(snapshotText(t.tables())).toBe(before);
+ */
+export function snapshotText(tables: DatabaseTables): string {
+  return JSON.stringify(Object.values(tables));
 }
 
 /** Starts a TestServer before each spec of the surrounding describe and stops it after. */

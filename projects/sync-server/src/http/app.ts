@@ -4,13 +4,11 @@ import { notFound, toSyncError } from '../errors';
 import type { ResolvedOptions } from '../options';
 import type { SyncEngine } from '../sync-engine';
 import { createAuthenticator } from './auth';
-import { bodyLeftUnread } from './body';
 import { errorResponse, methodNotAllowed } from './respond';
 import { registerRoutes, type AppEnv } from './routes';
 
 /**
- * Builds the Hono app: request log, `Date` and `Cache-Control` on every answer (and
- * `Connection: close` on one given before its request body was read), CORS, the
+ * Builds the Hono app: request log, `Date` and `Cache-Control` on every answer, CORS, the
  * unauthenticated `GET /health`, the auth check, the REST routes, and JSON errors for
  * everything that goes wrong (unknown routes and methods included).
  *
@@ -29,7 +27,6 @@ export function createApp(engine: SyncEngine, options: ResolvedOptions): Hono<Ap
     c.res.headers.set('Date', options.now().toUTCString());
     // Sync answers change with every write; a cached feed page would hide changes.
     c.res.headers.set('Cache-Control', 'no-store');
-    if (bodyLeftUnread(c.req.raw)) c.res.headers.set('Connection', 'close');
     const ms = (performance.now() - started).toFixed(1);
     const user = c.get('actor')?.userId;
     const target = (c.req.path + new URL(c.req.url).search).slice(0, 200);

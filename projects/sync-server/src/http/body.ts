@@ -1,8 +1,6 @@
 import { badRequest, SyncError } from '../errors';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
-/** Requests whose body `readJsonBody` read to its end. */
-const readToEnd = new WeakSet<Request>();
 
 /**
  * Reads a request body as JSON, refusing before parsing anything that is not: a missing or
@@ -56,10 +54,7 @@ async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Arra
     const { done, value } = await reader.read().catch(() => {
       throw badRequest('The request body broke off before its end');
     });
-    if (done) {
-      readToEnd.add(request);
-      break;
-    }
+    if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
@@ -72,19 +67,4 @@ async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Arra
 
 function tooLarge(maxBytes: number): SyncError {
   return new SyncError(413, 'payload_too_large', `The body is larger than ${maxBytes} bytes`);
-}
-
-/**
- * True when the request came with a body that was not read to its end: the answer went out
- * first (413, 415, 401, an unknown collection). The app then closes the connection: the
- * adapter gives the unread rest half a second to drain and then cuts the socket, and a
- * client that had kept the connection for its next request would see that one fail.
- *
- * @example
- * if (bodyLeftUnread(c.req.raw)) c.res.headers.set('Connection', 'close');
- */
-export function bodyLeftUnread(request: Request): boolean {
-  const length = request.headers.get('content-length');
-  const hasBody = (length !== null && length !== '0') || request.headers.has('transfer-encoding');
-  return hasBody && !readToEnd.has(request);
 }

@@ -123,10 +123,8 @@ export function checkIdempotencyKey(key: unknown, what = 'Idempotency-Key'): str
  * preview('t2'); // '"t2"'
  * preview([[[]]]); // 'an array'
  */
-export function preview(value: unknown): string {
-  if (typeof value === 'string') {
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  }
+function preview(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(clip(value));
   if (Array.isArray(value)) return 'an array';
   if (value === null || typeof value !== 'object') return String(value);
   return 'an object';
@@ -140,10 +138,13 @@ export function preview(value: unknown): string {
  * nameList(['dryRun', 'force']); // 'dryRun, force'
  */
 export function nameList(names: readonly string[]): string {
-  const shown = names
-    .slice(0, 5)
-    .map((name) => (name.length > 40 ? `${name.slice(0, 40)}…` : name));
+  const shown = names.slice(0, 5).map(clip);
   return names.length > 5 ? `${shown.join(', ')} and ${names.length - 5} more` : shown.join(', ');
+}
+
+/** `text` cut to 40 characters, with `…` when it was longer. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** True for `{…}`, false for arrays, null and primitives. */

@@ -76,25 +76,15 @@ export class WebSocketHub {
       options.logger.info(
         `WS upgrade ${upgradePath(request).slice(0, 200)} refused: ${err.message}`
       );
-      if (request.method !== 'GET') {
-        answerOnSocket(
-          socket,
-          405,
-          { code: 'method_not_allowed', message: err.message },
-          {
-            Allow: 'GET',
-          }
-        );
-      } else {
-        answerOnSocket(
-          socket,
-          400,
-          { code: 'invalid_request', message: err.message },
-          {
-            'Sec-WebSocket-Version': '13, 8',
-          }
-        );
-      }
+      // ws checks the method first and names the header it refused in the message; only a
+      // refused version is told which versions there are.
+      const [status, code, headers]: [number, string, Record<string, string>] =
+        request.method !== 'GET'
+          ? [405, 'method_not_allowed', { Allow: 'GET' }]
+          : err.message.includes('Sec-WebSocket-Version')
+            ? [400, 'invalid_request', { 'Sec-WebSocket-Version': '13, 8' }]
+            : [400, 'invalid_request', {}];
+      answerOnSocket(socket, status, { code, message: err.message }, headers);
     });
     this.authenticate = createAuthenticator(options.auth);
     this.registry = new SubscriptionRegistry(ws.maxSubscriptions);

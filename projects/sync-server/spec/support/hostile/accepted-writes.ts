@@ -2,6 +2,7 @@ import type { JsonObject, JsonValue, MutationOp } from '../../../src';
 import type { SeededRandom } from '../seeded-random';
 import {
   ALICE,
+  isNameableInPath,
   recordPath,
   request,
   type CaseDraft,
@@ -104,7 +105,16 @@ export function acceptedWrite(w: World, r: SeededRandom, o: AcceptOptions): Case
   const stored = op === 'delete' ? null : op === 'update' ? merge(current ?? {}, sent!) : sent!;
   const write = w.write(user, collection, id, stored, key);
   if (key !== undefined) {
-    w.accepted.push({ user, key, op, collection, id, data: sent, request: req });
+    w.accepted.push({
+      user,
+      key,
+      op,
+      collection,
+      id,
+      data: sent,
+      request: req,
+      ...(via === 'batch' ? { batchItems: [true] } : {}),
+    });
   }
   return {
     category: o.category,
@@ -118,7 +128,7 @@ export function acceptedWrite(w: World, r: SeededRandom, o: AcceptOptions): Case
 
 function pickVia(r: SeededRandom, live: boolean, id: string): WriteVia {
   // `.` and `..` cannot be named in a URL path: only a POST or a batch can write them.
-  if (id === '.' || id === '..') return r.pick(live ? ['batch'] : ['post', 'batch']);
+  if (!isNameableInPath(id)) return r.pick(live ? ['batch'] : ['post', 'batch']);
   return r.pick(live ? ['put', 'patch', 'batch'] : ['post', 'put', 'batch']);
 }
 

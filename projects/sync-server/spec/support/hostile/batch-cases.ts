@@ -46,6 +46,7 @@ export function batch(w: World, r: SeededRandom): CaseDraft {
     id,
     data: stored,
     request: req,
+    batchItems: flags,
   });
   return {
     category: 'batch',

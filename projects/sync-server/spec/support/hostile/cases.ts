@@ -38,11 +38,14 @@ export interface HostileRequest {
  * What a case must do to the database:
  * - `reject`: a write that must be refused (4xx JSON error; a batch answers 200 with no item
  *   applied) and leave the database as it was;
- * - `no-change`: anything but a 5xx, and the database stays as it was (reads, replays);
+ * - `no-change`: anything but a 5xx, and the database stays as it was (reads);
+ * - `replay`: an applied write sent again under its idempotency key (`replayOf`): the first
+ *   answer's 2xx status again with `Idempotent-Replayed: true`, or in a batch the item
+ *   `applied` with the first answer's status and record; the database stays as it was;
  * - `accept`: a well-formed write, however odd its content: 2xx, `writes` stored exactly as
  *   sent, nothing else touched.
  */
-export type Expectation = 'reject' | 'no-change' | 'accept';
+export type Expectation = 'reject' | 'no-change' | 'replay' | 'accept';
 
 /** A record write an accepted case must leave behind. */
 export interface ExpectedWrite {
@@ -75,6 +78,14 @@ export interface HostileCase {
   code?: string;
   /** For batches: per item, whether it must be applied. */
   batchItems?: boolean[];
+  /** For `replay`: the user's scope and the key whose first answer must come back. */
+  replayOf?: { scope: string; key: string };
+  /**
+   * For raw bytes holding several requests: the status of every answer, in order. The write
+   * side stays open and everything is read until the server closes; the case's own checks
+   * apply to the first answer, and a later 4xx must be a JSON error too.
+   */
+  answers?: number[];
   /** Only the in-process Request can carry it (a forged Content-Length, a breaking stream). */
   inProcessOnly?: boolean;
 }
@@ -97,6 +108,11 @@ export const TOKENS = { [ALICE.token]: ALICE.scope, [BOB.token]: BOB.scope };
 /** Record ids as the protocol allows them: 1–128 of `A-Z a-z 0-9 . _ ~ : @ + = -`. */
 export function isValidId(id: unknown): id is string {
   return typeof id === 'string' && /^[A-Za-z0-9._~:@+=-]{1,128}$/.test(id);
+}
+
+/** False for `.` and `..`: URL parsing removes them from a path, so no path names them. */
+export function isNameableInPath(id: string): boolean {
+  return id !== '.' && id !== '..';
 }
 
 /** Collection names as the protocol allows them (without an allow-list). */

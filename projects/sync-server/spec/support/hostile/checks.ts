@@ -64,6 +64,76 @@ export function checkBatch(c: HostileCase, o: Outcome, tally: HostileTally, prob
   });
 }
 
+/** The first answer to a write sent with an idempotency key: what a replay must get back. */
+export interface FirstAnswer {
+  status: number;
+  /** The record answered, as JSON text; undefined after a 204, which answers none. */
+  record?: string;
+}
+
+/**
+ * The first answers an accepted write gave, by `scope` and key: for a batch each keyed item's
+ * `httpStatus` and record, else the status and body.
+ */
+export function firstAnswers(c: HostileCase, o: Outcome): [string, FirstAnswer][] {
+  const results = isBatch(c) ? ((parse(o.text) as { results?: any[] })?.results ?? []) : [];
+  const appliedResults = results.filter((r) => r?.status === 'applied');
+  const answers: [string, FirstAnswer][] = [];
+  for (const [i, w] of (c.writes ?? []).entries()) {
+    if (w.key === undefined) continue;
+    const result = appliedResults[i];
+    const answer: FirstAnswer | undefined = !isBatch(c)
+      ? { status: o.status, ...(o.status === 204 ? {} : { record: o.text }) }
+      : result && { status: result.httpStatus, record: JSON.stringify(result.record) };
+    if (answer) answers.push([replayKey(w.scope, w.key), answer]);
+  }
+  return answers;
+}
+
+/** How `firstAnswers` names a key: the user's scope and the key. */
+export function replayKey(scope: string, key: string): string {
+  return `${scope}\u0000${key}`;
+}
+
+/**
+ * A replay got the first answer again: for a single request its status (and body) with
+ * `Idempotent-Replayed: true`; in a batch, the item of its key applied with the first status
+ * and record.
+ */
+export function checkReplay(
+  c: HostileCase,
+  o: Outcome,
+  first: FirstAnswer | undefined,
+  problem: Report
+): void {
+  const key = c.replayOf!.key;
+  if (!first) return problem(`replays key ${key}, whose first use got no 2xx answer`);
+  if (isBatch(c)) {
+    const results = (parse(o.text) as { results?: any[] } | undefined)?.results ?? [];
+    const result = results.find((r) => r?.mutationId === key);
+    const record = JSON.stringify(result?.record);
+    if (
+      result?.status !== 'applied' ||
+      result.httpStatus !== first.status ||
+      (first.record !== undefined && record !== first.record)
+    ) {
+      problem(
+        `the replayed item answered ${JSON.stringify(result)?.slice(0, 160)}, first ${first.status} ${first.record?.slice(0, 160)}`
+      );
+    }
+    return;
+  }
+  if (o.status !== first.status) {
+    problem(`a replay answered ${o.status} ${o.text.slice(0, 160)}, first ${first.status}`);
+  }
+  if (o.headers.get('idempotent-replayed') !== 'true') {
+    problem(`a replay answered without Idempotent-Replayed: true`);
+  }
+  if (first.record !== undefined && o.status !== 204 && o.text !== first.record) {
+    problem(`a replay answered ${o.text.slice(0, 160)}, first ${first.record.slice(0, 160)}`);
+  }
+}
+
 /**
  * An accepted write stored exactly what was sent (byte for byte, as JSON text), answered
  * it, reads back the same, and changed nothing but its own records, keys and sequence.

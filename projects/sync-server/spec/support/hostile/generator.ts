@@ -7,7 +7,7 @@ import { idempotency } from './idempotency-cases';
 import { brokenJson, wrongTypes } from './json-cases';
 import { oddCollections, oddIds } from './name-cases';
 import { rawHttp } from './raw-cases';
-import { feedQueries, routesMethods } from './route-cases';
+import { feedRequest, routesMethods } from './route-cases';
 import { deepNesting, hugeBodies } from './size-cases';
 import { sqlMeta } from './sql-meta-cases';
 import { World } from './world';
@@ -28,7 +28,7 @@ const PLAN: Record<Exclude<Category, 'setup'>, [number, Builder]> = {
   headers: [560, headers],
   auth: [300, auth],
   'sql-meta': [640, sqlMeta],
-  'feed-queries': [360, feedQueries],
+  'feed-queries': [360, feedRequest],
   'routes-methods': [320, routesMethods],
   batch: [480, batch],
   idempotency: [200, idempotency],

@@ -1,11 +1,19 @@
 import type { SeededRandom } from '../seeded-random';
 import { acceptedWrite } from './accepted-writes';
-import { ALICE, BOB, recordPath, request, type CaseDraft, type HostileRequest } from './cases';
+import {
+  ALICE,
+  BOB,
+  isNameableInPath,
+  recordPath,
+  request,
+  type CaseDraft,
+  type HostileRequest,
+} from './cases';
 import type { AcceptedMutation, World } from './world';
 
 /**
- * Idempotency keys under attack: replays of applied writes (answered, nothing written, also
- * across REST and batch), and reuses for another request (422, nothing written).
+ * Idempotency keys under attack: replays of applied writes (their first answer again, nothing
+ * written, also across REST and batch), and reuses for another request (422, nothing written).
  */
 export function idempotency(w: World, r: SeededRandom): CaseDraft {
   const entry = w.accepted.length > 0 ? r.pick(w.accepted) : undefined;
@@ -42,19 +50,9 @@ export function idempotency(w: World, r: SeededRandom): CaseDraft {
   }
   switch (r.int(0, 4)) {
     case 0:
-      return {
-        category: 'idempotency',
-        label: `replay of key ${entry.key}`,
-        expect: 'no-change',
-        request: entry.request,
-      };
+      return replay(entry, `replay of key ${entry.key}`);
     case 1:
-      return {
-        category: 'idempotency',
-        label: `replay of key ${entry.key}, sent the other way`,
-        expect: 'no-change',
-        request: otherWay(entry),
-      };
+      return replay(entry, `replay of key ${entry.key}, sent the other way`, otherWay(entry));
     case 2: {
       // The same key for another request: refused before anything is applied.
       const id = r.chance(0.5) ? w.baseId() : w.fresh();
@@ -86,12 +84,7 @@ export function idempotency(w: World, r: SeededRandom): CaseDraft {
       // Keys belong to their user: the other user may use the same key for anything.
       const other = entry.user === ALICE ? BOB : ALICE;
       if (w.accepted.some((e) => e.user === other && e.key === entry.key)) {
-        return {
-          category: 'idempotency',
-          label: `replay of key ${entry.key}`,
-          expect: 'no-change',
-          request: entry.request,
-        };
+        return replay(entry, `replay of key ${entry.key}`);
       }
       return acceptedWrite(w, r, {
         category: 'idempotency',
@@ -103,28 +96,59 @@ export function idempotency(w: World, r: SeededRandom): CaseDraft {
   }
 }
 
-/** The accepted mutation again, as a batch item if it was a REST request, and vice versa. */
-function otherWay(entry: AcceptedMutation): HostileRequest {
+/** A request (and, for a batch, which items apply) that sends a mutation again. */
+interface Resend {
+  request: HostileRequest;
+  batchItems?: boolean[];
+}
+
+/**
+ * The accepted mutation sent again under its key (by default as it was sent first): it must
+ * get its first answer back and write nothing.
+ */
+function replay(entry: AcceptedMutation, label: string, resend: Resend = entry): CaseDraft {
+  return {
+    category: 'idempotency',
+    label,
+    expect: 'replay',
+    replayOf: { scope: entry.user.scope, key: entry.key },
+    request: resend.request,
+    ...(resend.batchItems ? { batchItems: resend.batchItems } : {}),
+  };
+}
+
+/**
+ * The accepted mutation again, as a batch item if it was a REST request, and vice versa. Ids
+ * a URL path cannot name (`.`, `..`) stay batch items: `PATCH /todos/.` is `PATCH /todos/`.
+ */
+function otherWay(entry: AcceptedMutation): Resend {
   const { user, key, op, collection, id, data } = entry;
-  if (entry.request.path !== '/sync/batch') {
+  if (entry.request.path !== '/sync/batch' || !isNameableInPath(id)) {
     const item = { mutationId: key, op, endpoint: collection, id, ...(data ? { data } : {}) };
-    return request('POST', '/sync/batch', { user, body: { mutations: [item] } });
+    return {
+      request: request('POST', '/sync/batch', { user, body: { mutations: [item] } }),
+      batchItems: [true],
+    };
   }
   const headers: [string, string][] = [['idempotency-key', key]];
   switch (op) {
     case 'create':
-      return request('POST', `/${encodeURIComponent(collection)}`, {
-        user,
-        body: { id, ...data },
-        headers,
-      });
+      return {
+        request: request('POST', `/${encodeURIComponent(collection)}`, {
+          user,
+          body: { id, ...data },
+          headers,
+        }),
+      };
     case 'delete':
-      return request('DELETE', recordPath(collection, id), { user, headers });
+      return { request: request('DELETE', recordPath(collection, id), { user, headers }) };
     default:
-      return request(op === 'update' ? 'PATCH' : 'PUT', recordPath(collection, id), {
-        user,
-        body: data!,
-        headers,
-      });
+      return {
+        request: request(op === 'update' ? 'PATCH' : 'PUT', recordPath(collection, id), {
+          user,
+          body: data!,
+          headers,
+        }),
+      };
   }
 }

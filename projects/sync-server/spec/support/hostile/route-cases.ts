@@ -3,12 +3,10 @@ import { ALICE, BOB, request, type CaseDraft } from './cases';
 import { BAD_CURSORS, BAD_LIMITS, EXTRA_PARAMS } from './values';
 import type { World } from './world';
 
-/** Change-feed reads with odd cursors, limits and parameters. */
-export function feedQueries(w: World, r: SeededRandom): CaseDraft {
-  return feedRequest(w, r);
-}
-
-/** A feed read; `odd` (a meta-character, say) goes into one of its parameters. */
+/**
+ * A change-feed read with odd cursors, limits and parameters; `odd` (a meta-character, say)
+ * goes into one of its parameters.
+ */
 export function feedRequest(w: World, r: SeededRandom, odd?: string): CaseDraft {
   const params: string[] = [];
   const value = (list: readonly string[]) => odd ?? r.pick(list);

@@ -1,6 +1,15 @@
-import type { DatabaseTables, TestServer } from '../test-server';
+import { snapshotText, type DatabaseTables, type TestServer } from '../test-server';
 import type { HostileCase } from './cases';
-import { checkAccepted, checkBatch, checkError, isBatch } from './checks';
+import {
+  checkAccepted,
+  checkBatch,
+  checkError,
+  checkReplay,
+  firstAnswers,
+  isBatch,
+  replayKey,
+  type FirstAnswer,
+} from './checks';
 import { send, type Outcome, type Target } from './transport';
 
 /** How many non-accepted cases run between two database snapshots. */
@@ -49,6 +58,8 @@ export class HostileRunner {
   };
   private baseline!: DatabaseTables;
   private group: { c: HostileCase; status: number }[] = [];
+  /** What accepted writes with an idempotency key answered, for their replays. */
+  private readonly firstAnswers = new Map<string, FirstAnswer>();
 
   constructor(
     private readonly t: TestServer,
@@ -65,6 +76,9 @@ export class HostileRunner {
         const { server } = this.target;
         await checkAccepted(c, outcome, this.baseline, after, server, this.tally, this.report(c));
         this.baseline = after;
+        if (outcome.status >= 200 && outcome.status < 300) {
+          for (const [key, answer] of firstAnswers(c, outcome)) this.firstAnswers.set(key, answer);
+        }
       } else {
         const { status } = await this.sendAndCheck(c);
         this.group.push({ c, status });
@@ -85,7 +99,7 @@ export class HostileRunner {
     this.group = [];
     if (group.length === 0) return;
     const now = this.t.tables();
-    if (text(now) === text(this.baseline)) {
+    if (snapshotText(now) === snapshotText(this.baseline)) {
       this.tally.rejectedWritesChecked += group.filter(({ c }) => c.expect === 'reject').length;
       return;
     }
@@ -138,9 +152,11 @@ export class HostileRunner {
     } else {
       problem(`answered ${o.status}, neither 2xx nor 4xx`);
     }
+    if (c.answers) this.checkLater(c, o);
     if (!ok) {
       if (c.expect === 'accept')
         problem(`a valid write answered ${o.status} ${o.text.slice(0, 200)}`);
+      if (c.expect === 'replay') problem(`a replay answered ${o.status} ${o.text.slice(0, 200)}`);
       return o;
     }
     if (isBatch(c) && o.status === 200) {
@@ -148,12 +164,26 @@ export class HostileRunner {
     } else if (c.expect === 'reject') {
       problem(`a write that must be refused answered ${o.status} ${o.text.slice(0, 200)}`);
     }
+    if (c.expect === 'replay') {
+      const { scope, key } = c.replayOf!;
+      checkReplay(c, o, this.firstAnswers.get(replayKey(scope, key)), problem);
+    }
     return o;
   }
-}
 
-function text(tables: DatabaseTables): string {
-  return JSON.stringify(Object.values(tables));
+  /** Pipelined raw requests: every answer came, in order, a 4xx among them as a JSON error. */
+  private checkLater(c: HostileCase, o: Outcome): void {
+    const later = o.later ?? [];
+    const statuses = [o, ...later].map((answer) => answer.status);
+    if (statuses.join() !== c.answers!.join()) {
+      this.report(c)(
+        `answered ${statuses.join(', ') || 'nothing'}, expected ${c.answers!.join(', ')}`
+      );
+    }
+    for (const answer of later) {
+      if (answer.status >= 400) checkError(c, answer, this.tally, this.report(c));
+    }
+  }
 }
 
 /** `#n category via METHOD /path [label]`, as failures name a case. */

@@ -97,6 +97,11 @@ export function deepNesting(w: World, r: SeededRandom): CaseDraft {
     ...(code ? { code } : {}),
     request: request(method, path, { user: ALICE, body }),
   });
+  // A batch whose one item is refused on its own: 200, nothing applied.
+  const batchReject = (label: string, body: string) => ({
+    ...reject(label, '/sync/batch', 'POST', body),
+    batchItems: [false],
+  });
   const base = w.baseWrite(['create', 'replace', 'update']);
   const fresh = w.fresh();
   switch (r.int(0, 6)) {
@@ -111,30 +116,11 @@ export function deepNesting(w: World, r: SeededRandom): CaseDraft {
     case 2:
       return reject(`${base.kind} body`, base.path, base.method, nested);
     case 3:
-      return {
-        ...reject(
-          'batch item data',
-          '/sync/batch',
-          'POST',
-          batchWith(`"data":{"a":${nested}}`, fresh)
-        ),
-        batchItems: [false],
-      };
+      return batchReject('batch item data', batchWith(`"data":{"a":${nested}}`, fresh));
     case 4:
-      return {
-        ...reject(
-          'batch item data id',
-          '/sync/batch',
-          'POST',
-          batchWith(`"data":{"id":${nested}}`, fresh)
-        ),
-        batchItems: [false],
-      };
+      return batchReject('batch item data id', batchWith(`"data":{"id":${nested}}`, fresh));
     case 5:
-      return {
-        ...reject('batch mutations', '/sync/batch', 'POST', `{"mutations":[${nested}]}`),
-        batchItems: [false],
-      };
+      return batchReject('batch mutations', `{"mutations":[${nested}]}`);
     default: {
       // An object, so never an array: the envelope itself is wrong.
       const envelope = deep('object', Math.min(depth, 150_000));

@@ -2,6 +2,7 @@ import type { JsonObject, MutationOp } from '../../../src';
 import type { SeededRandom } from '../seeded-random';
 import {
   ALICE,
+  isNameableInPath,
   recordPath,
   request,
   type ExpectedWrite,
@@ -18,6 +19,8 @@ export interface AcceptedMutation {
   id: string;
   data?: JsonObject;
   request: HostileRequest;
+  /** For a batch request: per item, whether it applied (the others were refused). */
+  batchItems?: boolean[];
 }
 
 /**
@@ -70,7 +73,7 @@ export class World {
   ): ExpectedWrite {
     const k = keyOf(user, collection, id);
     this.records.set(k, data);
-    const readable = id !== '.' && id !== '..';
+    const readable = isNameableInPath(id);
     const isBase = user === ALICE && collection === 'todos' && this.baseIds.includes(id);
     // Later cases name these records in URL paths, which cannot hold `.` or `..`.
     if (!isBase && readable) {
