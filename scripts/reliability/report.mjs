@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIGURES_DIR } from './figures.mjs';
+import { FIGURES_DIR } from './figures.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STORE = join(root, 'docs', 'reliability.json');

@@ -1,4 +1,4 @@
-import { recordReliabilityFigures } from '../../../scripts/reliability/figures.mjs';
+import { recordReliabilityFigures } from '../../../scripts/reliability/figures.cjs';
 import type { SyncLogger } from '../src';
 import {
   ALICE,

@@ -7,6 +7,7 @@ import {
   FaultStats,
   faultStats,
   syncServer,
+  uniqueCollection,
 } from '../testing-support/sync-server-under-test';
 import { ClientAction, convergencePlan, Item, PlannedStep, Target } from './convergence-plan';
 import { HarnessClient } from './harness-client';
@@ -27,16 +28,32 @@ export interface ConvergenceReport {
   readonly violations: string[];
 }
 
-/** What the harness knows of a record from the writes the kit reported durable. */
+/**
+ * What the harness knows of a record from the writes the kit reported durable, built from the
+ * actions themselves (not read back from the kit under test).
+ */
 interface Expected {
-  /** The record after its last durable write, `null` after a delete. */
-  last: Item | null;
+  /** The record as its writes made it: exact while one client wrote it. */
+  last: Item;
   writers: Set<number>;
+  /** Deleted by some client (for a single writer: its last write). */
   deleted: boolean;
+}
+
+/** Where a run is, for the message when it gets stuck. */
+interface Progress {
+  at: string;
+  /** Set when the run is given up: its steps stop at the next one. */
+  stopped: boolean;
 }
 
 const FIELDS = ['id', 'title', 'n', 'done', 'tags'] as const;
 const HEAL_ROUNDS = 12;
+/**
+ * A run normally takes one to three seconds; one stuck this long is reported with where it stuck
+ * (well before Karma's 120 s without news from the browser would end the whole suite).
+ */
+const RUN_DEADLINE_MS = 30_000;
 
 /**
  * Runs the plan of `seed`: `clients` devices doing `actions` steps through the fault proxy, then
@@ -53,38 +70,65 @@ export async function runConvergence(
   seed: number,
   { clients, actions }: { clients: number; actions: number }
 ): Promise<ConvergenceReport> {
-  const { proxyUrl, url } = syncServer();
-  const collection = `conv_${seed}_${Date.now().toString(36)}`;
-  const plan = convergencePlan(seed, { clients, actions, collection });
+  const progress: Progress = { at: 'starting the clients', stopped: false };
+  const collection = uniqueCollection(`conv_${seed}`);
   const databases = Array.from({ length: clients }, (_, i) => `${collection}-client-${i}`);
+  const devices: HarnessClient[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`seed ${seed} stuck ${RUN_DEADLINE_MS / 1000} s at ${progress.at}`)),
+      RUN_DEADLINE_MS
+    );
+  });
+  try {
+    const running = run(seed, collection, databases, devices, progress, actions);
+    running.catch(() => undefined); // a stuck run's own failure, later, is not news
+    return await Promise.race([running, stuck]);
+  } finally {
+    clearTimeout(timer);
+    progress.stopped = true; // a stuck run adds no more faults for the runs after it
+    await Promise.allSettled(devices.map((device) => device.destroy()));
+    await Promise.allSettled(databases.map((name) => Dexie.delete(name)));
+    await clearFaults();
+  }
+}
+
+async function run(
+  seed: number,
+  collection: string,
+  databases: readonly string[],
+  devices: HarnessClient[],
+  progress: Progress,
+  actions: number
+): Promise<ConvergenceReport> {
+  const { proxyUrl, url } = syncServer();
+  const plan = convergencePlan(seed, { clients: databases.length, actions, collection });
   const expected = new Map<string, Expected>();
-  const violations: string[] = [];
   let durableWrites = 0;
   let socketCuts = 0;
   await clearFaults();
-  const devices: HarnessClient[] = [];
-  try {
-    for (const databaseName of databases) {
-      devices.push(await HarnessClient.start({ databaseName, serverUrl: proxyUrl, collection }));
-    }
-    for (const step of plan.steps) {
-      if (step.fault?.kind === 'rule') await addFaults([step.fault.rule]);
-      if (step.fault?.kind === 'close-websockets') {
-        await closeProxiedWebSockets();
-        socketCuts++;
-      }
-      const device = devices[step.client] as HarnessClient;
-      durableWrites += await perform(device, step, expected);
-    }
-    const stats = await faultStats();
-    await clearFaults();
-    await heal(devices);
-    await check(devices, databases, `${url}/${collection}`, expected, violations);
-    return report(seed, actions, stats, socketCuts, durableWrites, expected, violations);
-  } finally {
-    for (const device of devices) await device.destroy();
-    await Promise.all(databases.map((name) => Dexie.delete(name)));
+  for (const databaseName of databases) {
+    devices.push(await HarnessClient.start({ databaseName, serverUrl: proxyUrl, collection }));
   }
+  for (const [i, step] of plan.steps.entries()) {
+    if (progress.stopped) throw new Error('given up');
+    progress.at = `step ${i} (client ${step.client}: ${step.action.kind})`;
+    if (step.fault?.kind === 'rule') await addFaults([step.fault.rule]);
+    if (step.fault?.kind === 'close-websockets') {
+      await closeProxiedWebSockets();
+      socketCuts++;
+    }
+    const device = devices[step.client] as HarnessClient;
+    durableWrites += await perform(device, step, expected);
+  }
+  const stats = await faultStats();
+  await clearFaults();
+  progress.at = 'healing';
+  const refusals = await heal(devices, progress);
+  progress.at = 'checking';
+  const violations = await check(devices, databases, `${url}/${collection}`, expected, refusals);
+  return report(seed, actions, stats, socketCuts, durableWrites, expected, violations);
 }
 
 /** Does one step; answers how many durable writes it made. */
@@ -95,12 +139,9 @@ async function perform(
 ): Promise<number> {
   switch (action.kind) {
     case 'create': {
-      await device.sync.saveModel<Item>('item', { id: action.id, ...action.fields });
-      expected.set(action.id, {
-        last: device.records().get(action.id) ?? null,
-        writers: new Set([client]),
-        deleted: false,
-      });
+      const item: Item = { id: action.id, ...action.fields };
+      await device.sync.saveModel<Item>('item', item);
+      expected.set(action.id, { last: item, writers: new Set([client]), deleted: false });
       return 1;
     }
     case 'update':
@@ -138,8 +179,8 @@ async function write(
   }
   if (record) {
     record.writers.add(client);
-    record.last = action.kind === 'delete' ? null : (device.records().get(id) ?? null);
-    record.deleted ||= action.kind === 'delete';
+    if (action.kind === 'update') record.last = { ...record.last, ...action.fields };
+    else record.deleted = true;
   }
   return 1;
 }
@@ -154,17 +195,24 @@ function pickTarget(device: HarnessClient, client: number, target: Target): stri
 
 /**
  * Heals: every device online, syncs until all outboxes are empty and no conflict is open,
- * resolving conflicts left for the app (`manual`) by taking the server's version.
+ * resolving conflicts left for the app (`manual`) by taking the server's version, on the
+ * revision the store shows (as an app would). Answers the last refusal of each conflict's
+ * resolution (by client and record), for the report if one stays open.
  */
-async function heal(devices: readonly HarnessClient[]): Promise<void> {
+async function heal(
+  devices: readonly HarnessClient[],
+  progress: Progress
+): Promise<Map<string, string>> {
+  const refusals = new Map<string, string>();
   for (const device of devices) device.setOnline(true);
   let quiet = false;
-  for (let round = 0; round < HEAL_ROUNDS; round++) {
-    for (const device of devices) {
+  for (let round = 0; round < HEAL_ROUNDS && !progress.stopped; round++) {
+    for (const [i, device] of devices.entries()) {
       for (const conflict of device.conflicts()) {
+        // Refused when the conflict changed meanwhile: the next round sees it again.
         await device.sync
           .resolveConflict('item', conflict.id, 'server', conflict.revision)
-          .catch(() => undefined); // changed meanwhile: the next round sees it again
+          .catch((error: unknown) => refusals.set(`${i}:${conflict.id}`, String(error)));
       }
       await device.sync.syncAll();
     }
@@ -173,9 +221,10 @@ async function heal(devices: readonly HarnessClient[]): Promise<void> {
       return pending === 0 && failed === 0 && d.conflicts().length === 0;
     });
     // Two settled rounds in a row: in the second, each device pulled what the others pushed.
-    if (settled && quiet) return;
+    if (settled && quiet) break;
     quiet = settled;
   }
+  return refusals;
 }
 
 async function check(
@@ -183,16 +232,21 @@ async function check(
   databases: readonly string[],
   feedUrl: string,
   expected: Map<string, Expected>,
-  violations: string[]
-): Promise<void> {
+  refusals: Map<string, string>
+): Promise<string[]> {
+  const violations: string[] = [];
   const server = await serverRecords(feedUrl);
   for (const [i, device] of devices.entries()) {
     const { pending, failed } = device.counts();
     if (pending > 0 || failed > 0) {
       violations.push(`client ${i}: ${pending} pending and ${failed} failed changes after healing`);
     }
-    if (device.conflicts().length > 0) {
-      violations.push(`client ${i}: ${device.conflicts().length} conflicts left open`);
+    for (const { id } of device.conflicts()) {
+      const refused = refusals.get(`${i}:${id}`);
+      violations.push(
+        `client ${i}: the conflict of ${id} left open` +
+          (refused ? ` (resolveConflict refused: ${refused})` : '')
+      );
     }
     compare(`client ${i} store`, device.records(), server, violations);
     const raw = await readRaw(databases[i] as string);
@@ -205,17 +259,15 @@ async function check(
     if (raw.outbox.length > 0)
       violations.push(`client ${i}: ${raw.outbox.length} outbox entries left`);
   }
-  for (const id of server.keys()) {
-    if (!expected.has(id))
-      violations.push(`duplicate: the server holds ${id}, which no client created`);
-  }
+  // Ids are the clients' own (`s<seed>-c<client>-<n>`): a record cannot appear twice under
+  // another id, so duplicates are writes the server applied twice (the proxy counts those).
   for (const [id, record] of expected) {
     const stored = server.get(id);
     if (record.writers.size === 1) {
-      if (record.last === null && stored)
+      if (record.deleted && stored)
         violations.push(`resurrection: ${id} came back after its delete`);
-      if (record.last && !stored) violations.push(`loss: ${id} is missing on the server`);
-      if (record.last && stored && !same(record.last, stored)) {
+      if (!record.deleted && !stored) violations.push(`loss: ${id} is missing on the server`);
+      if (!record.deleted && stored && !same(record.last, stored)) {
         violations.push(
           `loss: ${id} is ${show(stored)} on the server, last written ${show(record.last)}`
         );
@@ -224,6 +276,7 @@ async function check(
       violations.push(`loss: ${id}, never deleted, is missing on the server`);
     }
   }
+  return violations;
 }
 
 /** The collection's live records on the server, read past the proxy. */
@@ -290,7 +343,7 @@ function report(
     durableWrites,
     recordsChecked: [...expected.values()].filter((r) => r.writers.size === 1).length,
     losses: count('loss'),
-    duplicates: count('duplicate') + stats.duplicateApplied,
+    duplicates: stats.duplicateApplied,
     resurrections: count('resurrection'),
     violations: [
       ...violations,

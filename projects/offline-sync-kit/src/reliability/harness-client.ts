@@ -91,7 +91,9 @@ export class HarnessClient {
     this.app = await startApp(this.options, this.strategy, this.online);
   }
 
+  /** Destroys the app (again: nothing; a reload that failed to start left the old one destroyed). */
   async destroy(): Promise<void> {
+    if (this.app.ref.destroyed) return;
     this.app.ref.destroy();
     // Dexie closes its connection when the injector goes; give the close a turn.
     await new Promise((resolve) => setTimeout(resolve, 0));

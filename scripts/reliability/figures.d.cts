@@ -1,6 +1,6 @@
-// Types of figures.mjs, for the TypeScript specs that report reliability figures.
+// Types of figures.cjs, for the TypeScript specs that report reliability figures.
 
-/** What one reliability test reports (see figures.mjs). */
+/** What one reliability test reports (see figures.cjs). */
 export interface ReliabilityFigures {
   id: string;
   title: string;
