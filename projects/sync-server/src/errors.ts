@@ -9,6 +9,7 @@ export type SyncErrorCode =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'unauthorized'
+  | 'token_expired'
   | 'not_found'
   | 'unknown_collection'
   | 'method_not_allowed'
@@ -62,9 +63,12 @@ export function conflict(message: string, current: SyncEntry): SyncError {
   return new SyncError(409, 'conflict', message, current);
 }
 
-/** 401 `unauthorized`. */
-export function unauthorized(message: string): SyncError {
-  return new SyncError(401, 'unauthorized', message);
+/** 401 `unauthorized`, or `token_expired` for a token that was valid until its expiry. */
+export function unauthorized(
+  message: string,
+  code: 'unauthorized' | 'token_expired' = 'unauthorized'
+): SyncError {
+  return new SyncError(401, code, message);
 }
 
 /** Anything that is not a SyncError is a bug: answer 500 without leaking its details. */

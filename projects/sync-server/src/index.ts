@@ -31,6 +31,7 @@ export {
   DEFAULT_SYNC_SERVER_OPTIONS,
   type SyncAuthOptions,
   type SyncServerOptions,
+  type VerifiedToken,
 } from './options';
 export { createConsoleLogger, silentLogger, type LogLevel, type SyncLogger } from './logger';
 export { SyncError, type SyncErrorCode } from './errors';

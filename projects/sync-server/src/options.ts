@@ -8,20 +8,49 @@ import {
 } from './ws/ws-options';
 
 /**
+ * What `verify` may return for a token it accepts: the user and, for tokens that expire (a
+ * JWT's `exp`), when. `expiresAt` is a `Date` or epoch milliseconds; null or absent: never.
+ *
+ * @example
+ * const verified: VerifiedToken = { userId: claims.sub, expiresAt: claims.exp * 1000 };
+ */
+export interface VerifiedToken {
+  userId: string;
+  expiresAt?: Date | number | null;
+}
+
+/**
  * Bearer-token authentication. With it, every request except `GET /health` needs
  * `Authorization: Bearer <token>`; the token's user owns the records it writes.
  *
+ * A token with an expiry answers 401 `token_expired` from the moment it expires, and a
+ * WebSocket authenticated with it is closed then (`auth_error` `token_expired`, close 4401)
+ * unless it sent `auth` with a fresh token before.
+ *
  * @example
- * // the demo: static tokens
+ * // the demo: static tokens (they never expire)
  * auth: { tokens: { 'alice-token': 'alice', 'bob-token': 'bob' } }
- * // an embedder: your own check (JWT, session store, …)
+ * // an embedder: your own check (session store, …)
  * auth: { verify: async (token) => (await sessions.lookup(token))?.userId ?? null }
+ * // a JWT: the user and the expiry (`exp` is in seconds, expiresAt in milliseconds)
+ * auth: {
+ *   verify: async (token) => {
+ *     const claims = await verifyJwt(token); // your library; null when the signature is bad
+ *     return claims && { userId: claims.sub, expiresAt: claims.exp * 1000 };
+ *   },
+ * }
  */
 export interface SyncAuthOptions {
-  /** Static tokens, token → user id. Checked before `verify`. */
+  /** Static tokens, token → user id. Checked before `verify`; they never expire. */
   tokens?: Readonly<Record<string, string>>;
-  /** Resolves a token to a user id; null or undefined refuses it with 401. */
-  verify?: (token: string) => string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * Resolves a token to a user id, or to `{ userId, expiresAt }` for a token that expires;
+   * null or undefined refuses it with 401.
+   */
+  verify?: (
+    token: string
+  ) =>
+    string | VerifiedToken | null | undefined | Promise<string | VerifiedToken | null | undefined>;
   /**
    * Give each user their own records (default true): a user never lists, reads or writes
    * another's. False makes all users share one set of records.

@@ -18,7 +18,7 @@ import { registerRoutes, type AppEnv } from './routes';
  */
 export function createApp(engine: SyncEngine, options: ResolvedOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const authenticate = createAuthenticator(options.auth);
+  const authenticate = createAuthenticator(options.auth, options.now);
 
   app.use('*', async (c, next) => {
     const started = performance.now();

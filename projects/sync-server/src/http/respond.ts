@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { SyncError } from '../errors';
 import type { SyncEntry } from '../model';
+import { bearerChallenge } from './auth';
 
 /**
  * The entity tag of a record: its version, quoted as HTTP wants (`"3"`). Clients send it back
@@ -30,11 +31,12 @@ export function entryResponse(
 
 /**
  * Answers with `{ error: { code, message } }` (plus `current` and its `ETag` on a 409).
- * A 401 names the scheme in `WWW-Authenticate`, as HTTP requires.
+ * A 401 names the scheme in `WWW-Authenticate`, as HTTP requires (and says when the token
+ * expired).
  */
 export function errorResponse(c: Context, error: SyncError): Response {
   if (error.current) c.header('ETag', etag(error.current));
-  if (error.status === 401) c.header('WWW-Authenticate', 'Bearer');
+  if (error.status === 401) c.header('WWW-Authenticate', bearerChallenge(error.code));
   return c.json(error.toBody(), error.status as 400);
 }
 

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorInfo } from '../model';
+import { bearerChallenge } from './auth';
 
 /**
  * Answers on a bare socket, where no `Response` exists: a refused WebSocket upgrade, or a
@@ -30,7 +31,7 @@ export function answerOnSocket(
     'Cache-Control: no-store',
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
-  if (status === 401) head.push('WWW-Authenticate: Bearer');
+  if (status === 401) head.push(`WWW-Authenticate: ${bearerChallenge(error.code)}`);
   // Destroy only once the answer is flushed; destroying at once could drop it.
   socket.once('finish', () => socket.destroy());
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);

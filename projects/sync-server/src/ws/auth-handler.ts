@@ -11,10 +11,13 @@ const TOKEN = /^[\x21-\x7e]{1,4096}$/;
  * Builds the handler of `{type:'auth', token}`. The token goes through the same check as a
  * REST request's `Authorization: Bearer` header, so both doors let in the same users. Without
  * server auth every connection is already anonymous and `auth` just answers `auth_ok`. A bad
- * token closes the connection (4401): the client must get a new token, not retry this one.
+ * or expired token closes the connection (4401): the client must get a new token, not retry
+ * this one. `auth_ok` names the token's expiry when it has one, so a client can re-auth
+ * before it passes.
  *
  * @example
- * const auth = createAuthHandler(createAuthenticator(options.auth), options.auth !== null, logger);
+ * const authenticate = createAuthenticator(options.auth, options.now);
+ * const auth = createAuthHandler(authenticate, options.auth !== null, logger);
  * await auth(session, { type: 'auth', token: 'alice-token' });
  */
 export function createAuthHandler(
@@ -40,9 +43,18 @@ export function createAuthHandler(
         // The client may have gone (or been closed) while a verify hook was running.
         if (!session.isOpen) return;
         session.authenticate(actor);
-        session.send({ type: 'auth_ok', userId: actor.userId });
+        const { userId, expiresAt } = actor;
+        session.send(
+          expiresAt === null
+            ? { type: 'auth_ok', userId }
+            : { type: 'auth_ok', userId, expiresAt: new Date(expiresAt).toISOString() }
+        );
       },
       (err: unknown) => {
+        if (err instanceof SyncError && err.code === 'token_expired') {
+          const code = WS_CLOSE_CODES.authFailed;
+          return session.fail('auth_error', 'token_expired', err.message, code);
+        }
         if (err instanceof SyncError && err.status === 401) {
           return refuse(session, 'The token is not valid');
         }

@@ -1,4 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
+import type { AuthenticatedActor } from '../http/auth';
 import type { SyncLogger } from '../logger';
 import type { Actor } from '../sync-engine';
 import {
@@ -10,6 +11,7 @@ import {
 import { parseFrame } from './parse-frame';
 import type { TokenBucket } from './rate-limiter';
 import type { SubscriptionRegistry } from './subscriptions';
+import { TokenExpiry, type ExpiryTimers } from './token-expiry';
 
 /** Handles one parsed message of a session; a promise makes the session wait for it. */
 export type MessageRoute = (
@@ -40,13 +42,18 @@ export interface SessionContext {
   /** The `message` of the `rate_limited` error, naming the limits. */
   rateLimitMessage: string;
   logger: SyncLogger;
+  /** The server clock tokens expire by (`options.now`). */
+  now: () => Date;
+  /** Timers of the token expiry watch; default Node's. */
+  expiryTimers?: ExpiryTimers;
 }
 
 /**
  * One WebSocket connection: who it is, its rate limit, and the order its messages are handled
  * in. Messages are handled one at a time, in the order they arrived, also when a handler is
  * async: a client may send `auth` and `subscribe` without waiting, and the subscribe then runs
- * as the authenticated user. Once closing, it handles and sends nothing more.
+ * as the authenticated user. A token with an expiry closes the connection when it passes,
+ * unless a re-auth brought a fresh one. Once closing, it handles and sends nothing more.
  *
  * @example
  * const session = new ClientSession(1, socket, null, context);
@@ -59,14 +66,18 @@ export class ClientSession {
   private authTimer?: NodeJS.Timeout;
   private readonly backlog: ClientAppMessage[] = [];
   private draining = false;
+  private readonly expiry: TokenExpiry;
 
   constructor(
     readonly id: number,
     private readonly socket: WebSocket,
     /** Who the connection acts for; null until it authenticated. */
-    private current: Actor | null,
+    private current: AuthenticatedActor | null,
     private readonly context: SessionContext
-  ) {}
+  ) {
+    this.expiry = new TokenExpiry(context.now, context.expiryTimers);
+    if (current) this.watchExpiry(current);
+  }
 
   /** The authenticated actor, or null before a successful auth. */
   get actor(): Actor | null {
@@ -162,24 +173,36 @@ export class ClientSession {
   }
 
   /**
-   * Makes the session act for `actor`. Subscriptions made as someone else are dropped: they
-   * were checked against the other user's access.
+   * Makes the session act for `actor` until its token expires (the new token's expiry replaces
+   * the old one's). Subscriptions made as someone else are dropped: they were checked against
+   * the other user's access.
    */
-  authenticate(actor: Actor): void {
+  authenticate(actor: AuthenticatedActor): void {
     const before = this.current;
     if (before && (before.userId !== actor.userId || before.scope !== actor.scope)) {
       this.context.registry.dropClient(this);
     }
     this.current = actor;
     clearTimeout(this.authTimer);
+    this.watchExpiry(actor);
   }
 
   /** Forgets everything the session holds; called on close (and safe to call twice). */
   release(): void {
     this.closing = true;
     clearTimeout(this.authTimer);
+    this.expiry.stop();
     this.backlog.length = 0;
     this.context.registry.dropClient(this);
+  }
+
+  private watchExpiry(actor: AuthenticatedActor): void {
+    this.expiry.watch(actor.expiresAt, (expiresAt) => {
+      const text =
+        `The token expired at ${new Date(expiresAt).toISOString()}; send ` +
+        "{type:'auth', token} with a fresh token before it expires to keep the connection";
+      this.fail('auth_error', 'token_expired', text, WS_CLOSE_CODES.authFailed);
+    });
   }
 
   private async drain(): Promise<void> {

@@ -29,7 +29,10 @@ export const WS_CLOSE_CODES = {
   tooBig: 1009,
   /** The server failed (an auth `verify` hook threw); reconnect with backoff. */
   internalError: 1011,
-  /** Bad token, or a message other than auth/ping before a successful auth. */
+  /**
+   * Bad token, a message other than auth/ping before a successful auth, or the token expired
+   * (`auth_error` code `token_expired`: authenticate again with a fresh token).
+   */
   authFailed: 4401,
   /** No successful auth within `authTimeoutMs`. */
   authTimeout: 4408,
@@ -115,6 +118,7 @@ export interface ServerChangeMessage {
 export type WsErrorCode =
   | 'unauthorized'
   | 'unauthenticated'
+  | 'token_expired'
   | 'auth_timeout'
   | 'bad_request'
   | 'unknown_collection'
@@ -139,7 +143,7 @@ export interface WsErrorInfo {
  * if (msg.type === 'change') applyRemote(msg.channel, msg);
  */
 export type ServerMessage =
-  | { type: 'auth_ok'; userId: string | null }
+  | { type: 'auth_ok'; userId: string | null; expiresAt?: string }
   | { type: 'auth_error'; error: WsErrorInfo }
   | { type: 'subscribed'; channel: string; params: ChannelParams }
   | { type: 'subscribe_error'; channel: string | null; error: WsErrorInfo }

@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SyncError } from '../errors';
-import { createAuthenticator } from '../http/auth';
+import { createAuthenticator, type AuthenticatedActor } from '../http/auth';
 import { answerOnSocket } from '../http/socket-answer';
 import type { ChangeEvent } from '../model';
 import type { ResolvedOptions } from '../options';
-import type { Actor, SyncEngine } from '../sync-engine';
+import type { SyncEngine } from '../sync-engine';
 import { wantsChange } from './channel-filter';
 import { changeFrame } from './change-message';
 import { ClientSession, type SessionContext } from './client-session';
@@ -86,7 +86,7 @@ export class WebSocketHub {
             : [400, 'invalid_request', {}];
       answerOnSocket(socket, status, { code, message: err.message }, headers);
     });
-    this.authenticate = createAuthenticator(options.auth);
+    this.authenticate = createAuthenticator(options.auth, options.now);
     this.registry = new SubscriptionRegistry(ws.maxSubscriptions);
     const route = createMessageRouter({
       engine,
@@ -101,6 +101,7 @@ export class WebSocketHub {
       maxBacklog: ws.messageBurst,
       rateLimitMessage: `More than ${ws.messagesPerSecond} messages a second (bursts of ${ws.messageBurst})`,
       logger: options.logger,
+      now: options.now,
     };
     this.stopListening = engine.onChange((event) => this.publish(event));
   }
@@ -163,7 +164,9 @@ export class WebSocketHub {
     }
     // Without server auth everyone is the anonymous actor; with it, an Authorization header
     // on the upgrade (possible outside browsers) authenticates at once.
-    let actor: Actor | null = this.options.auth ? null : { userId: null, scope: '' };
+    let actor: AuthenticatedActor | null = this.options.auth
+      ? null
+      : { userId: null, scope: '', expiresAt: null };
     const header = request.headers.authorization;
     if (this.options.auth && header !== undefined) {
       const unguard = guardSocket(socket);
@@ -172,7 +175,7 @@ export class WebSocketHub {
         actor = await this.authenticate(header);
       } catch (err) {
         if (err instanceof SyncError && err.status === 401) {
-          return refuse(401, 'unauthorized', err.message);
+          return refuse(401, err.code, err.message);
         }
         logger.error(`WS upgrade ${path} failed`, err);
         return refuse(500, 'internal', 'The server failed to check the token');
@@ -185,7 +188,7 @@ export class WebSocketHub {
     this.wss.handleUpgrade(request, socket, head, (client) => this.attach(client, actor));
   }
 
-  private attach(socket: WebSocket, actor: Actor | null): void {
+  private attach(socket: WebSocket, actor: AuthenticatedActor | null): void {
     const { webSocket: ws, logger } = this.options;
     const limiter = new TokenBucket(ws.messagesPerSecond, ws.messageBurst, this.clock);
     const session = new ClientSession(this.nextId++, socket, actor, { ...this.context, limiter });

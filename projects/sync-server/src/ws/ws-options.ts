@@ -137,7 +137,7 @@ const POSITIVE_INTEGERS = [
   'maxConnections',
 ] as const;
 /** Node turns a longer timer delay into 1 ms, which would make every timer fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 const PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 /**
