@@ -197,6 +197,64 @@ describe('WebSocketConnection', () => {
     expect(FakeSocket.all.length).toBe(2);
   });
 
+  it('reconnects with backoff after its token expired, asking the provider for a fresh one', async () => {
+    let error: OfflineSyncError | null = null;
+    connection.status$.subscribe((status) => (error = status.error));
+    connection.connect();
+    await accept();
+    token.and.returnValue('fresh-token');
+    const expired = { code: 'token_expired', message: 'The token expired at …' };
+    socket().receive({ type: 'auth_error', error: expired });
+    socket().drop(4401, 'token expired');
+    expect(connection.state).toBe('reconnecting');
+    expect((error as OfflineSyncError | null)?.message).toMatch(/token expired .*fresh token/);
+    advance(499); // random 0.5 × 1000 ms
+    expect(FakeSocket.all.length).toBe(1);
+    advance(1);
+    const again = await accept();
+    expect(again.sent[0]).toEqual({ type: 'auth', token: 'fresh-token' });
+    expect(token).toHaveBeenCalledTimes(2);
+    expect(connection.state).toBe('connected');
+  });
+
+  it('backs off further while the provider keeps giving an expired token', async () => {
+    connection.connect();
+    const delays: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      socket().open();
+      await tick();
+      // Only the close this time, as a server that sends no auth_error first would.
+      socket().drop(4401, 'token_expired');
+      expect(connection.state).toBe('reconnecting');
+      const before = FakeSocket.all.length;
+      let waited = 0;
+      while (FakeSocket.all.length === before && waited < 60_000) {
+        advance(100);
+        waited += 100;
+      }
+      delays.push(waited);
+    }
+    expect(delays).toEqual([500, 1_000, 2_000]);
+    expect(token).toHaveBeenCalledTimes(3);
+  });
+
+  it('stops after an expiry when it has no token provider to ask', async () => {
+    config = { ...config, token: null };
+    let error: OfflineSyncError | null = null;
+    connection.status$.subscribe((status) => (error = status.error));
+    await connection.authenticate({ token: 'given-token' }); // kept for the connect
+    connection.connect();
+    socket().open();
+    await tick();
+    expect(socket().sent).toEqual([{ type: 'auth', token: 'given-token' }]);
+    socket().receive({ type: 'auth_error', error: { code: 'token_expired', message: 'expired' } });
+    socket().drop(4401, 'token expired');
+    expect(connection.state).toBe('disconnected');
+    expect((error as OfflineSyncError | null)?.message).toMatch(/authenticate\(\) with fresh/);
+    advance(60_000);
+    expect(FakeSocket.all.length).toBe(1);
+  });
+
   it('asks a failing token provider again at the next reconnect', async () => {
     token.and.throwError('refresh failed');
     connection.connect();

@@ -86,8 +86,10 @@ export interface WebSocketConnectionDeps {
  * One WebSocket to the sync server (RxJS `webSocket` underneath) that stays open while wanted:
  * authenticates after every (re)connect (`{type:'auth', token}` from the token provider, or the
  * payload given to `authenticate()`), re-subscribes every channel, pings, and reconnects with
- * exponential backoff and jitter. It never reconnects after an auth failure or `close()`, and
- * waits for `setOnline(true)` while the network is gone. `ready$` fires once per (re)connect,
+ * exponential backoff and jitter. It never reconnects after refused credentials or `close()`, and
+ * waits for `setOnline(true)` while the network is gone. An expired token (`auth_error` code
+ * `token_expired`, or close 4401 with reason `token expired`) is not refused credentials: it
+ * reconnects with backoff and asks the token provider for a fresh one. `ready$` fires once per (re)connect,
  * after the channels were acknowledged: the moment to pull what was missed meanwhile.
  *
  * @example
@@ -399,6 +401,8 @@ export class WebSocketConnection {
     } else if (message.type === 'auth_ok') {
       // Authenticated again (another user, say): the server dropped the old subscriptions.
       void this.resubscribe(generation);
+    } else if (message.type === 'auth_error' && isTokenExpired(message)) {
+      this.tokenExpired(serverErrorText(message));
     } else if (message.type === 'auth_error') {
       this.authFailed(
         new OfflineSyncError(
@@ -502,6 +506,10 @@ export class WebSocketConnection {
       this.setStatus({ state: 'disconnected', attempt: 0, error, retryInMs: null });
       return;
     }
+    if (code === TOKEN_EXPIRED_CLOSE && /^token[ _]expired$/i.test(reason)) {
+      this.tokenExpired(closeProblem(code, reason));
+      return;
+    }
     if (isAuthClose(code)) {
       this.authFailed(
         this.status.value.error?.kind === 'auth'
@@ -554,6 +562,32 @@ export class WebSocketConnection {
     this.timers.add(this.deps.scheduler.schedule(() => this.openSocket('reconnecting'), delay));
   }
 
+  /**
+   * The server's clock passed the token's expiry. The token was good until then, so a fresh one
+   * from the provider gets back in: reconnect with backoff like after a drop (a provider that
+   * keeps giving the expired token makes the delays grow, never a tight loop). Credentials given
+   * to `authenticate()` are not sent again; without a provider nothing fresh can be had.
+   */
+  private tokenExpired(detail: string): void {
+    this.authPayload = null;
+    if (!this.deps.config().token) {
+      this.authFailed(
+        new OfflineSyncError(
+          'auth',
+          `The WebSocket token expired (${detail}). Call authenticate() with fresh credentials, ` +
+            'or give withWebSocket() a token provider so the kit can ask for a fresh token.'
+        )
+      );
+      return;
+    }
+    this.lost(
+      new OfflineSyncError(
+        'auth',
+        `The WebSocket token expired (${detail}); reconnecting with a fresh token from the token provider.`
+      )
+    );
+  }
+
   private authFailed(error: OfflineSyncError): void {
     this.wanted = false;
     this.gaveUp = false;
@@ -583,6 +617,17 @@ export class WebSocketConnection {
       now.retryInMs === status.retryInMs;
     if (!same) this.status.next(status);
   }
+}
+
+/** The close code of refused and of expired credentials (docs/protocol.md, WebSocket). */
+const TOKEN_EXPIRED_CLOSE = 4401;
+
+/** An `auth_error` whose code says the token was valid and has expired. */
+function isTokenExpired(message: WebSocketMessage): boolean {
+  const error = message['error'];
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? error.code === 'token_expired'
+    : false;
 }
 
 function isEvent(value: unknown): boolean {
