@@ -29,6 +29,8 @@ interface Waiter {
  */
 export class TestSocket {
   readonly closed: Promise<Closed>;
+  /** How many messages this client sent. */
+  sentCount = 0;
   private readonly queue: any[] = [];
   private readonly waiters: Waiter[] = [];
 
@@ -52,6 +54,7 @@ export class TestSocket {
 
   /** Sends an object as JSON; a string or Buffer as it is (a Buffer as a binary frame). */
   send(message: unknown): void {
+    this.sentCount += 1;
     this.ws.send(
       typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message)
     );
@@ -91,6 +94,11 @@ export class TestSocket {
   /** Subscribes and waits for `subscribed`. */
   subscribe(channel: string, params?: Record<string, unknown>): Promise<any> {
     return this.request({ type: 'subscribe', channel, params }, 'subscribed');
+  }
+
+  /** Takes every queued message, in arrival order: "everything that came". */
+  takeAll(): any[] {
+    return this.queue.splice(0);
   }
 
   /** The queued messages, as JSON, for failure messages. */
