@@ -1,7 +1,7 @@
 // A fault-injecting HTTP proxy for the library's integration specs: it forwards every request to
 // the reference sync server unchanged and can, on command, lose an answer after the server
-// committed, answer with an error itself, delay a request, send it twice, hold it and cut the
-// connection, and close every WebSocket it carries.
+// committed, answer with an error itself, delay a request or its answer, send it twice, hold it and
+// cut the connection, and close every WebSocket it carries.
 // Plain Node `http`, no dependencies. Started by scripts/test-servers.mjs.
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
@@ -12,7 +12,15 @@ import { URL } from 'node:url';
 /** Where the control API lives; requests under it are answered here, never forwarded. */
 export const CONTROL_PATH = '/__faults';
 
-const FAULTS = ['dropResponse', 'failWith', 'delay', 'resetConnection', 'dropRequest', 'duplicate'];
+const FAULTS = [
+  'dropResponse',
+  'failWith',
+  'delay',
+  'delayResponse',
+  'resetConnection',
+  'dropRequest',
+  'duplicate',
+];
 const RULE_KEYS = new Set(['match', 'times', ...FAULTS]);
 /** Answer headers a page may read on answers the proxy makes itself (the server lists its own). */
 const EXPOSED_HEADERS = ['ETag', 'Date', 'Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'];
@@ -37,6 +45,8 @@ const MAX_LOG = 1000;
  *   is sent as is (text/plain unless `headers` say otherwise), anything else as JSON; default a
  *   protocol error `{ error: { code: 'injected_fault', message } }`.
  * - `delay: { ms }` — wait, then forward.
+ * - `delayResponse: { ms }` — forward, let the server answer (and commit), then hold its answer
+ *   for `ms` before sending it on: an answer that arrives after later changes on the server.
  * - `resetConnection: true` — read the request, then destroy the socket without forwarding.
  * - `dropRequest: { ms }` — read the request, never forward it, cut the connection after `ms`
  *   (a request lost on the way: the client waits, then sees a network error).
@@ -55,6 +65,7 @@ const MAX_LOG = 1000;
  *   dropResponse?: true,
  *   failWith?: { status: number, body?: unknown, headers?: Record<string, string> },
  *   delay?: { ms: number },
+ *   delayResponse?: { ms: number },
  *   resetConnection?: true,
  *   dropRequest?: { ms: number },
  *   duplicate?: true,
@@ -150,6 +161,8 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       duplicate(req, res, entry);
     } else if (rule?.delay) {
       later(rule.delay.ms, () => forward(req, res, entry, false));
+    } else if (rule?.delayResponse) {
+      holdAnswer(req, res, entry, rule.delayResponse.ms);
     } else {
       forward(req, res, entry, Boolean(rule?.dropResponse));
     }
@@ -206,25 +219,47 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     });
   }
 
-  /** Forwards the request twice, one after the other, and answers with the second answer. */
-  function duplicate(req, res, entry) {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      try {
-        const first = await upstreamRequest(req, body);
-        const second = await upstreamRequest(req, body);
-        if (req.method !== 'GET') stats.duplicateApplied += appliedTwice(first, second);
-        entry.serverStatus = second.incoming.statusCode ?? null;
-        entry.status = entry.serverStatus;
-        if (res.destroyed) return;
-        writeServerHead(res, second.incoming);
-        res.end(second.body);
-      } catch (error) {
-        badGateway(res, entry, error);
-      }
+  /** The request's whole body. */
+  function readBody(req) {
+    return new Promise((resolve, reject) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
     });
+  }
+
+  /** Answers the client with an answer the server gave earlier (unless the client left). */
+  function relay(res, entry, reply) {
+    entry.status = reply.incoming.statusCode ?? null;
+    if (res.destroyed) return;
+    writeServerHead(res, reply.incoming);
+    res.end(reply.body);
+  }
+
+  /** Forwards the request twice, one after the other, and answers with the second answer. */
+  async function duplicate(req, res, entry) {
+    try {
+      const body = await readBody(req);
+      const first = await upstreamRequest(req, body);
+      const second = await upstreamRequest(req, body);
+      if (req.method !== 'GET') stats.duplicateApplied += appliedTwice(first, second);
+      entry.serverStatus = second.incoming.statusCode ?? null;
+      relay(res, entry, second);
+    } catch (error) {
+      badGateway(res, entry, error);
+    }
+  }
+
+  /** Forwards the request and sends the server's answer `ms` after it came. */
+  async function holdAnswer(req, res, entry, ms) {
+    try {
+      const reply = await upstreamRequest(req, await readBody(req));
+      entry.serverStatus = reply.incoming.statusCode ?? null;
+      later(ms, () => relay(res, entry, reply));
+    } catch (error) {
+      badGateway(res, entry, error);
+    }
   }
 
   /** A WebSocket upgrade: a raw tunnel to the server, cut by `close-websockets`. */
@@ -465,7 +500,7 @@ function rulesProblem(body) {
     if (unknown.length) return `${at} has unknown fields ${unknown.join(', ')}`;
     const faults = FAULTS.filter((key) => key in rule);
     if (faults.length !== 1) return `${at} needs exactly one of ${FAULTS.join(', ')}`;
-    const { match, times, failWith, delay } = rule;
+    const { match, times, failWith, delay, delayResponse } = rule;
     if (match !== undefined) {
       if (!match || typeof match !== 'object') return `${at}.match must be an object`;
       const extra = Object.keys(match).filter((key) => key !== 'method' && key !== 'pathPrefix');
@@ -503,8 +538,10 @@ function rulesProblem(body) {
         if (!valid) return `${at}.failWith.headers must map names to strings`;
       }
     }
-    if (delay !== undefined && !(delay && Number.isFinite(delay.ms) && delay.ms >= 0)) {
-      return `${at}.delay.ms must be a number of milliseconds`;
+    for (const [name, wait] of Object.entries({ delay, delayResponse })) {
+      if (wait !== undefined && !(wait && Number.isFinite(wait.ms) && wait.ms >= 0)) {
+        return `${at}.${name}.ms must be a number of milliseconds`;
+      }
     }
   }
   return null;

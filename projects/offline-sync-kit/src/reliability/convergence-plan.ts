@@ -1,5 +1,5 @@
 import { ConflictResolutionStrategy } from '../lib/model/sync-conflict';
-import { FaultRule } from '../testing-support/sync-server-under-test';
+import { FaultEffect, FaultRule } from '../testing-support/sync-server-under-test';
 import { SeededRandom } from '../testing-support/seeded-random';
 
 /** The record every harness client syncs. */
@@ -125,26 +125,28 @@ function drawFault(random: SeededRandom, collection: string): PlannedFault {
     { pathPrefix: `/${collection}` },
     {},
   ]);
-  const times = random.int(1, 2);
-  const kind = random.int(0, 6);
-  const rule: FaultRule =
-    kind === 0
-      ? { match, times, dropResponse: true }
-      : kind === 1
-        ? { match, times, resetConnection: true }
-        : kind === 2
-          ? { match, times, dropRequest: { ms: random.int(20, 99) } }
-          : kind === 3
-            ? { match, times, duplicate: true }
-            : kind === 4
-              ? { match, times, delay: { ms: random.int(10, 129) } } // later requests overtake it
-              : {
-                  match,
-                  times,
-                  failWith: {
-                    status: random.pick([500, 502, 503]),
-                    headers: { 'Retry-After': '0' },
-                  },
-                };
+  const rule: FaultRule = { match, times: random.int(1, 2), ...drawEffect(random) };
   return { kind: 'rule', rule };
+}
+
+/** What a fault does to the request it matches. */
+function drawEffect(random: SeededRandom): FaultEffect {
+  switch (random.int(0, 7)) {
+    case 0:
+      return { dropResponse: true };
+    case 1:
+      return { resetConnection: true };
+    case 2:
+      return { dropRequest: { ms: random.int(20, 99) } };
+    case 3:
+      return { duplicate: true };
+    case 4:
+      return { delay: { ms: random.int(10, 129) } }; // later requests overtake it
+    case 5:
+      return { delayResponse: { ms: random.int(10, 199) } }; // answered after later changes
+    default:
+      return {
+        failWith: { status: random.pick([500, 502, 503]), headers: { 'Retry-After': '0' } },
+      };
+  }
 }

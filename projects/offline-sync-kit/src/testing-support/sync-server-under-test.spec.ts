@@ -6,6 +6,7 @@ import {
   uniqueCollection,
   type FaultLogEntry,
 } from './sync-server-under-test';
+import { eventually } from './test-database';
 
 /** A create as the kit sends it: JSON body, client-chosen id, an idempotency key. */
 function create(base: string, collection: string, record: object, key: string): Promise<Response> {
@@ -176,6 +177,36 @@ describe('the reference sync server under test', () => {
       ['/health', 0, 'delay', 200],
       ['/health', 1, 'failWith', 500],
       [`/${todos}`, 1, 'failWith', 500],
+    ]);
+  });
+
+  it('holds an answer the server already gave, so it arrives after a later change', async () => {
+    expect((await create(proxyUrl, todos, { id: 't1', title: 'Milk' }, 'late-1')).status).toBe(201);
+    await setFaults([
+      { match: { method: 'GET', pathPrefix: `/${todos}/t1` }, delayResponse: { ms: 300 } },
+    ]);
+
+    const late = fetch(`${proxyUrl}/${todos}/t1`);
+    // The read reached the server first: the delete below comes after it there.
+    await eventually(
+      async () => (await faultLog())[0]?.serverStatus === 200,
+      'the server to answer the held read'
+    );
+    const deleted = await fetch(`${url}/${todos}/t1`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+
+    const answer = await late;
+    expect(answer.status).toBe(200);
+    expect((await answer.json()).title).toBe('Milk'); // the record as it was before the delete
+    expect(entries(await faultLog())).toEqual([
+      {
+        method: 'GET',
+        path: `/${todos}/t1`,
+        rule: 0,
+        fault: 'delayResponse',
+        status: 200,
+        serverStatus: 200,
+      },
     ]);
   });
 

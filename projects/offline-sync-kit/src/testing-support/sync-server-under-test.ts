@@ -64,20 +64,24 @@ interface FaultRuleBase {
  *   page, e.g. `Retry-After`), `body` (a string as text/plain, anything else as JSON; default
  *   `{ error: { code: 'injected_fault', message } }`).
  * - `delay` — forwarded after `ms` milliseconds.
+ * - `delayResponse` — forwarded at once; the server's answer reaches the client `ms` later (an
+ *   answer overtaken by later changes on the server).
  * - `resetConnection` — the request is read, not forwarded, and the connection cut.
  * - `dropRequest` — the request is read, not forwarded, and the connection cut after `ms`.
  * - `duplicate` — forwarded twice, one after the other; the client gets the second answer. A
  *   second success the server did not mark `Idempotent-Replayed` counts as `duplicateApplied`.
  */
-export type FaultRule = FaultRuleBase &
-  (
-    | { dropResponse: true }
-    | { failWith: { status: number; body?: unknown; headers?: Record<string, string> } }
-    | { delay: { ms: number } }
-    | { resetConnection: true }
-    | { dropRequest: { ms: number } }
-    | { duplicate: true }
-  );
+export type FaultRule = FaultRuleBase & FaultEffect;
+
+/** What a {@link FaultRule} does to the requests it matches: exactly one fault. */
+export type FaultEffect =
+  | { dropResponse: true }
+  | { failWith: { status: number; body?: unknown; headers?: Record<string, string> } }
+  | { delay: { ms: number } }
+  | { delayResponse: { ms: number } }
+  | { resetConnection: true }
+  | { dropRequest: { ms: number } }
+  | { duplicate: true };
 
 /** What the proxy counted since the last `clearFaults()`. */
 export interface FaultStats {
@@ -92,7 +96,13 @@ export interface FaultStats {
 
 /** The kinds of {@link FaultRule}. */
 export type FaultKind =
-  'dropResponse' | 'failWith' | 'delay' | 'resetConnection' | 'dropRequest' | 'duplicate';
+  | 'dropResponse'
+  | 'failWith'
+  | 'delay'
+  | 'delayResponse'
+  | 'resetConnection'
+  | 'dropRequest'
+  | 'duplicate';
 
 /** A request the proxy saw (CORS preflights are not listed). */
 export interface FaultLogEntry {

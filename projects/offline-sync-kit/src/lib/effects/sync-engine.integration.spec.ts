@@ -314,6 +314,40 @@ describe('sync engine against the reference server', () => {
     expect(local(task.id)?.details).toEqual({ colour: 'red', tags: ['a'] });
   });
 
+  it('does not bring back a record deleted while its fetch by id was answered late', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    network.state.next(true);
+    await sync.syncAll(); // the cursor now stands before x exists
+    await serverWrite(TaskSync.endpoint, { id: 'x', title: 'X', done: false });
+    // The fetch reads x on the server, and its answer is held while x is deleted there.
+    await setFaults([
+      {
+        match: { method: 'GET', pathPrefix: `/${TaskSync.endpoint}/x` },
+        delayResponse: { ms: 500 },
+      },
+    ]);
+    const fetching = sync.pullModelById<Task>('task', 'x');
+    await eventually(
+      async () => (await faultLog()).some((e) => e.fault === 'delayResponse' && e.serverStatus),
+      'the server to answer the fetch of x'
+    );
+    const deleted = await fetch(`${syncServer().url}/${TaskSync.endpoint}/x`, {
+      method: 'DELETE',
+      headers: { 'If-Match': '"1"' },
+    });
+    expect(deleted.status).toBe(204);
+
+    // The change feed has x's tombstone; a pull that passed it before the late answer was stored
+    // would leave x on this device for good.
+    await sync.pullFromServer('task');
+    await fetching;
+    await sync.syncAll();
+
+    expect(local('x')).toBeUndefined();
+    expect((await readRaw(db.name)).records.map((r) => r.id)).not.toContain('x');
+  });
+
   it('resumes an interrupted pull at the page after the last stored one', async () => {
     for (let i = 0; i < 10; i++)
       await serverWrite(TaskSync.endpoint, { id: `p${i}`, title: `${i}`, done: false });

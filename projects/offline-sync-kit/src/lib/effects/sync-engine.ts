@@ -100,8 +100,21 @@ export class SyncEngine {
     return count;
   }
 
+  /**
+   * Reads of one type's server state (change-feed pulls and fetches by id) run one at a time, in
+   * every tab of the database: a fetch answered late could otherwise store a record after a pull
+   * had already passed its deletion, and nothing would ever remove it.
+   */
+  private readingServer<T>(modelType: string, work: () => Promise<T>): Promise<T> {
+    return this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:pull:${modelType}`, work);
+  }
+
   /** Pulls one type; `settled` tells whether a strategy settled a conflict (and queued its outcome). */
-  private async pullType(modelType: string): Promise<{ count: number; settled: boolean }> {
+  private pullType(modelType: string): Promise<{ count: number; settled: boolean }> {
+    return this.readingServer(modelType, () => this.pullFeed(modelType));
+  }
+
+  private async pullFeed(modelType: string): Promise<{ count: number; settled: boolean }> {
     const def = this.registry.get(modelType);
     this.store.dispatch(A.pullStarted({ modelType }));
     try {
@@ -164,23 +177,25 @@ export class SyncEngine {
    * Fetches records by id (the requests at once) and stores them together like pulled ones
    * (pending local changes stay on top; a record the server does not have is removed unless it
    * was created here and not pushed yet); resolves with what changed in storage. Rejects, storing
-   * nothing, if any fetch fails.
+   * nothing, if any fetch fails. Waits while a pull of the type runs, in any tab.
    *
    * @example
    * await engine.pullMany('todo', ['t1', 't2']);
    */
-  async pullMany(modelType: string, ids: readonly string[]): Promise<StoredChange[]> {
+  pullMany(modelType: string, ids: readonly string[]): Promise<StoredChange[]> {
     const entity = toTransportEntity(this.registry.get(modelType));
     const context = this.options.transportContext();
-    const items = await Promise.all(
-      ids.map(async (id): Promise<ServerChange> => {
-        const item = await this.transport.fetchOne(context, entity, id);
-        return item ?? { id, deleted: true, version: null, updatedAt: null };
-      })
-    );
-    const { changes, conflicts } = await this.storage.applyServerChanges(modelType, items);
-    this.publish(changes, conflicts);
-    return changes;
+    return this.readingServer(modelType, async () => {
+      const items = await Promise.all(
+        ids.map(async (id): Promise<ServerChange> => {
+          const item = await this.transport.fetchOne(context, entity, id);
+          return item ?? { id, deleted: true, version: null, updatedAt: null };
+        })
+      );
+      const { changes, conflicts } = await this.storage.applyServerChanges(modelType, items);
+      this.publish(changes, conflicts);
+      return changes;
+    });
   }
 
   /** Stops the retry timer (the app is being destroyed). */
