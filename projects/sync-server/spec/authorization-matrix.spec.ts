@@ -76,7 +76,7 @@ describe('authorization matrix', () => {
     expect(ledger.entriesChecked).toBeGreaterThan(runner.cases);
     expect(rounds.eventsChecked).toBeGreaterThan(0);
     passed = ledger.findings.length === 0 && rounds.controlFailures.length === 0;
-  });
+  }, 120_000);
 });
 
 describe('the matrix leak ledger', () => {

@@ -88,5 +88,5 @@ describe('WebSocket security: unwelcome clients', () => {
     await eventually(() => env.crowded.server.webSocketStats().connections === 0);
     expect(env.t.server.webSocketStats()).toEqual({ connections: 0, subscriptions: 0 });
     passed = tallies.every((t) => t.otherwise.length === 0);
-  });
+  }, 60_000);
 });
