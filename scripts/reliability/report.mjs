@@ -12,7 +12,14 @@ const STORE = join(root, 'docs', 'reliability.json');
 const REPORT = join(root, 'docs', 'reliability.md');
 
 /** Report order; tests not listed come after, by id. */
-const ORDER = ['convergence', 'convergence-soak', 'server-hostile-requests'];
+const ORDER = [
+  'convergence',
+  'convergence-soak',
+  'server-hostile-requests',
+  'server-authorization-matrix',
+  'server-websocket-limits',
+  'server-reconnect-storm',
+];
 
 /**
  * Merges this run's figures into docs/reliability.json and writes docs/reliability.md from it.
