@@ -1,13 +1,15 @@
 // A fault-injecting HTTP proxy for the library's integration specs: it forwards every request to
 // the reference sync server unchanged and can, on command, lose an answer after the server
 // committed, answer with an error itself, delay a request or its answer, send it twice, hold it and
-// cut the connection, and close every WebSocket it carries.
+// cut the connection, answer something else after the server committed, close every WebSocket it
+// carries, and slip frames of its own into them (scripts/websocket-frames.mjs).
 // Plain Node `http`, no dependencies. Started by scripts/test-servers.mjs.
 import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import net from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URL } from 'node:url';
+import { encodeServerFrame, framesProblem, serverStreamSplicer } from './websocket-frames.mjs';
 
 /** Where the control API lives; requests under it are answered here, never forwarded. */
 export const CONTROL_PATH = '/__faults';
@@ -20,6 +22,7 @@ const FAULTS = [
   'resetConnection',
   'dropRequest',
   'duplicate',
+  'replaceAnswer',
 ];
 const RULE_KEYS = new Set(['match', 'times', ...FAULTS]);
 /** Answer headers a page may read on answers the proxy makes itself (the server lists its own). */
@@ -53,6 +56,9 @@ const MAX_LOG = 1000;
  * - `duplicate: true` — forward the request, and once answered forward it again (a retrying
  *   middlebox); the client gets the second answer. A write the server applied again instead of
  *   replaying its first answer is counted as `duplicateApplied` (see `appliedTwice`).
+ * - `replaceAnswer: { status?, body, headers? }` — forward, let the server answer (and commit),
+ *   then answer the client this instead (`status` defaults to the server's; `body` and `headers`
+ *   as for `failWith`): a committed write whose answer arrives garbled.
  *
  * `match` (optional, all given fields must hold): `method` (case-insensitive) and `pathPrefix`
  * (a plain string prefix of the path with its query, e.g. `/todos`). `times`: how many matching
@@ -69,6 +75,7 @@ const MAX_LOG = 1000;
  *   resetConnection?: true,
  *   dropRequest?: { ms: number },
  *   duplicate?: true,
+ *   replaceAnswer?: { status?: number, body: unknown, headers?: Record<string, string> },
  * }} FaultRule
  */
 
@@ -92,10 +99,15 @@ const MAX_LOG = 1000;
  *   CORS preflights are forwarded but not logged: the browser caches them, so they come and go.
  * - `POST /__faults/close-websockets` cuts every WebSocket connection the proxy carries (the
  *   client sees 1006, the server a closed socket);
+ * - `POST /__faults/websocket-frames` `{ frames: [{ text } | { json } | { binary: base64 }] }`
+ *   sends these frames, as the server would (unmasked, unfragmented), to the client of every
+ *   WebSocket the proxy carries, each at the next point between two of the server's messages
+ *   (never inside a frame or between fragments); answers `{ tunnels }`, how many got them;
  * - `POST /__faults/<name>` runs `actions[name]` (e.g. `restart-server`, given by
  *   scripts/test-servers.mjs) and answers 204 once it finished, 500 with the error if it failed.
  *
- * WebSocket upgrades are forwarded byte for byte (no faults inside the stream).
+ * WebSocket upgrades are forwarded byte for byte (no faults inside the stream), apart from the
+ * frames `websocket-frames` adds to the server's side.
  *
  * @param {{ target: string, host?: string, port?: number,
  *   actions?: Record<string, () => Promise<void>> }} options
@@ -163,6 +175,8 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       later(rule.delay.ms, () => forward(req, res, entry, false));
     } else if (rule?.delayResponse) {
       holdAnswer(req, res, entry, rule.delayResponse.ms);
+    } else if (rule?.replaceAnswer) {
+      replaceAnswer(req, res, entry, rule.replaceAnswer);
     } else {
       forward(req, res, entry, Boolean(rule?.dropResponse));
     }
@@ -262,6 +276,18 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
     }
   }
 
+  /** Forwards the request and, once the server answered, answers the client `replacement`. */
+  async function replaceAnswer(req, res, entry, replacement) {
+    try {
+      const reply = await upstreamRequest(req, await readBody(req));
+      entry.serverStatus = reply.incoming.statusCode ?? null;
+      if (res.destroyed) return;
+      answer(res, entry, { ...replacement, status: replacement.status ?? entry.serverStatus });
+    } catch (error) {
+      badGateway(res, entry, error);
+    }
+  }
+
   /** A WebSocket upgrade: a raw tunnel to the server, cut by `close-websockets`. */
   server.on('upgrade', (req, socket, head) => {
     const serverSocket = net.connect(Number(upstream.port), upstream.hostname, () => {
@@ -271,9 +297,17 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       }
       serverSocket.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length > 0) serverSocket.write(head);
-      socket.pipe(serverSocket).pipe(socket);
+      socket.pipe(serverSocket);
+      // The server's side goes through a splicer, so `websocket-frames` can add messages to it.
+      serverSocket.on('data', (chunk) => splicer.push(chunk));
     });
-    const tunnel = { socket, serverSocket };
+    const splicer = serverStreamSplicer((bytes) => {
+      if (!socket.destroyed && !socket.write(bytes)) {
+        serverSocket.pause();
+        socket.once('drain', () => serverSocket.resume());
+      }
+    });
+    const tunnel = { socket, serverSocket, splicer };
     tunnels.add(tunnel);
     stats.webSockets++;
     const end = () => cut(tunnel);
@@ -372,6 +406,21 @@ export function createFaultProxy({ target, host = '127.0.0.1', port = 0, actions
       if (route === `POST ${CONTROL_PATH}/close-websockets`) {
         for (const tunnel of [...tunnels]) cut(tunnel);
         return reply(204);
+      }
+      if (route === `POST ${CONTROL_PATH}/websocket-frames`) {
+        let parsed;
+        try {
+          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          parsed = undefined;
+        }
+        const problem = framesProblem(parsed);
+        if (problem) return reply(400, { error: problem });
+        const encoded = parsed.frames.map(encodeServerFrame);
+        for (const tunnel of tunnels) tunnel.splicer.inject(encoded);
+        const injected = encoded.length * tunnels.size;
+        stats.faults.webSocketFrame = (stats.faults.webSocketFrame ?? 0) + injected;
+        return reply(200, { tunnels: tunnels.size });
       }
       if (route === `GET ${CONTROL_PATH}`) {
         return reply(200, {
@@ -500,7 +549,7 @@ function rulesProblem(body) {
     if (unknown.length) return `${at} has unknown fields ${unknown.join(', ')}`;
     const faults = FAULTS.filter((key) => key in rule);
     if (faults.length !== 1) return `${at} needs exactly one of ${FAULTS.join(', ')}`;
-    const { match, times, failWith, delay, delayResponse } = rule;
+    const { match, times, failWith, replaceAnswer, delay, delayResponse } = rule;
     if (match !== undefined) {
       if (!match || typeof match !== 'object') return `${at}.match must be an object`;
       const extra = Object.keys(match).filter((key) => key !== 'method' && key !== 'pathPrefix');
@@ -527,22 +576,35 @@ function rulesProblem(body) {
       return `${at}.dropRequest.ms must be a number of milliseconds`;
     }
     if (failWith !== undefined) {
-      const ok = failWith && Number.isInteger(failWith.status);
-      if (!ok || failWith.status < 200 || failWith.status > 599) {
-        return `${at}.failWith.status must be an HTTP status (200–599)`;
-      }
-      const { headers } = failWith;
-      if (headers !== undefined) {
-        const valid =
-          headers && typeof headers === 'object' && Object.values(headers).every(isHeaderValue);
-        if (!valid) return `${at}.failWith.headers must map names to strings`;
-      }
+      const problem = answerProblem(failWith, `${at}.failWith`, true);
+      if (problem) return problem;
+    }
+    if (replaceAnswer !== undefined) {
+      const problem = answerProblem(replaceAnswer, `${at}.replaceAnswer`, false);
+      if (problem) return problem;
+      if (!('body' in replaceAnswer)) return `${at}.replaceAnswer needs a body`;
     }
     for (const [name, wait] of Object.entries({ delay, delayResponse })) {
       if (wait !== undefined && !(wait && Number.isFinite(wait.ms) && wait.ms >= 0)) {
         return `${at}.${name}.ms must be a number of milliseconds`;
       }
     }
+  }
+  return null;
+}
+
+/** What is wrong with an answer to give (`failWith`, `replaceAnswer`), or null. */
+function answerProblem(given, at, statusRequired) {
+  if (!given || typeof given !== 'object') return `${at} must be an object`;
+  const { status, headers } = given;
+  const statusOk = Number.isInteger(status) && status >= 200 && status <= 599;
+  if ((statusRequired || status !== undefined) && !statusOk) {
+    return `${at}.status must be an HTTP status (200–599)`;
+  }
+  if (headers !== undefined) {
+    const valid =
+      headers && typeof headers === 'object' && Object.values(headers).every(isHeaderValue);
+    if (!valid) return `${at}.headers must map names to strings`;
   }
   return null;
 }

@@ -1,6 +1,8 @@
 import {
   clearFaults,
   faultLog,
+  faultStats,
+  injectWebSocketFrames,
   setFaults,
   syncServer,
   uniqueCollection,
@@ -208,6 +210,83 @@ describe('the reference sync server under test', () => {
         serverStatus: 200,
       },
     ]);
+  });
+
+  it('answers something else after the server committed: replaceAnswer', async () => {
+    await setFaults([
+      { match: { method: 'POST' }, replaceAnswer: { status: 200, body: '<html>proxy</html>' } },
+    ]);
+
+    const garbled = await create(proxyUrl, todos, { id: 't1', title: 'Milk' }, 'garbled-1');
+    expect(garbled.status).toBe(200);
+    expect(await garbled.text()).toBe('<html>proxy</html>');
+    const stored = await (await fetch(`${url}/${todos}/t1`)).json();
+    expect(stored).toEqual(jasmine.objectContaining({ title: 'Milk', version: 1 }));
+    expect(entries(await faultLog())).toEqual([
+      {
+        method: 'POST',
+        path: `/${todos}`,
+        rule: 0,
+        fault: 'replaceAnswer',
+        status: 200,
+        serverStatus: 201,
+      },
+    ]);
+    await expectAsync(
+      setFaults([{ replaceAnswer: { status: 200 } } as never])
+    ).toBeRejectedWithError(/replaceAnswer needs a body/);
+  });
+
+  describe('injected WebSocket frames', () => {
+    let socket: WebSocket;
+    let received: (string | Blob)[];
+
+    beforeEach(async () => {
+      socket = new WebSocket(`${proxyUrl.replace(/^http/, 'ws')}/ws`);
+      received = [];
+      socket.onmessage = (event: MessageEvent<string | Blob>) => received.push(event.data);
+      await new Promise((resolve) => (socket.onopen = resolve));
+      socket.send(JSON.stringify({ type: 'subscribe', channel: todos }));
+      await eventually(() => received.length === 1, 'subscribed');
+      received = [];
+    });
+
+    afterEach(() => socket.close());
+
+    it('reach the client between the server messages, which all arrive intact', async () => {
+      // Change events of ≈100 kB cross several TCP chunks while injections come in. Where an
+      // injection lands is up to timing here; node-spec/fault-proxy-websocket-frames.spec.mjs
+      // puts one inside a server frame on purpose.
+      const frames = [{ text: '<html>not json</html>' }, { json: { type: 'surprise' } }];
+      const injections: Promise<number>[] = [];
+      for (let i = 0; i < 6; i++) {
+        const write = create(url, todos, { id: `t${i}`, title: 'x'.repeat(100_000) }, `ws-${i}`);
+        injections.push(injectWebSocketFrames(frames));
+        await write;
+      }
+      injections.push(injectWebSocketFrames([{ binary: btoa('\u0000\u0001\u0002') }]));
+      expect(await Promise.all(injections)).toEqual(injections.map(() => 1));
+      await eventually(() => received.length === 6 + 12 + 1, 'every frame', 1000);
+
+      const texts = received.filter((data): data is string => typeof data === 'string');
+      const changes = texts.filter((text) => text.startsWith('{"type":"change"'));
+      expect(changes.map((text) => JSON.parse(text).id).sort()).toEqual(
+        Array.from({ length: 6 }, (_, i) => `t${i}`).sort()
+      );
+      expect(texts.filter((text) => text === '<html>not json</html>').length).toBe(6);
+      expect(texts.filter((text) => text === '{"type":"surprise"}').length).toBe(6);
+      const binary = received.find((data): data is Blob => data instanceof Blob);
+      expect([...new Uint8Array(await binary!.arrayBuffer())]).toEqual([0, 1, 2]);
+      expect(socket.readyState).toBe(WebSocket.OPEN);
+      expect((await faultStats()).faults['webSocketFrame']).toBe(13);
+    });
+
+    it('refuses a malformed list of frames with the reason', async () => {
+      await expectAsync(injectWebSocketFrames([])).toBeRejectedWithError(/the body must be/);
+      await expectAsync(
+        injectWebSocketFrames([{ text: 'a', binary: 'AA' } as never])
+      ).toBeRejectedWithError(/frames\[0\] needs exactly one of text/);
+    });
   });
 
   it('forgets rules and the log on clearFaults', async () => {

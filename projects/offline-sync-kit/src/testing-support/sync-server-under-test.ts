@@ -70,6 +70,9 @@ interface FaultRuleBase {
  * - `dropRequest` — the request is read, not forwarded, and the connection cut after `ms`.
  * - `duplicate` — forwarded twice, one after the other; the client gets the second answer. A
  *   second success the server did not mark `Idempotent-Replayed` counts as `duplicateApplied`.
+ * - `replaceAnswer` — forwarded; the server answers (and commits), and the client gets this
+ *   instead: `status` (default the server's), `body` and `headers` as for `failWith`. A write
+ *   the server stored whose answer arrives garbled.
  */
 export type FaultRule = FaultRuleBase & FaultEffect;
 
@@ -81,12 +84,13 @@ export type FaultEffect =
   | { delayResponse: { ms: number } }
   | { resetConnection: true }
   | { dropRequest: { ms: number } }
-  | { duplicate: true };
+  | { duplicate: true }
+  | { replaceAnswer: { status?: number; body: unknown; headers?: Record<string, string> } };
 
 /** What the proxy counted since the last `clearFaults()`. */
 export interface FaultStats {
   readonly requests: number;
-  /** Faults applied, by kind. */
+  /** Faults applied, by kind; `webSocketFrame`: frames injected, counted per connection. */
   readonly faults: Readonly<Record<string, number>>;
   /** Writes a `duplicate` fault saw the server apply twice (a broken idempotency). */
   readonly duplicateApplied: number;
@@ -102,7 +106,8 @@ export type FaultKind =
   | 'delayResponse'
   | 'resetConnection'
   | 'dropRequest'
-  | 'duplicate';
+  | 'duplicate'
+  | 'replaceAnswer';
 
 /** A request the proxy saw (CORS preflights are not listed). */
 export interface FaultLogEntry {
@@ -180,6 +185,32 @@ export async function addFaults(rules: readonly FaultRule[]): Promise<void> {
 /** Cuts every WebSocket connection the proxy carries (clients see close code 1006). */
 export async function closeProxiedWebSockets(): Promise<void> {
   await control('POST', '/close-websockets');
+}
+
+/**
+ * A server→client WebSocket frame for {@link injectWebSocketFrames}: `text` as is in a text
+ * frame, `json` serialized into a text frame, or `binary` (base64) in a binary frame.
+ *
+ * @example
+ * const frames: InjectedFrame[] = [{ text: '<html>' }, { json: { type: 'surprise' } }, { binary: 'AAEC' }];
+ */
+export type InjectedFrame = { text: string } | { json: unknown } | { binary: string };
+
+/**
+ * Sends `frames` to the client of every WebSocket the proxy carries, as if the server had sent
+ * them: unmasked and unfragmented, each at the next point between two of the server's own
+ * messages (the proxy reads the frame headers of the server's stream, so an injected frame never
+ * lands inside one of its frames or between the fragments of one of its messages). Resolves
+ * with the number of connections that got them, once they are queued; the client reads them
+ * soon after, so wait for what they cause.
+ *
+ * @example
+ * await injectWebSocketFrames([{ json: { type: 'change', event: 'updated' } }]); // no id: broken
+ * await eventually(() => problems.length === 1, 'the problem report');
+ */
+export async function injectWebSocketFrames(frames: readonly InjectedFrame[]): Promise<number> {
+  const answer = (await control('POST', '/websocket-frames', { frames })) as { tunnels: number };
+  return answer.tunnels;
 }
 
 /** What the proxy counted since the last `clearFaults()`. */
