@@ -46,41 +46,29 @@ async function reuseBatchKeys(ctx: AttackContext, lane: KeyLane): Promise<void> 
 
 /**
  * The batch attacks, over `POST /sync/batch` and over the WebSocket, in the order they run
- * for each attacker, victim and collection.
+ * for each attacker, victim and collection. Each path replays and reuses keys of its own.
  */
-export const BATCH_ATTACKS: readonly Attack[] = [
+export const BATCH_ATTACKS: readonly Attack[] = (
+  [
+    ['batch', 'batch', 'replay', 'reuse'],
+    ['WebSocket', 'WebSocket batch', 'ws-replay', 'ws-reuse'],
+  ] as const
+).flatMap(([via, what, replay, reuse]) => [
   {
-    name: "batch naming the victim's ids and versions",
-    via: 'batch',
-    run: async (ctx) => {
+    name: `${what} naming the victim's ids and versions`,
+    via,
+    run: async (ctx: AttackContext) => {
       await ctx.batch(namingVictimIds(ctx));
     },
   },
   {
-    name: "batch replaying the victim's mutation ids",
-    via: 'batch',
-    run: (ctx) => replayBatchKeys(ctx, 'replay'),
+    name: `${what} replaying the victim's mutation ids`,
+    via,
+    run: (ctx: AttackContext) => replayBatchKeys(ctx, replay),
   },
   {
-    name: "batch reusing the victim's mutation ids",
-    via: 'batch',
-    run: (ctx) => reuseBatchKeys(ctx, 'reuse'),
+    name: `${what} reusing the victim's mutation ids`,
+    via,
+    run: (ctx: AttackContext) => reuseBatchKeys(ctx, reuse),
   },
-  {
-    name: "WebSocket batch naming the victim's ids and versions",
-    via: 'WebSocket',
-    run: async (ctx) => {
-      await ctx.batch(namingVictimIds(ctx));
-    },
-  },
-  {
-    name: "WebSocket batch replaying the victim's mutation ids",
-    via: 'WebSocket',
-    run: (ctx) => replayBatchKeys(ctx, 'ws-replay'),
-  },
-  {
-    name: "WebSocket batch reusing the victim's mutation ids",
-    via: 'WebSocket',
-    run: (ctx) => reuseBatchKeys(ctx, 'ws-reuse'),
-  },
-];
+]);

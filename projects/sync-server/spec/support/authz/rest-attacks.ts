@@ -1,5 +1,32 @@
-import { ifMatch, mine, path, vid, type Attack } from './attack-context';
+import { ifMatch, mine, path, vid, type Attack, type AttackContext } from './attack-context';
 import { keyedRequests } from './seed';
+
+/**
+ * PATCH, PUT and DELETE of the victim's ids: a live one and one the attacker may have made its
+ * own; then with the victim's versions in If-Match, on its tombstone and its shared ids.
+ */
+const WRITES: Attack[] = (['PATCH', 'PUT', 'DELETE'] as const).flatMap((method) => {
+  const body = (ctx: AttackContext) => (method === 'DELETE' ? undefined : mine(ctx, method));
+  return [
+    {
+      name: `${method} without If-Match`,
+      via: 'REST',
+      run: async (ctx) => {
+        for (const id of [vid(ctx, 1), vid(ctx, 2)])
+          await ctx.send(method, path(ctx, id), body(ctx));
+      },
+    },
+    {
+      name: `${method} with the victim's If-Match`,
+      via: 'REST',
+      run: async (ctx) => {
+        for (const id of [vid(ctx, 3), 'shared-1', 'shared-2']) {
+          await ctx.send(method, path(ctx, id), body(ctx), ifMatch(ctx, id));
+        }
+      },
+    },
+  ] satisfies Attack[];
+});
 
 /** The REST attacks, in the order they run for each attacker, victim and collection. */
 export const REST_ATTACKS: readonly Attack[] = [
@@ -46,51 +73,7 @@ export const REST_ATTACKS: readonly Attack[] = [
       await ctx.send('POST', `/${ctx.collection}`, { id: vid(ctx, 2), ...mine(ctx, 'create') });
     },
   },
-  {
-    name: 'PATCH without If-Match',
-    via: 'REST',
-    run: async (ctx) => {
-      await ctx.send('PATCH', path(ctx, vid(ctx, 1)), mine(ctx, 'patch'));
-    },
-  },
-  {
-    name: "PATCH with the victim's If-Match",
-    via: 'REST',
-    run: async (ctx) => {
-      for (const id of [vid(ctx, 1), 'shared-1'])
-        await ctx.send('PATCH', path(ctx, id), mine(ctx, 'patch'), ifMatch(ctx, id));
-    },
-  },
-  {
-    name: 'PUT without If-Match',
-    via: 'REST',
-    run: async (ctx) => {
-      await ctx.send('PUT', path(ctx, vid(ctx, 1)), mine(ctx, 'put'));
-    },
-  },
-  {
-    name: "PUT with the victim's If-Match",
-    via: 'REST',
-    run: async (ctx) => {
-      for (const id of [vid(ctx, 2), 'shared-2'])
-        await ctx.send('PUT', path(ctx, id), mine(ctx, 'put'), ifMatch(ctx, id));
-    },
-  },
-  {
-    name: 'DELETE without If-Match',
-    via: 'REST',
-    run: async (ctx) => {
-      await ctx.send('DELETE', path(ctx, vid(ctx, 2)));
-    },
-  },
-  {
-    name: "DELETE with the victim's If-Match",
-    via: 'REST',
-    run: async (ctx) => {
-      for (const id of [vid(ctx, 1), 'shared-2'])
-        await ctx.send('DELETE', path(ctx, id), undefined, ifMatch(ctx, id));
-    },
-  },
+  ...WRITES,
   {
     name: "replay the victim's Idempotency-Keys",
     via: 'REST',

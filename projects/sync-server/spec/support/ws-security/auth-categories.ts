@@ -6,6 +6,7 @@ import {
   clients,
   closedWith,
   closeOutcome,
+  outcomeOfSending,
   CROWD,
   refusedWith,
   upgradeOutcome,
@@ -61,22 +62,16 @@ export const AUTH_CATEGORIES: readonly SecurityCategory[] = [
     name: 'unauthenticated: subscribe, batch or app message before auth',
     expected: 'auth_error unauthenticated, close 4401',
     run: ({ t }) =>
-      clients(CROWD, async (i) => {
-        const socket = await connect(t);
-        socket.send(BEFORE_AUTH[i % BEFORE_AUTH.length]);
-        return closeOutcome(socket);
-      }),
+      clients(CROWD, (i) => outcomeOfSending(t, [BEFORE_AUTH[i % BEFORE_AUTH.length]])),
     matches: closedWith(WS_CLOSE_CODES.authFailed, 'unauthenticated'),
   },
   {
     name: 'bad token in auth',
     expected: 'auth_error unauthorized, close 4401',
     run: ({ t }) =>
-      clients(CROWD, async (i) => {
-        const socket = await connect(t);
-        socket.send({ type: 'auth', token: BAD_TOKENS[i % BAD_TOKENS.length] });
-        return closeOutcome(socket);
-      }),
+      clients(CROWD, (i) =>
+        outcomeOfSending(t, [{ type: 'auth', token: BAD_TOKENS[i % BAD_TOKENS.length] }])
+      ),
     matches: closedWith(WS_CLOSE_CODES.authFailed, 'unauthorized'),
   },
   {
@@ -84,11 +79,9 @@ export const AUTH_CATEGORIES: readonly SecurityCategory[] = [
     expected: 'auth_error token_expired, close 4401',
     run: ({ t, clock }) =>
       clients(CROWD, async (i) => {
-        const socket = await connect(t);
-        const at = clock.ms - i * 60_000; // from "expires this very millisecond" to 19 min ago
+        const at = clock.ms - i * 60_000; // from "expires this very millisecond" on, back
         const token = i % 2 ? expiringToken(`user${i}`, at) : `dated:user${i}:${at}`;
-        socket.send({ type: 'auth', token });
-        return closeOutcome(socket);
+        return outcomeOfSending(t, [{ type: 'auth', token }]);
       }),
     matches: closedWith(WS_CLOSE_CODES.authFailed, 'token_expired'),
   },

@@ -4,7 +4,7 @@ import {
   ALICE,
   clients,
   closedWith,
-  closeOutcome,
+  outcomeOfSending,
   CROWD,
   refusedWith,
   SMALL_CROWD,
@@ -27,9 +27,8 @@ export const LIMIT_CATEGORIES: readonly SecurityCategory[] = [
     expected: 'error rate_limited, close 4429',
     run: ({ t }) =>
       clients(SMALL_CROWD, async () => {
-        const socket = await connect(t, { token: ALICE });
-        for (let n = 0; n < 300; n++) socket.send({ type: 'ping', id: n });
-        return closeOutcome(socket);
+        const pings = Array.from({ length: 300 }, (_, id) => ({ type: 'ping', id }));
+        return outcomeOfSending(t, pings, { token: ALICE });
       }),
     matches: closedWith(WS_CLOSE_CODES.rateLimited, 'rate_limited'),
   },
@@ -70,9 +69,8 @@ export const LIMIT_CATEGORIES: readonly SecurityCategory[] = [
     expected: 'close 1009',
     run: ({ t, limits }) =>
       clients(SMALL_CROWD, async (i) => {
-        const socket = await connect(t, i % 2 ? { token: ALICE } : {});
-        socket.send({ type: 'ping', pad: 'x'.repeat(limits.maxFrameBytes) });
-        return closeOutcome(socket);
+        const frame = { type: 'ping', pad: 'x'.repeat(limits.maxFrameBytes) };
+        return outcomeOfSending(t, [frame], i % 2 ? { token: ALICE } : {});
       }),
     matches: closedWith(WS_CLOSE_CODES.tooBig),
   },
@@ -81,9 +79,7 @@ export const LIMIT_CATEGORIES: readonly SecurityCategory[] = [
     expected: 'error malformed_message, close 1007',
     run: ({ t }) =>
       clients(SMALL_CROWD, async (i) => {
-        const socket = await connect(t, { token: ALICE });
-        socket.send(MALFORMED[i % MALFORMED.length]);
-        return closeOutcome(socket);
+        return outcomeOfSending(t, [MALFORMED[i % MALFORMED.length]], { token: ALICE });
       }),
     matches: closedWith(WS_CLOSE_CODES.malformed, 'malformed_message'),
   },

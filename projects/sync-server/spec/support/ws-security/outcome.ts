@@ -1,6 +1,12 @@
 import type { VirtualClock } from '../expiring-tokens';
 import type { TestServer } from '../test-server';
-import { refusedUpgrade, type Closed, type ConnectInit, type TestSocket } from '../ws-client';
+import {
+  connect,
+  refusedUpgrade,
+  type Closed,
+  type ConnectInit,
+  type TestSocket,
+} from '../ws-client';
 
 /**
  * What became of one hostile WebSocket client:
@@ -46,6 +52,23 @@ export async function closeOutcome(socket: TestSocket): Promise<Outcome> {
   const errors = socket.takeAll().filter((m) => m.type === 'error' || m.type === 'auth_error');
   const error: string | undefined = errors.at(-1)?.error?.code;
   return error === undefined ? { closed } : { closed, error };
+}
+
+/**
+ * Connects (authenticated when `init.token` is given), sends `frames`, and waits for the
+ * server to close the connection: the life of most unwelcome clients.
+ *
+ * @example
+ * await outcomeOfSending(t, [{ type: 'subscribe', channel: 'todos' }]); // before auth
+ */
+export async function outcomeOfSending(
+  t: TestServer,
+  frames: unknown[],
+  init: ConnectInit = {}
+): Promise<Outcome> {
+  const socket = await connect(t, init);
+  for (const frame of frames) socket.send(frame);
+  return closeOutcome(socket);
 }
 
 /**
