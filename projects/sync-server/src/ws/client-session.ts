@@ -11,7 +11,7 @@ import {
 import { parseFrame } from './parse-frame';
 import type { TokenBucket } from './rate-limiter';
 import type { SubscriptionRegistry } from './subscriptions';
-import { TokenExpiry, type ExpiryTimers } from './token-expiry';
+import { TokenExpiry } from './token-expiry';
 
 /** Handles one parsed message of a session; a promise makes the session wait for it. */
 export type MessageRoute = (
@@ -44,8 +44,6 @@ export interface SessionContext {
   logger: SyncLogger;
   /** The server clock tokens expire by (`options.now`). */
   now: () => Date;
-  /** Timers of the token expiry watch; default Node's. */
-  expiryTimers?: ExpiryTimers;
 }
 
 /**
@@ -75,7 +73,7 @@ export class ClientSession {
     private current: AuthenticatedActor | null,
     private readonly context: SessionContext
   ) {
-    this.expiry = new TokenExpiry(context.now, context.expiryTimers);
+    this.expiry = new TokenExpiry(context.now);
     if (current) this.watchExpiry(current);
   }
 
