@@ -19,6 +19,7 @@ import { PersistentStorageState, SyncStatus } from '../model/sync-status';
 import { SyncIdGenerator } from '../providers/tokens';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { SyncStorage } from '../storage/sync-storage';
+import { WriteOutcome } from '../storage/local-write';
 import { OfflineSyncWebSocketApi } from './web-socket-api';
 import { ConflictCoordinator } from '../effects/conflict-coordinator';
 import { ConflictResolution, SyncConflict } from '../model/sync-conflict';
@@ -116,28 +117,26 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
 
   /**
    * Changes some fields of a stored record. Rejects with a `not-found` error if there is none.
-   * Resolves with the whole record as it is now.
+   * Resolves with the whole record as the update stored it.
    *
    * @example
    * await sync.updateModel<Todo>('todo', id, { done: true });
    */
   async updateModel<T>(modelType: string, id: string, changes: Partial<T>): Promise<T> {
     const def = this.registry.get<T>(modelType);
-    await this.dispatchWrite((writeId) =>
+    const { record } = await this.dispatchWrite((writeId) =>
       this.writes.write(def.actions.updated({ id, changes, writeId }))
     );
-    const updated = await firstValueFrom(this.store.select(def.selectors.selectById(id)));
-    if (updated === undefined) {
+    // As the update stored it: a delete made right after it may have removed it from the store
+    // already, and the update still happened.
+    if (record === null) {
       throw new OfflineSyncError(
         'not-found',
         `The ${modelType} "${id}" was deleted while it was being updated.`,
-        {
-          modelType,
-          recordId: id,
-        }
+        { modelType, recordId: id }
       );
     }
-    return updated;
+    return def.deserialize(record);
   }
 
   /**
@@ -388,11 +387,11 @@ export class OfflineSyncService extends OfflineSyncWebSocketApi {
    * Hands a write to the burst (`send`, after the writes made before it) under a new write id, and
    * resolves once it is stored (rejects with why it was not).
    */
-  private async dispatchWrite(send: (writeId: string) => void): Promise<void> {
+  private dispatchWrite(send: (writeId: string) => void): Promise<WriteOutcome> {
     const writeId = this.ids.next();
     const done = this.receipts.expect(writeId);
     send(writeId);
-    await done;
+    return done;
   }
 
   /**

@@ -187,6 +187,19 @@ for (const door of frontDoors) {
       expect(store.selectSignal(TodoSync.selectors.selectTotal)()).toBe(0);
     });
 
+    it('resolves an update that was stored, even when a delete made right after it removed the record', async () => {
+      const { sync } = await startApp();
+      const todo = await sync.saveModel<Todo>('todo', { title: 'Milk', done: false });
+      const updating = sync.updateModel<Todo>('todo', todo.id, { done: true });
+      const deleting = sync.deleteModel('todo', todo.id);
+
+      expect(await updating).toEqual({ ...todo, done: true }); // as the update stored it
+      await deleting;
+      const { records, outbox } = await readRaw(db.name);
+      expect(records).toEqual([]);
+      expect(outbox).toEqual([]); // create + update + delete: nothing left to send
+    });
+
     it('says changes are unsaved until they are durable', async () => {
       const { sync } = await startApp();
       expect(sync.hasUnsavedWrites()).toBeFalse();
