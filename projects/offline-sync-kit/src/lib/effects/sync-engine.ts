@@ -300,8 +300,10 @@ export class SyncEngine {
         if (batch.length === 0 && prefetched) batch = await take();
         if (batch.length === 0) break;
         const sending = this.send(batch);
-        // Entries of the batch in flight are `sending`: they and their records are left out.
-        next = take(true);
+        // Entries of the batch in flight are `sending`: they and their records are left out. A
+        // batch taken unmarked (the storage quota is used up) cannot be told from the next one.
+        const marked = batch.every((entry) => entry.status === 'sending');
+        next = marked ? take(true) : Promise.resolve([]);
         prefetched = true;
         next.catch(() => undefined); // awaited by the next round, or put back before leaving
         const outcomes = await sending;

@@ -12,7 +12,8 @@ import { applyPullPage, cursorKey } from './apply-pull-page';
 import { applyPushOutcomes, PushApplyResult, PushedEntry } from './apply-push-outcomes';
 import { discardFailed, requeueFailed } from './failed-entries';
 import { StoredChange } from './stored-change';
-import { takePushBatch } from './take-push-batch';
+import { selectPushBatch, takePushBatch } from './take-push-batch';
+import { forgetConfirmedEntries } from './forget-confirmed-entries';
 import { DEFAULT_CONFLICT_POLICY } from '../core/conflict-policy';
 import { SyncConflict } from '../model/sync-conflict';
 import { ServerApplyContext, StorageConflictPolicy } from './server-apply-context';
@@ -138,25 +139,27 @@ export class SyncStorage {
     );
   }
 
-  /** Picks the next entries to push and marks them `sending` (see `takePushBatch`). */
+  /**
+   * Picks the next entries to push and marks them `sending` (see `takePushBatch`). With the
+   * storage quota used up (no put succeeds, marks included) it answers them unmarked, still
+   * `queued`, so what is stored can be sent all the same: the push lock keeps other tabs' pushes
+   * out, and no local write fits meanwhile to fold into them. Not for a batch taken ahead.
+   */
   takePushBatch(
     limit: number,
     modelTypes?: readonly string[],
     { queuedOnly = false }: { queuedOnly?: boolean } = {}
   ): Promise<StoredMutation[]> {
     const types = modelTypes ?? [...this.specs.keys()];
-    const topPriority = Math.max(
-      ...types.map((type) => this.specs.get(type)?.priority ?? -Infinity)
-    );
-    return this.connection.run('outbox read', ['outbox'], (db) =>
-      takePushBatch(
-        db,
-        limit,
-        modelTypes,
-        Number.isFinite(topPriority) ? topPriority : undefined,
-        queuedOnly
-      )
-    );
+    const highest = Math.max(...types.map((type) => this.specs.get(type)?.priority ?? -Infinity));
+    const topPriority = Number.isFinite(highest) ? highest : undefined;
+    const take = (db: SyncDatabase) =>
+      takePushBatch(db, limit, modelTypes, topPriority, queuedOnly);
+    return this.connection.run('outbox read', ['outbox'], take).catch((error: unknown) => {
+      if (queuedOnly || !isQuotaError(error)) throw error;
+      const select = (db: SyncDatabase) => selectPushBatch(db, limit, modelTypes, topPriority);
+      return this.connection.run('outbox read', ['outbox'], select, { mode: 'r' });
+    });
   }
 
   /**
@@ -174,11 +177,21 @@ export class SyncStorage {
     });
   }
 
-  /** Applies the server's answers to pushed entries (see `applyPushOutcomes`). */
+  /**
+   * Applies the server's answers to pushed entries (see `applyPushOutcomes`); with the storage
+   * quota used up, only forgets the confirmed ones (see `forgetConfirmedEntries`).
+   */
   applyPushOutcomes(pushed: readonly PushedEntry[], maxAttempts: number): Promise<PushApplyResult> {
-    return this.connection.run('push result', ['records', 'outbox', 'conflicts'], (db) =>
-      applyPushOutcomes(db, pushed, { ...this.serverContext(), maxAttempts })
-    );
+    return this.connection
+      .run('push result', ['records', 'outbox', 'conflicts'], (db) =>
+        applyPushOutcomes(db, pushed, { ...this.serverContext(), maxAttempts })
+      )
+      .catch((error: unknown) => {
+        if (!isQuotaError(error)) throw error;
+        return this.connection.run('push result', ['outbox'], (db) =>
+          forgetConfirmedEntries(db, pushed, error)
+        );
+      });
   }
 
   /** Applies one pulled page with its cursor (see `applyPullPage`). */
@@ -418,4 +431,9 @@ async function countPending(db: SyncDatabase): Promise<number> {
 
 function countFailed(db: SyncDatabase): Promise<number> {
   return db.outbox.where('status').equals('failed').count();
+}
+
+/** Whether the site's storage quota is used up (then IndexedDB refuses every put, but deletes). */
+function isQuotaError(error: unknown): error is OfflineSyncError {
+  return error instanceof OfflineSyncError && error.kind === 'quota';
 }

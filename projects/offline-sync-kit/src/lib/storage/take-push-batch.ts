@@ -6,10 +6,29 @@ const MIN_READ_CHUNK = 50;
 
 /**
  * Picks the next outbox entries to push and marks them `sending`, in one `rw` transaction over
- * `outbox` (the caller opens it). Order: higher priority first, then oldest first, which keeps
- * FIFO per record (all entries of a record share its type's priority), and at most one entry per
- * record. A record whose oldest entry is a dead letter (`failed`) sends nothing more until the app
- * retries or discards it.
+ * `outbox` (the caller opens it); which entries, see {@link selectPushBatch}.
+ *
+ * @example
+ * const batch = await db.transaction('rw', db.outbox, () => takePushBatch(db, 50));
+ */
+export async function takePushBatch(
+  db: SyncDatabase,
+  limit: number,
+  modelTypes?: readonly string[],
+  topPriority?: number,
+  queuedOnly = false
+): Promise<StoredMutation[]> {
+  const batch = await selectPushBatch(db, limit, modelTypes, topPriority, queuedOnly);
+  const marked = batch.map((entry): StoredMutation => ({ ...entry, status: 'sending' }));
+  await db.outbox.bulkPut(marked.filter((entry, i) => batch[i]?.status !== 'sending'));
+  return marked;
+}
+
+/**
+ * The next outbox entries to push, as stored. Order: higher priority first, then oldest first,
+ * which keeps FIFO per record (all entries of a record share its type's priority), and at most
+ * one entry per record. A record whose oldest entry is a dead letter (`failed`) sends nothing more
+ * until the app retries or discards it.
  * Entries left `sending` by a push that never finished (a closed tab) are picked again and sent
  * unchanged: their idempotency key makes that safe. `queuedOnly` (a batch taken ahead while
  * another is in flight): entries already `sending` are left for a later take and still hold back
@@ -17,9 +36,9 @@ const MIN_READ_CHUNK = 50;
  * (`SyncStorage.releasePushBatch`).
  *
  * @example
- * const batch = await db.transaction('rw', db.outbox, () => takePushBatch(db, 50));
+ * const batch = await db.transaction('r', db.outbox, () => selectPushBatch(db, 50));
  */
-export async function takePushBatch(
+export async function selectPushBatch(
   db: SyncDatabase,
   limit: number,
   modelTypes?: readonly string[],
@@ -62,10 +81,7 @@ export async function takePushBatch(
     if (seqs.length < readChunk) break;
   }
   // A stable sort keeps seq order within one priority.
-  const batch = candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
-  const marked = batch.map((entry): StoredMutation => ({ ...entry, status: 'sending' }));
-  await db.outbox.bulkPut(marked.filter((entry, i) => batch[i]?.status !== 'sending'));
-  return marked;
+  return candidates.sort((a, b) => b.priority - a.priority).slice(0, limit);
 }
 
 /** The records (as `recordKey`s) of outbox entries, from the clear `[modelType+recordId]` index. */

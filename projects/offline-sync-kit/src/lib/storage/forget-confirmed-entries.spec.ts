@@ -1,0 +1,89 @@
+import { OfflineSyncError } from '../model/sync-error';
+import { PushOutcome } from '../model/push-outcome';
+import { localWrite, plainSpec, testStorage } from '../../testing-support/test-storage';
+import { rawDatabase, readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import { forgetConfirmedEntries } from './forget-confirmed-entries';
+import { StoredMutation } from './sync-database';
+import { SyncStorage } from './sync-storage';
+
+const { save, update } = localWrite;
+
+/** The server's answer `applied` for a pushed create, with the record at version 1. */
+function applied(entry: StoredMutation): PushOutcome {
+  const data = { id: entry.recordId };
+  return {
+    mutationId: entry.mutationId,
+    status: 'applied',
+    record: { id: entry.recordId, deleted: false, version: 1, updatedAt: null, data },
+  };
+}
+
+describe('forgetConfirmedEntries (a push round under a used-up storage quota)', () => {
+  const quota = new OfflineSyncError('quota', 'The storage quota is used up');
+  let db: ReturnType<typeof uniqueDatabase>;
+  let storage: SyncStorage;
+
+  beforeEach(() => {
+    db = uniqueDatabase('full');
+    storage = testStorage(db.name, [plainSpec('todo')]);
+  });
+
+  afterEach(async () => {
+    storage.close();
+    await db.cleanup();
+  });
+
+  async function forget(pushed: { mutation: StoredMutation; outcome: PushOutcome }[]) {
+    const raw = await rawDatabase(db.name);
+    try {
+      return await raw.transaction('rw', raw.outbox, () =>
+        forgetConfirmedEntries(raw, pushed, quota)
+      );
+    } finally {
+      raw.close();
+    }
+  }
+
+  it('deletes confirmed entries and writes nothing else: their rows stay as they were', async () => {
+    await storage.write(save('todo', { id: 'a', title: 'A' }));
+    await storage.write(save('todo', { id: 'b', title: 'B' }));
+    const batch = await storage.takePushBatch(10);
+
+    const result = await forget(
+      batch.map((mutation) => ({ mutation, outcome: applied(mutation) }))
+    );
+
+    expect(result.applied).toBe(2);
+    expect(result.retry).toBeNull();
+    expect(result.changes).toEqual([]);
+    const after = await readRaw(db.name);
+    expect(after.outbox).toEqual([]);
+    expect(after.records.map((row) => [row.id, row.meta.state, row.meta.version])).toEqual([
+      ['a', 'pending', null],
+      ['b', 'pending', null],
+    ]);
+  });
+
+  it('keeps a confirmed entry with a later one behind it, and everything not applied; asks for a retry', async () => {
+    await storage.write(save('todo', { id: 'a', title: 'A' }));
+    await storage.write(save('todo', { id: 'b', title: 'B' }));
+    const [a, b] = (await storage.takePushBatch(10)) as [StoredMutation, StoredMutation];
+    // Written while the batch was in flight: rebasing it on the server's version needs a put.
+    await storage.write(update('todo', 'a', { title: 'A2' }));
+    const conflict: PushOutcome = { mutationId: b.mutationId, status: 'conflict', current: null };
+
+    const result = await forget([
+      { mutation: a, outcome: applied(a) },
+      { mutation: b, outcome: conflict },
+    ]);
+
+    expect(result.applied).toBe(0);
+    expect(result.retry?.error).toBe(quota);
+    const left = (await readRaw(db.name)).outbox.map((entry) => [entry.recordId, entry.op]);
+    expect(left).toEqual([
+      ['a', 'create'],
+      ['b', 'create'],
+      ['a', 'update'],
+    ]);
+  });
+});
