@@ -83,8 +83,9 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The end-to-end tests: Node code, plus functions they hand to page.evaluate() (browser).
-    files: ['e2e/**/*.mjs'],
+    // The end-to-end tests and the browser-fault lab: Node code, plus functions they hand to
+    // page.evaluate() (browser).
+    files: ['e2e/**/*.mjs', 'scripts/reliability/lab/**/*.mjs'],
     languageOptions: {
       globals: {
         setTimeout: 'readonly',

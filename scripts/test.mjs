@@ -37,6 +37,12 @@ const suites = [
     command: process.execPath,
     args: ['scripts/native-async/run.mjs'],
   },
+  // Reloads, renderer crashes and closed tabs during writes and pushes; a used-up storage quota.
+  {
+    name: 'reliability (browser faults)',
+    command: process.execPath,
+    args: ['--import', 'tsx', 'scripts/reliability/browser-faults.mjs'],
+  },
   { name: 'library build', build: [ng, ['build', 'offline-sync-kit']] },
   { name: 'offline-sync-kit (node)', command: 'npm', args: ['run', '--silent', 'test:lib:node'] },
   { name: 'demo', command: ng, args: ['test', 'demo', '--watch=false'] },

@@ -15,6 +15,8 @@ const REPORT = join(root, 'docs', 'reliability.md');
 const ORDER = [
   'convergence',
   'convergence-soak',
+  'browser-crash-writes',
+  'browser-quota-exceeded',
   'server-hostile-requests',
   'server-authorization-matrix',
   'server-websocket-limits',
