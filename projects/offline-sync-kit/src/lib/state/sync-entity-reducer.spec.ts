@@ -135,6 +135,32 @@ describe('sync entity reducer', () => {
     );
   });
 
+  it('leaves records to hydration after writes failed before it with nothing read back (a locked database)', () => {
+    let state = reducer(initial, actions.added({ record: todo('never'), writeId: 'w1' }));
+    state = reducer(state, actions.removed({ id: 'kept', writeId: 'w2' }));
+    const error = new OfflineSyncError('encryption', 'locked').toInfo();
+    state = reducer(
+      state,
+      OfflineSyncStorageActions.writesFailed({
+        writes: [
+          { writeId: 'w1', modelType: 'todo', id: 'never' },
+          { writeId: 'w2', modelType: 'todo', id: 'kept' },
+        ],
+        error,
+        restored: null,
+      })
+    );
+    expect(state.ids).toEqual([]);
+    expect(state.meta).toEqual({});
+
+    // Unlocked: what is stored comes in; the failed save was never stored, the delete never done.
+    state = reducer(
+      state,
+      actions.hydrated({ records: [todo('kept')], metas: { kept: meta('synced', 2) } })
+    );
+    expect(state.ids).toEqual(['kept']);
+  });
+
   it('takes committed metadata only for its own type', () => {
     let state = reducer(initial, actions.added({ record: todo('a') }));
     const committed = { ...meta('pending'), localUpdatedAt: 99 };

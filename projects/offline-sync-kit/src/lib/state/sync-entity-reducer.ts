@@ -160,6 +160,16 @@ export function createSyncEntityReducer<T>(
         state,
         mine.map(({ id }) => id)
       );
+      if (!restored && !next.hydrated) {
+        // Nothing was loaded yet either (a locked database): hydration will show what is stored,
+        // so the failed writes' records are left to it, a failed delete included.
+        const ids = mine.map(({ id }) => id);
+        return {
+          ...adapter.removeMany(ids, next),
+          meta: edited(next.meta, (meta) => ids.forEach((id) => delete meta[id])),
+          removedBeforeHydration: next.removedBeforeHydration.filter((id) => !ids.includes(id)),
+        };
+      }
       if (!restored) {
         // The database could not even be read back: say so on every record still shown.
         return {
