@@ -25,9 +25,14 @@ export type ClientAction =
   | { readonly kind: 'delete'; readonly target: Target }
   | { readonly kind: 'offline' }
   | { readonly kind: 'online' }
-  /** Destroy the app and start it again on the same database; `midPush`: right after asking for a push. */
-  | { readonly kind: 'reload'; readonly midPush: boolean }
-  | { readonly kind: 'strategy'; readonly strategy: ConflictResolutionStrategy };
+  /**
+   * Destroy the app and start it again on the same database; `midPush`: right after asking for a
+   * push; `wrongKey`: (when encrypted) first with a wrong key, which must lock it, then unlock it.
+   */
+  | { readonly kind: 'reload'; readonly midPush: boolean; readonly wrongKey: boolean }
+  | { readonly kind: 'strategy'; readonly strategy: ConflictResolutionStrategy }
+  /** Encryption at rest with key number `key` (turned on, or the key changed), or off (`0`). */
+  | { readonly kind: 'encryption'; readonly key: number };
 
 /** A fault for the proxy, or cutting every WebSocket. */
 export type PlannedFault =
@@ -59,6 +64,8 @@ const STRATEGIES: readonly ConflictResolutionStrategy[] = [
   'mergeFields',
   'manual',
 ];
+/** Keys a client may encrypt with (numbered from 1; 0 is encryption off). */
+export const ENCRYPTION_KEYS = 3;
 const WORDS = ['milk', "O'Brien", 'naïve', '"quoted"', '; DROP TABLE records;--', '100%', 'ö 🚆'];
 const TAGS = ['red', 'green', 'blue', 'tag with space'];
 
@@ -95,8 +102,11 @@ function drawAction(random: SeededRandom, newId: () => string): ClientAction {
   if (roll < 0.72) return { kind: 'delete', target: target() };
   if (roll < 0.8) return { kind: 'offline' };
   if (roll < 0.88) return { kind: 'online' };
-  if (roll < 0.95) return { kind: 'reload', midPush: random.chance(0.5) };
-  return { kind: 'strategy', strategy: random.pick(STRATEGIES) };
+  if (roll < 0.94) {
+    return { kind: 'reload', midPush: random.chance(0.5), wrongKey: random.chance(0.3) };
+  }
+  if (roll < 0.97) return { kind: 'strategy', strategy: random.pick(STRATEGIES) };
+  return { kind: 'encryption', key: random.int(0, ENCRYPTION_KEYS) };
 }
 
 /** Random fields; all of them for a create, one to three for an update. */

@@ -1,4 +1,6 @@
 import { Dexie } from 'dexie';
+import { SEALED_FIELD } from '../lib/storage/encryption/sealed-row';
+import { rawRows, rawText } from '../testing-support/raw-storage';
 import { readRaw } from '../testing-support/test-database';
 import {
   addFaults,
@@ -25,6 +27,22 @@ export interface ConvergenceReport {
   readonly losses: number;
   readonly duplicates: number;
   readonly resurrections: number;
+  /** Encryption turned on or off, or its key changed. */
+  readonly encryptionChanges: number;
+  /** Reloads with a wrong key first (each must lock the database and write nothing). */
+  readonly wrongKeyReloads: number;
+  /** Stored rows of encrypted clients checked for plaintext after the run. */
+  readonly sealedRowsChecked: number;
+  readonly plaintextRows: number;
+  readonly violations: string[];
+}
+
+/** What the steps of a run did, beyond the writes; and what went wrong on the way. */
+interface StepTally {
+  durableWrites: number;
+  socketCuts: number;
+  encryptionChanges: number;
+  wrongKeyReloads: number;
   readonly violations: string[];
 }
 
@@ -105,8 +123,13 @@ async function run(
   const { proxyUrl, url } = syncServer();
   const plan = convergencePlan(seed, { clients: databases.length, actions, collection });
   const expected = new Map<string, Expected>();
-  let durableWrites = 0;
-  let socketCuts = 0;
+  const tally: StepTally = {
+    durableWrites: 0,
+    socketCuts: 0,
+    encryptionChanges: 0,
+    wrongKeyReloads: 0,
+    violations: [],
+  };
   await clearFaults();
   for (const databaseName of databases) {
     devices.push(await HarnessClient.start({ databaseName, serverUrl: proxyUrl, collection }));
@@ -117,48 +140,57 @@ async function run(
     if (step.fault?.kind === 'rule') await addFaults([step.fault.rule]);
     if (step.fault?.kind === 'close-websockets') {
       await closeProxiedWebSockets();
-      socketCuts++;
+      tally.socketCuts++;
     }
     const device = devices[step.client] as HarnessClient;
-    durableWrites += await perform(device, step, expected);
+    await perform(device, step, expected, tally);
   }
   const stats = await faultStats();
   await clearFaults();
   progress.at = 'healing';
   const refusals = await heal(devices, progress);
   progress.at = 'checking';
+  const sealed = await checkSealed(devices, databases, expected);
   const violations = await check(devices, databases, `${url}/${collection}`, expected, refusals);
-  return report(seed, actions, stats, socketCuts, durableWrites, expected, violations);
+  violations.unshift(...tally.violations, ...sealed.violations);
+  return report(seed, actions, stats, tally, sealed.checked, expected, violations);
 }
 
-/** Does one step; answers how many durable writes it made. */
+/** Does one step, counting what it did in `tally`. */
 async function perform(
   device: HarnessClient,
   { client, action }: PlannedStep,
-  expected: Map<string, Expected>
-): Promise<number> {
+  expected: Map<string, Expected>,
+  tally: StepTally
+): Promise<void> {
   switch (action.kind) {
     case 'create': {
       const item: Item = { id: action.id, ...action.fields };
       await device.sync.saveModel<Item>('item', item);
       expected.set(action.id, { last: item, writers: new Set([client]), deleted: false });
-      return 1;
+      tally.durableWrites++;
+      return;
     }
     case 'update':
     case 'delete':
-      return write(device, client, action, expected);
+      tally.durableWrites += await write(device, client, action, expected);
+      return;
     case 'offline':
-      device.setOnline(false);
-      return 0;
     case 'online':
-      device.setOnline(true);
-      return 0;
-    case 'reload':
-      await device.reload(action.midPush);
-      return 0;
+      device.setOnline(action.kind === 'online');
+      return;
+    case 'reload': {
+      if (action.wrongKey && device.encrypted) tally.wrongKeyReloads++;
+      const problem = await device.reload(action.midPush, action.wrongKey);
+      if (problem) tally.violations.push(`client ${client}: ${problem}`);
+      return;
+    }
     case 'strategy':
       device.setStrategy(action.strategy);
-      return 0;
+      return;
+    case 'encryption':
+      if (await device.setEncryption(action.key)) tally.encryptionChanges++;
+      return;
   }
 }
 
@@ -250,12 +282,23 @@ async function check(
     }
     compare(`client ${i} store`, device.records(), server, violations);
     const raw = await readRaw(databases[i] as string);
-    const rows = new Map(
-      raw.records
-        .filter((r) => r.modelType === 'item')
-        .map((r) => [r.id, r.data as unknown as Item])
-    );
-    compare(`client ${i} database`, rows, server, violations);
+    if (device.encrypted) {
+      // Sealed rows (checked by checkSealed): read back by a new app with the key.
+      await device.reload(false);
+      compare(
+        `client ${i} database (read back with its key)`,
+        device.records(),
+        server,
+        violations
+      );
+    } else {
+      const rows = new Map(
+        raw.records
+          .filter((r) => r.modelType === 'item')
+          .map((r) => [r.id, r.data as unknown as Item])
+      );
+      compare(`client ${i} database`, rows, server, violations);
+    }
     if (raw.outbox.length > 0)
       violations.push(`client ${i}: ${raw.outbox.length} outbox entries left`);
   }
@@ -277,6 +320,36 @@ async function check(
     }
   }
   return violations;
+}
+
+/**
+ * The stored rows of every encrypted client: each sealed, and no title the run wrote readable in
+ * the database (what someone with the device's disk would see). Answers the rows checked.
+ */
+async function checkSealed(
+  devices: readonly HarnessClient[],
+  databases: readonly string[],
+  expected: Map<string, Expected>
+): Promise<{ checked: number; violations: string[] }> {
+  const violations: string[] = [];
+  let checked = 0;
+  const titles = [...expected.values()].map((record) => record.last.title);
+  for (const [i, device] of devices.entries()) {
+    if (!device.encrypted) continue;
+    const name = databases[i] as string;
+    for (const table of ['records', 'outbox', 'conflicts'] as const) {
+      for (const row of await rawRows(name, table)) {
+        checked++;
+        if (!(SEALED_FIELD in row)) violations.push(`plaintext: client ${i} ${table} row in clear`);
+      }
+    }
+    const text = await rawText(name);
+    const visible = titles.filter((title) => title !== '' && text.includes(JSON.stringify(title)));
+    if (visible.length > 0) {
+      violations.push(`plaintext: client ${i} stores ${visible.length} titles readable`);
+    }
+  }
+  return { checked, violations };
 }
 
 /** The collection's live records on the server, read past the proxy. */
@@ -330,8 +403,8 @@ function report(
   seed: number,
   actions: number,
   stats: FaultStats,
-  socketCuts: number,
-  durableWrites: number,
+  tally: StepTally,
+  sealedRowsChecked: number,
   expected: Map<string, Expected>,
   violations: string[]
 ): ConvergenceReport {
@@ -339,12 +412,16 @@ function report(
   return {
     seed,
     actions,
-    faults: { ...stats.faults, closeWebSockets: socketCuts },
-    durableWrites,
+    faults: { ...stats.faults, closeWebSockets: tally.socketCuts },
+    durableWrites: tally.durableWrites,
     recordsChecked: [...expected.values()].filter((r) => r.writers.size === 1).length,
     losses: count('loss'),
     duplicates: stats.duplicateApplied,
     resurrections: count('resurrection'),
+    encryptionChanges: tally.encryptionChanges,
+    wrongKeyReloads: tally.wrongKeyReloads,
+    sealedRowsChecked,
+    plaintextRows: count('plaintext'),
     violations: [
       ...violations,
       ...(stats.duplicateApplied > 0

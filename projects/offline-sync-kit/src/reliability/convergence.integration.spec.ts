@@ -85,7 +85,7 @@ if (config.runs > 0) {
         `[reliability-figures] ${JSON.stringify({
           id,
           title:
-            'Randomized convergence with faults (proxy + reloads + offline + strategy changes)',
+            'Randomized convergence with faults (proxy + reloads + offline + strategy changes + encryption)',
           size: `${config.runs} runs × ${CLIENTS} clients × ${config.actions} actions, seeds ${firstSeed}–${firstSeed + config.runs - 1}`,
           command: config.runs >= 1000 ? 'npm run soak' : 'npm test, npm run convergence',
           figures: {
@@ -98,6 +98,10 @@ if (config.runs > 0) {
             losses: sum((r) => r.losses),
             duplicates: sum((r) => r.duplicates),
             resurrections: sum((r) => r.resurrections),
+            'encryption turned on/off or key changed': sum((r) => r.encryptionChanges),
+            'reloads with a wrong key (locked, nothing written)': sum((r) => r.wrongKeyReloads),
+            'encrypted rows checked sealed': sum((r) => r.sealedRowsChecked),
+            'rows readable in clear': sum((r) => r.plaintextRows),
           },
           passed: failedRuns === 0 && reports.length === config.runs,
         })}`
