@@ -47,16 +47,16 @@ export class RealtimeChanges {
    * it is stored.
    */
   receive(message: ChangeMessage, names: SyncEventNames): Promise<void> {
+    const def = this.definitionFor(message);
     const type = names.toSyncEventType(message.event);
     if (type === null) {
       throw new OfflineSyncError(
         'invalid-response',
         `A WebSocket change event is named "${message.event}", which the event mapper does not ` +
           'know; it was ignored. Map the name with new SyncEventMapper({ eventNameToType }).',
-        { recordId: message.id }
+        { modelType: def.modelType, recordId: message.id }
       );
     }
-    const def = this.definitionFor(message);
     if (type !== 'modelAdded' && type !== 'modelUpdated' && type !== 'modelDeleted') {
       const { id, version } = message;
       this.serverEvents.next({ type, modelType: def.modelType, id, version, source: 'server' });
@@ -121,12 +121,21 @@ export class RealtimeChanges {
     }
   }
 
-  /** The registered type a change is about: by its server collection, else by the kit's name. */
-  private definitionFor(message: ChangeMessage) {
+  /**
+   * The registered type a collection name belongs to: by its server collection, else by the
+   * kit's name; `undefined` for a name no registered type has.
+   */
+  modelTypeOf(name: unknown): string | undefined {
     const all = this.registry.all();
     const def =
-      all.find((d) => endpointName(d.endpoint) === message.modelType) ??
-      all.find((d) => d.modelType === message.modelType);
+      all.find((d) => endpointName(d.endpoint) === name) ?? all.find((d) => d.modelType === name);
+    return def?.modelType;
+  }
+
+  /** The registered type a change is about (see `modelTypeOf`). */
+  private definitionFor(message: ChangeMessage) {
+    const modelType = this.modelTypeOf(message.modelType);
+    const def = modelType === undefined ? undefined : this.registry.get(modelType);
     if (!def) {
       throw new OfflineSyncError(
         'invalid-response',

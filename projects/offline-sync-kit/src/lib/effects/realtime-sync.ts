@@ -22,6 +22,19 @@ import { RealtimeChanges } from './realtime-changes';
 import { SyncEngine } from './sync-engine';
 import { SyncEntityRegistry } from './sync-entity-registry';
 
+/** The server's messages the kit reads itself (docs/protocol.md); others are the app's. */
+const KIT_MESSAGES: ReadonlySet<string> = new Set([
+  'auth_ok',
+  'auth_error',
+  'subscribed',
+  'subscribe_error',
+  'unsubscribed',
+  'pong',
+  'change',
+  'batch_result',
+  'error',
+]);
+
 /**
  * Handles app messages of one type (see `OfflineSyncService.registerMessageHandler`).
  *
@@ -164,6 +177,16 @@ export class RealtimeSync {
   }
 
   private handle(message: WebSocketMessage): void {
+    const handlers = this.handlers.get(message.type);
+    if (!KIT_MESSAGES.has(message.type) && !handlers?.size) {
+      this.problem({
+        kind: 'invalid-response',
+        message:
+          `A WebSocket message of type "${message.type}" came, and no handler is registered for ` +
+          `it; it was ignored. Register one with registerMessageHandler("${message.type}", …) if ` +
+          'the app expects it; the types the kit itself reads are in docs/protocol.md (WebSocket).',
+      });
+    }
     if (message.type === 'change') this.receiveChange(message);
     else if (message.type === 'subscribed' && typeof message['channel'] === 'string') {
       const params = (message['params'] ?? {}) as WebSocketChannelParams;
@@ -176,7 +199,7 @@ export class RealtimeSync {
         message: `The WebSocket server refused a message: ${serverErrorText(message)}`,
       });
     }
-    for (const handler of this.handlers.get(message.type) ?? []) {
+    for (const handler of handlers ?? []) {
       try {
         handler(message);
       } catch (error) {
@@ -190,11 +213,19 @@ export class RealtimeSync {
   private receiveChange(message: WebSocketMessage): void {
     const change = readChangeMessage(message);
     if (typeof change === 'string') {
+      // Named as far as the event can be read, so the report shows whose change it was.
+      const modelType =
+        this.changes.modelTypeOf(message['modelType']) ??
+        this.changes.modelTypeOf(message['channel']);
+      const id = message['id'];
       this.problem({
         kind: 'invalid-response',
         message:
-          `A WebSocket change event could not be used (${change}); it was ignored, and a ` +
-          'pull fetches the change instead.',
+          `A WebSocket change event${modelType ? ` of ${modelType}` : ''} could not be used ` +
+          `(${change}); it was ignored, and a pull fetches the change instead. Change events ` +
+          'must have the fields docs/protocol.md (WebSocket) lists.',
+        ...(modelType === undefined ? {} : { modelType }),
+        ...(typeof id === 'string' && id !== '' ? { recordId: id } : {}),
       });
       // The change itself is not lost: the feed has it.
       void this.engine.sync();

@@ -84,12 +84,14 @@ describe('classifyFailure', () => {
     expect(other.error.message).toContain('The change is kept and sent again later.');
   });
 
-  it('reads an HTML error page as no body', () => {
+  it('reads an HTML error page as no body, and says what came instead', () => {
     const html = new HttpErrorResponse({ status: 502, error: '<html>Bad gateway</html>' });
     const failure = classifyFailure(html, write);
     expect(failure.body).toBeUndefined();
     expect(failure.error.kind).toBe('server');
-    expect(failure.error.message).toContain('answered HTTP 502)');
+    expect(failure.error.message).toContain(
+      'answered HTTP 502 (the body is an HTML page, not JSON)). The change is kept'
+    );
   });
 
   it('turns failures without an answer into retries', () => {

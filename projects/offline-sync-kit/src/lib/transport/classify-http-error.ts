@@ -1,7 +1,7 @@
 import { HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 import { TimeoutError } from 'rxjs';
 import { OfflineSyncError, SyncErrorKind } from '../model/sync-error';
-import { errorBody, serverError } from './json-body';
+import { errorBody, parseJsonText, serverError } from './json-body';
 import { honoursRetryAfter, parseRetryAfter } from './retry-after';
 
 /**
@@ -77,7 +77,12 @@ export function classifyFailure(error: unknown, about: FailureContext): Classifi
     const retryAfterMs = honoursRetryAfter(status)
       ? parseRetryAfter(error.headers.get('Retry-After'), error.headers.get('Date'))
       : undefined;
-    const answer = classifyAnswer(status, errorBody(error), about, error);
+    // An error page (a proxy's 502, a login page) says so in the message: the server is not
+    // where the kit thinks, or not the API.
+    const text: unknown = error.error;
+    const parsed = typeof text === 'string' ? parseJsonText(text) : null;
+    const bodyProblem = parsed && !parsed.ok ? parsed.problem : undefined;
+    const answer = classifyAnswer(status, errorBody(error), about, error, bodyProblem);
     return {
       ...answer,
       headers: error.headers,
@@ -112,6 +117,7 @@ export function classifyFailure(error: unknown, about: FailureContext): Classifi
 /**
  * Sorts an answer known by its status and JSON body, whether it came as an HTTP error or as one
  * result of a batch (whose `httpStatus` is what the single request would have answered).
+ * `bodyProblem`: why the body could not be read as JSON, for the message.
  *
  * @example
  * classifyAnswer(422, { error: { code: 'idempotency_key_reused', message: '…' } }, about).outcome; // 'rejected'
@@ -120,12 +126,14 @@ export function classifyAnswer(
   status: number,
   body: unknown,
   about: FailureContext,
-  cause?: unknown
+  cause?: unknown,
+  bodyProblem?: string
 ): ClassifiedFailure {
   const { outcome, kind } = statusOutcome(status, about.write);
   const { code, message: serverMessage } = serverError(body);
   const said = [code, serverMessage].filter((part) => part !== undefined).join(': ');
-  const answered = `${about.request} answered HTTP ${status}${said ? ` ${said}` : ''}`;
+  const unreadable = bodyProblem ? ` (${bodyProblem})` : '';
+  const answered = `${about.request} answered HTTP ${status}${said ? ` ${said}` : ''}${unreadable}`;
   const text = answerMessage(kind, about, answered);
   return { outcome, error: kitError(kind, text, about, cause), status, body };
 }

@@ -94,8 +94,11 @@ export function readListBody(
   const parsed = parseJsonText(text);
   if (!parsed.ok) throw invalidResponse(about, parsed.problem);
   const answer = readListAnswer(parsed.value, mapping.listEnvelope, about);
-  const items = answer.items.map((item, index) =>
-    readServerRecord(item, { ...about, mapping, where: `item ${index + 1}` })
-  );
+  const items = answer.items.map((item, index) => {
+    // An item whose id can be read names its record in the error, should the rest not fit.
+    const id = isJsonObject(item) ? item[mapping.idField] : undefined;
+    const named = typeof id === 'string' && id !== '' ? { recordId: id } : {};
+    return readServerRecord(item, { ...about, ...named, mapping, where: `item ${index + 1}` });
+  });
   return { answer, items };
 }

@@ -154,12 +154,12 @@ describe('RestSyncTransport pull', () => {
   });
 
   describe('answers that do not fit refuse the whole page', () => {
-    const invalid = async (body: unknown, entity = TODOS) => {
+    const invalid = async (body: unknown, entity = TODOS, about = '(todo)') => {
       const done = transport.pull(CONTEXT, entity, null, 10);
       expectGet(`${SERVER}/todos?limit=10`).flush(body as string);
       const error = await failureOf(done);
       expect(error.kind).toBe('invalid-response');
-      expect(error.message).toContain('The answer to GET https://api.test/todos?limit=10 (todo)');
+      expect(error.message).toContain(`The answer to GET https://api.test/todos?limit=10 ${about}`);
       return error.message;
     };
 
@@ -174,9 +174,17 @@ describe('RestSyncTransport pull', () => {
       expect(await invalid({ items, cursor: 'c', hasMore: false })).toContain(
         'item 2: "id" must be'
       );
+      // An item whose id can be read names its record.
       const typed = [{ id: 't1', version: '1' }];
-      expect(await invalid({ items: typed, cursor: 'c', hasMore: false })).toContain(
-        'item 1: "version"'
+      expect(
+        await invalid({ items: typed, cursor: 'c', hasMore: false }, TODOS, '(todo "t1")')
+      ).toContain('item 1: "version"');
+    });
+
+    it('more items than the limit asked for', async () => {
+      const items = Array.from({ length: 11 }, (_, i) => serverTodo(`t${i}`, 1));
+      expect(await invalid({ items, cursor: 'c', hasMore: false })).toContain(
+        'the page holds 11 items, but at most 10 were asked for (limit=10)'
       );
     });
 

@@ -20,8 +20,9 @@ import type { TransportContext, TransportEntity } from './sync-transport';
  * to do; the page returned then begins at the start of the feed.
  *
  * Throws an `OfflineSyncError`: `network`, `timeout`, `server` (5xx, 429), `auth` (401/403),
- * `rejected` (other 4xx) or `invalid-response` (a body that does not fit, or a page that says
- * `hasMore` without moving its cursor, which would make the caller pull the same page for ever).
+ * `rejected` (other 4xx) or `invalid-response` (a body that does not fit, a cursor page with more
+ * items than `limit`, or a page that says `hasMore` without moving its cursor, which would make
+ * the caller pull the same page for ever).
  *
  * @example
  * let page = await pullPage(http, context, todos, storedCursor, 100);
@@ -62,6 +63,16 @@ export async function pullPage(
   }
   const about = { modelType, request: described };
   const { answer, items } = readListBody(text, mapping, about);
+  // The protocol's limit is a maximum: a server that ignores it can send a page too large to
+  // hold and store in one go (and a mapping whose limitParam the API does not know shows here).
+  if (mapping.paging === 'cursor' && items.length > limit) {
+    throw invalidResponse(
+      about,
+      `the page holds ${items.length} items, but at most ${limit} were asked for ` +
+        `(${mapping.limitParam}=${limit}); make the server honour the limit, or set ` +
+        `rest.limitParam to the name it uses`
+    );
+  }
   const next = nextPage(mapping, cursor, limit, answer, items);
   if (typeof next === 'string') throw invalidResponse(about, next);
   if (next.hasMore && next.cursor === cursor) {

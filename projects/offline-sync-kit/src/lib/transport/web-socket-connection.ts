@@ -391,7 +391,8 @@ export class WebSocketConnection {
       this.problems.next(
         new OfflineSyncError(
           'invalid-response',
-          `A WebSocket message from the server could not be read (${message}); it was ignored.`
+          `A WebSocket message from the server could not be read (${message}); it was ignored. ` +
+            'Every frame must be a JSON text object with a string "type" (docs/protocol.md, WebSocket).'
         )
       );
       return;

@@ -68,7 +68,8 @@ export function readChangeMessage(message: WebSocketMessage): ChangeMessage | st
       return `"${field}" must be a non-empty string, not ${describeValue(value)}`;
     }
   }
-  if (version !== null && version !== undefined && !Number.isSafeInteger(version)) {
+  const whole = Number.isSafeInteger(version) && (version as number) >= 0;
+  if (version !== null && version !== undefined && !whole) {
     return `"version" must be a whole number, not ${describeValue(version)}`;
   }
   if (data !== undefined && !isJsonObject(data)) {
