@@ -9,7 +9,7 @@ import { SyncOptionsRef } from '../providers/sync-options-ref';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { PushOutcome } from '../model/push-outcome';
-import { PushedEntry } from '../storage/apply-push-outcomes';
+import { PushedEntry, UnusableAnswer } from '../storage/apply-push-outcomes';
 import { StoredChange } from '../storage/stored-change';
 import { ConflictEvent } from '../storage/open-or-settle-conflict';
 import { StoredMutation } from '../storage/sync-database';
@@ -320,6 +320,7 @@ export class SyncEngine {
         );
         applied += result.applied;
         this.publish(result.changes, result.conflicts);
+        await this.readBack(result.unusable ?? []);
         const looping = repeats.count(result.conflicts);
         if (looping) {
           this.unexpectedFailures++;
@@ -363,6 +364,20 @@ export class SyncEngine {
       );
       return 'stopped';
     }
+  }
+
+  /**
+   * Reports push answers the kit could not use, and reads back the records of changes the server
+   * took without a usable record, before the next batch is sent (a later change of the record
+   * then goes out on the version read). A failed read is left to the next pull, which brings them.
+   */
+  private async readBack(unusable: readonly UnusableAnswer[]): Promise<void> {
+    const ids = new Map<string, string[]>();
+    for (const { modelType, id, error, readBack } of unusable) {
+      this.store.dispatch(A.pushAnswerInvalid({ error: error.toInfo() }));
+      if (readBack) ids.set(modelType, [...(ids.get(modelType) ?? []), id]);
+    }
+    for (const [modelType, some] of ids) await this.pullMany(modelType, some).catch(() => null);
   }
 
   /**

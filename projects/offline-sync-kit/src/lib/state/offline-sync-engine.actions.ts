@@ -17,6 +17,11 @@ export const OfflineSyncEngineActions = createActionGroup({
     'Push Started': emptyProps(),
     'Push Completed': props<{ applied: number; pendingCount: number; failedCount: number }>(),
     'Push Failed': props<{ error: SyncErrorInfo; nextRetryAt: number | null }>(),
+    /**
+     * The server took a change but its answer could not be used (kind `invalid-response`); the
+     * kit counted the change applied and read the record back (or the conflict's record).
+     */
+    'Push Answer Invalid': props<{ error: SyncErrorInfo }>(),
     'Pull Started': props<{ modelType: string }>(),
     'Pull Completed': props<{ modelType: string; count: number }>(),
     'Pull Failed': props<{ modelType: string; error: SyncErrorInfo }>(),

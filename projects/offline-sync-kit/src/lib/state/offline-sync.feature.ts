@@ -142,6 +142,7 @@ export const offlineSyncFeature = createFeature({
       lastError: error,
       nextRetryAt,
     })),
+    on(E.pushAnswerInvalid, (state, { error }) => ({ ...state, lastError: error })),
     on(E.pullStarted, (state) => ({ ...state, activity: 'pulling' as const })),
     on(E.pullCompleted, (state) => ({ ...state, activity: null })),
     on(E.pullFailed, (state, { error }) => ({ ...state, activity: null, lastError: error })),

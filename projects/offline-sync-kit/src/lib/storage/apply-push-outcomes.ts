@@ -1,11 +1,12 @@
 import { recordKey } from '../core/record-key';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
+import { ServerChange } from '../model/server-change';
 import { ConflictEvent, openOrSettleConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
 import { HeldRecord, RowWrites, syncedVersion, takeServerVersion } from './server-version';
 import { readHeld, stateFromEntries, StoredChange } from './stored-change';
-import { StoredMutation, SyncDatabase } from './sync-database';
+import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
 
 /** A pushed outbox entry with what the server said of it. */
 export interface PushedEntry {
@@ -27,6 +28,25 @@ export interface PushApplyResult {
   readonly deadLettered: number;
   readonly retry: { readonly error: OfflineSyncError; readonly retryAfterMs?: number } | null;
   readonly auth: OfflineSyncError | null;
+  /**
+   * Answers the kit could not use but worked around (absent: none): an applied change without a
+   * usable record (`readBack`: its record must be read from the server), a conflict without a
+   * usable current record (already read).
+   */
+  readonly unusable?: readonly UnusableAnswer[];
+}
+
+/**
+ * A push answer the kit could not use, with the `invalid-response` error saying why.
+ *
+ * @example
+ * for (const { modelType, id } of result.unusable ?? []) await engine.pullMany(modelType, [id]);
+ */
+export interface UnusableAnswer {
+  readonly modelType: string;
+  readonly id: string;
+  readonly error: OfflineSyncError;
+  readonly readBack: boolean;
 }
 
 /** What `applyPushOutcomes` needs from outside. */
@@ -40,7 +60,9 @@ export interface PushApplyContext extends ServerApplyContext {
  * in which the server's record replaces the local one.
  * - applied: the entry goes; the record takes the server's version and data, with the record's
  *   later pending changes re-applied on top (an edit made while the request was in flight stays
- *   pending and is pushed next);
+ *   pending and is pushed next). Without a usable record, or with an older version than the one
+ *   held (a replayed answer overtaken by a pull), the record keeps what it holds: the server has
+ *   the change, and a read (`unusable`) or a pull brings its version;
  * - conflict: handled by the type's conflict strategy (see `openOrSettleConflict`) against the server's
  *   current version (`null`: the server never had the record);
  * - rejected, or retry after the last allowed attempt: the entry becomes a dead letter (`failed`);
@@ -60,6 +82,7 @@ export async function applyPushOutcomes(
   let deadLettered = 0;
   let retry: PushApplyResult['retry'] = null;
   let auth: OfflineSyncError | null = null;
+  const unusable: UnusableAnswer[] = [];
   const note = (change: StoredChange | null) => {
     if (change) changes.set(recordKey(change.modelType, change.id), change);
   };
@@ -85,6 +108,13 @@ export async function applyPushOutcomes(
         confirmed.push(mutation.seq as number);
         const { existing, pending: all } = heldAt(index);
         const pending = all.filter((e) => e.seq !== mutation.seq);
+        if (outcome.error) {
+          unusable.push({ modelType: key[0], id: key[1], error: outcome.error, readBack: true });
+        }
+        if (outcome.record === null || overtaken(outcome.record, existing)) {
+          note(await keepHeld(db, key, outcome.error ?? null, { existing, pending }));
+          break;
+        }
         if (pending.length > 0) {
           note(await takeServerVersion(db, key, outcome.record, context, { existing, pending }));
           break;
@@ -93,6 +123,9 @@ export async function applyPushOutcomes(
         break;
       }
       case 'conflict': {
+        if (outcome.error) {
+          unusable.push({ modelType: key[0], id: key[1], error: outcome.error, readBack: false });
+        }
         const met = await openOrSettleConflict(db, key, mutation.base, outcome.current, context);
         note(met.change ?? { modelType: key[0], id: key[1], data: null, meta: null });
         if (met.event) conflicts.push(met.event);
@@ -121,7 +154,43 @@ export async function applyPushOutcomes(
     confirmed.length > 0 ? db.outbox.bulkDelete(confirmed) : undefined,
     rows.flush(db),
   ]);
-  return { changes: [...changes.values()], conflicts, applied, deadLettered, retry, auth };
+  return {
+    changes: [...changes.values()],
+    conflicts,
+    applied,
+    deadLettered,
+    retry,
+    auth,
+    ...(unusable.length > 0 ? { unusable } : {}),
+  };
+}
+
+/** A live record older than the one held: applying it would take the record back in time. */
+function overtaken(record: ServerChange, existing: StoredRecord | undefined): boolean {
+  const held = existing?.meta.version;
+  return !record.deleted && record.version !== null && held != null && record.version < held;
+}
+
+/**
+ * A confirmed entry whose answer gives no record to take: the record keeps its data and version,
+ * its state follows the entries left, and `error` (why the answer was unusable) is its last error
+ * until the server's version comes.
+ */
+async function keepHeld(
+  db: SyncDatabase,
+  [modelType, id]: [string, string],
+  error: OfflineSyncError | null,
+  { existing, pending }: HeldRecord
+): Promise<StoredChange | null> {
+  if (!existing) return null;
+  const meta = {
+    ...existing.meta,
+    state: stateFromEntries(pending, existing.meta.state),
+    lastError: error?.toInfo() ?? null,
+    attempts: 0,
+  };
+  await db.records.put({ ...existing, meta });
+  return { modelType, id, data: existing.data, meta };
 }
 
 async function recordFailure(

@@ -6,6 +6,7 @@ import { invalidResponse } from './invalid-response';
 import { ParsedJson, parseJsonText } from './json-body';
 import { wireData, wireOp } from './push-request';
 import { batchResultOutcome, readBatchResults } from './read-batch-results';
+import { pushOneByOne } from './rest-push';
 import { batchUrl, endpointName } from './rest-urls';
 import { describeRequest, sendRequest, TransportRequest } from './send-request';
 import type { PushEntry, TransportContext } from './sync-transport';
@@ -55,8 +56,10 @@ export function batchMutation(context: TransportContext, entry: PushEntry): Batc
  *
  * When the answer cannot be read (not JSON, wrong length or shape) nobody knows what was applied:
  * every entry becomes `retry` with kind `invalid-response`, which is safe because each item carries
- * its idempotency key. A failure of the whole request is sorted once and given to every entry
- * (a whole-batch 4xx is `rejected` for all: the batch itself was refused, not any one record).
+ * its idempotency key. A server without the batch endpoint (404, 405) gets the same changes as
+ * single requests (`pushOneByOne`); one that finds the batch too large (413) gets it in halves.
+ * Any other failure of the whole request is sorted once and given to every entry (a whole-batch
+ * 4xx is `rejected` for all: the batch itself was refused, not any one record).
  *
  * @example
  * const outcomes = await pushBatch(http, { ...context, useBatchEndpoint: true }, entries);
@@ -78,7 +81,19 @@ export async function pushBatch(
   try {
     text = (await sendRequest(http, request, context)).body;
   } catch (error) {
-    return wholeBatchFailed(error, entries, described, context.timeoutMs);
+    const failure = classifyFailure(error, wholeBatch(entries, described, context.timeoutMs));
+    // No batch endpoint on this server: the same changes, one request each.
+    if (failure.status === 404 || failure.status === 405) {
+      return pushOneByOne(http, context, entries);
+    }
+    // Too large for the server as a whole: in halves, down to single changes (whose own 413
+    // is a refusal of that change).
+    if (failure.status === 413 && entries.length > 1) {
+      const half = Math.ceil(entries.length / 2);
+      const first = await pushBatch(http, context, entries.slice(0, half));
+      return [...first, ...(await pushBatch(http, context, entries.slice(half)))];
+    }
+    return wholeBatchOutcomes(failure, entries);
   }
   return batchAnswerOutcomes(parseJsonText(text), entries, described, context.timeoutMs);
 }
@@ -111,20 +126,6 @@ export function batchAnswerOutcomes(
   );
 }
 
-function wholeBatchFailed(
-  error: unknown,
-  entries: readonly PushEntry[],
-  request: string,
-  timeoutMs: number
-): PushOutcome[] {
-  const failure = classifyFailure(error, wholeBatch(entries, request, timeoutMs));
-  const noBatchRoute = failure.status === 404 || failure.status === 405;
-  const hint = noBatchRoute
-    ? ' If the server has no batch endpoint, set useBatchEndpoint: false.'
-    : '';
-  return wholeBatchOutcomes(failure, entries, hint);
-}
-
 /**
  * What a failure of a whole batch (no answer, or an error answer for the batch itself, over HTTP
  * or the WebSocket) is about, for `classifyFailure` / `classifyAnswer`.
@@ -144,22 +145,21 @@ export function wholeBatch(
 /**
  * Every entry's outcome when the batch as a whole failed: retried, waiting for credentials, or
  * refused, as the failure was classified (a 409/412 for a whole batch is a refusal, not one
- * record's conflict). Each entry's error names its record; `hint` is added to the message.
+ * record's conflict). Each entry's error names its record.
  *
  * @example
  * return wholeBatchOutcomes(classifyAnswer(500, answer, wholeBatch(entries, request, 0)), entries);
  */
 export function wholeBatchOutcomes(
   failure: ClassifiedFailure,
-  entries: readonly PushEntry[],
-  hint = ''
+  entries: readonly PushEntry[]
 ): PushOutcome[] {
   const kind = failure.outcome === 'conflict' ? 'rejected' : failure.error.kind;
   return entries.map((entry) => {
     const mutationId = entry.mutation.mutationId;
     // Each entry gets its own error naming its record, so a failed entry shows where it belongs.
     const details = { ...recordOf(entry), cause: failure.error };
-    const error = new OfflineSyncError(kind, failure.error.message + hint, details);
+    const error = new OfflineSyncError(kind, failure.error.message, details);
     switch (failure.outcome) {
       case 'retry': {
         const after = failure.retryAfterMs;

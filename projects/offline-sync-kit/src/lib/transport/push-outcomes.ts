@@ -1,10 +1,10 @@
 import { PushOutcome } from '../model/push-outcome';
 import { ServerChange } from '../model/server-change';
-import { isOfflineSyncError } from '../model/sync-error';
 import { ClassifiedFailure, FailureContext } from './classify-http-error';
 import { versionFromEtag } from './etag';
+import { invalidResponse } from './invalid-response';
 import { isJsonObject } from './json-body';
-import { readServerRecord, RecordReading } from './read-server-record';
+import { checkServerRecord, RecordReading } from './read-server-record';
 import type { PushEntry } from './sync-transport';
 
 /**
@@ -35,11 +35,14 @@ export function pushFailureContext(
 }
 
 /**
- * The outcome of a write the server applied, from the record it answered with. A delete needs no
- * body: its tombstone is the answer's tombstone if it sent one, else one built from the id and
- * the `ETag` (the reference server sends the tombstone's version there with its 204). Any other
- * write must answer with its record, or the entry is `rejected` as `invalid-response`: without
- * the server's record the kit cannot know the new version, and retrying would get the same answer.
+ * The outcome of a write the server applied (a 2xx whose body is JSON, or empty), from the record
+ * it answered with. A delete needs no body: its tombstone is the answer's tombstone if it sent
+ * one, else one built from the id and the `ETag` (the reference server sends the tombstone's
+ * version there with its 204). Any other write should answer with its record at a version above
+ * the one the change was made on. When it does not (no record, no id, a garbled or lower version),
+ * the write still happened: the outcome is `applied` without a record, with an `invalid-response`
+ * error saying what was wrong, and the kit reads the record back. Neither a dead letter (the app
+ * might discard a change the server has) nor a retry (the same answer would come back) would do.
  *
  * @example
  * appliedOutcome(entry, { id: 't1', title: 'Milk', version: 4 }, reading); // { status: 'applied', record: … }
@@ -53,19 +56,34 @@ export function appliedOutcome(
   if (entry.mutation.op === 'delete') {
     return { mutationId, status: 'applied', record: deleteTombstone(entry, body, reading) };
   }
-  try {
-    return { mutationId, status: 'applied', record: readServerRecord(body, reading) };
-  } catch (error) {
-    if (!isOfflineSyncError(error)) throw error;
-    return { mutationId, status: 'rejected', error };
+  const unread = (problem: string): PushOutcome => {
+    const error = invalidResponse(
+      reading,
+      `${reading.where ? `${reading.where}: ` : ''}${problem}; the server accepted the change, ` +
+        'so it counts as applied, and the record is read back from the server'
+    );
+    return { mutationId, status: 'applied', record: null, error };
+  };
+  const record = checkServerRecord(body, reading);
+  if ('problem' in record) return unread(record.problem);
+  const base = entry.mutation.baseVersion;
+  if (entry.mutation.op !== 'create' && base !== null && record.version !== null) {
+    if (record.version <= base) {
+      return unread(
+        `the record comes back at version ${record.version}, but the change was made on ` +
+          `version ${base}; every write gives a record a higher version`
+      );
+    }
   }
+  return { mutationId, status: 'applied', record };
 }
 
 /**
  * The outcome of a write refused as a conflict (409/412), with the server's `current` record or
  * tombstone when the answer carried one (`null` when not: a 412 names no current record). A
- * `current` that does not fit the mapping makes the entry `rejected` as `invalid-response`
- * rather than a conflict resolved against a garbled record.
+ * `current` that does not fit the mapping is left out (`null`, with an `invalid-response` error
+ * saying what was wrong): the kit then reads the record, instead of resolving the conflict
+ * against a garbled one or parking a change the server never took as a dead letter.
  *
  * @example
  * conflictOutcome(entry, body.current, { ...reading, where: 'current' });
@@ -78,12 +96,16 @@ export function conflictOutcome(
   const mutationId = entry.mutation.mutationId;
   if (current === undefined || current === null)
     return { mutationId, status: 'conflict', current: null };
-  try {
-    return { mutationId, status: 'conflict', current: readServerRecord(current, reading) };
-  } catch (error) {
-    if (!isOfflineSyncError(error)) throw error;
-    return { mutationId, status: 'rejected', error };
-  }
+  const checked = checkServerRecord(current, reading);
+  if (!('problem' in checked)) return { mutationId, status: 'conflict', current: checked };
+  const where = reading.where ? `${reading.where}: ` : '';
+  const problem = `${where}${checked.problem}; the record is read from the server instead`;
+  return {
+    mutationId,
+    status: 'conflict',
+    current: null,
+    error: invalidResponse(reading, problem),
+  };
 }
 
 /**
@@ -121,14 +143,9 @@ export function failureOutcome(
 }
 
 function deleteTombstone(entry: PushEntry, body: unknown, reading: RecordReading): ServerChange {
-  if (isJsonObject(body)) {
-    try {
-      const record = readServerRecord(body, reading);
-      if (record.deleted) return record;
-    } catch {
-      // The delete happened (2xx); an odd body only costs the tombstone's version.
-    }
-  }
+  // The delete happened (2xx); an odd body only costs the tombstone's version.
+  const answered = isJsonObject(body) ? checkServerRecord(body, reading) : null;
+  if (answered && !('problem' in answered) && answered.deleted) return answered;
   const version = versionFromEtag(reading.etag) ?? null;
   return { id: entry.mutation.recordId, deleted: true, version, updatedAt: null };
 }

@@ -71,7 +71,8 @@ export function readBatchResults(
 /**
  * The outcome of one entry from its batch result. A `rejected` result is sorted by its
  * `httpStatus` like the single request would be, so both ways of pushing agree: a 412 is a
- * conflict, a 401 asks for credentials, a 503 retries, other statuses are refused for good.
+ * conflict, a 401 asks for credentials, a 503 retries, a delete answered 404 or 410 is applied
+ * (the record is gone already), other statuses are refused for good.
  *
  * @example
  * const outcome = batchResultOutcome(results[0], 'POST …/sync/batch, item 1', 30_000);
@@ -94,6 +95,9 @@ export function batchResultOutcome(
     case 'conflict':
       return conflictOutcome(entry, raw['current'], { ...reading, where: 'current' });
     case 'rejected': {
+      const gone = result.httpStatus === 404 || result.httpStatus === 410;
+      // A delete of a record the server no longer has did what it asked for.
+      if (gone && entry.mutation.op === 'delete') return appliedOutcome(entry, undefined, reading);
       const about = pushFailureContext(entry, request, timeoutMs);
       const failure = classifyAnswer(result.httpStatus, raw, about);
       return failureOutcome(entry, failure, reading);

@@ -35,8 +35,40 @@ export interface RecordReading extends AnswerContext {
  * // { id: 't1', deleted: false, version: 2, updatedAt: '…', data: { id: 't1', … } }
  */
 export function readServerRecord(value: unknown, reading: RecordReading): ServerChange {
-  const fail = (problem: string): never => {
+  const checked = checkServerRecord(value, reading);
+  if ('problem' in checked) {
+    const { problem } = checked;
     throw invalidResponse(reading, reading.where ? `${reading.where}: ${problem}` : problem);
+  }
+  return checked;
+}
+
+/**
+ * {@link readServerRecord} without the throw: the record, or what is wrong with it (without the
+ * `where`), for a caller that words the error itself.
+ *
+ * @example
+ * const checked = checkServerRecord(body, reading);
+ * if ('problem' in checked) return unread(checked.problem);
+ */
+export function checkServerRecord(
+  value: unknown,
+  reading: RecordReading
+): ServerChange | { readonly problem: string } {
+  try {
+    return checkedRecord(value, reading);
+  } catch (error) {
+    if (error instanceof RecordProblem) return { problem: error.message };
+    throw error;
+  }
+}
+
+/** Thrown inside the checks below, caught by `checkServerRecord`. */
+class RecordProblem extends Error {}
+
+function checkedRecord(value: unknown, reading: RecordReading): ServerChange {
+  const fail = (problem: string): never => {
+    throw new RecordProblem(problem);
   };
   if (!isJsonObject(value)) return fail(`expected a record object, got ${describeValue(value)}`);
   const { idField, deletedField } = reading.mapping;

@@ -43,7 +43,14 @@ export async function pushOneByOne(
 
 /**
  * Pushes one entry as its own request (see `pushRequest` for its shape) and reads the answer:
- * 2xx → `applied` with the server's record; anything else as `classifyFailure` sorts it.
+ * - 2xx with JSON (or no body) → `applied`, with the server's record when it can be read (see
+ *   `appliedOutcome`: the write happened either way);
+ * - 2xx whose body is not JSON (an HTML page, a truncated body) → `retry` as `invalid-response`:
+ *   such an answer may not come from the API at all (a captive portal, a login page, a proxy), so
+ *   nobody knows whether the change was stored; it is sent again under the same
+ *   `Idempotency-Key`, which applies it once either way;
+ * - a delete answered 404 or 410 → `applied`: the record is already gone, which is what it asked;
+ * - anything else as `classifyFailure` sorts it.
  *
  * @example
  * const outcome = await pushOne(http, context, { entity: todos, mutation });
@@ -66,18 +73,26 @@ export async function pushOne(
     const response = await sendRequest(http, request, context);
     const etag = response.headers.get('ETag');
     const parsed = parseJsonText(response.body);
-    if (!parsed.ok) {
-      // A delete is done whatever the body says; anything else needs the record back.
-      if (entry.mutation.op === 'delete')
-        return appliedOutcome(entry, undefined, { ...reading, etag });
-      const error = invalidResponse(reading, parsed.problem);
-      return { mutationId: entry.mutation.mutationId, status: 'rejected', error };
-    }
+    if (!parsed.ok) return notTheApi(entry, reading, parsed.problem);
     return appliedOutcome(entry, parsed.value, { ...reading, etag });
   } catch (error) {
     const failure = classifyFailure(error, pushFailureContext(entry, described, context.timeoutMs));
+    if (entry.mutation.op === 'delete' && (failure.status === 404 || failure.status === 410)) {
+      return appliedOutcome(entry, undefined, reading);
+    }
     return failureOutcome(entry, failure, reading);
   }
+}
+
+/** The outcome of a 2xx whose body is not JSON: sent again, since it may not be the API's. */
+function notTheApi(entry: PushEntry, reading: RecordReading, problem: string): PushOutcome {
+  const error = invalidResponse(
+    reading,
+    `${problem}; whether the server stored the change cannot be told (a captive portal, a login ` +
+      'page or a proxy may have answered), so it is sent again under the same Idempotency-Key, ' +
+      'which cannot apply it twice'
+  );
+  return { mutationId: entry.mutation.mutationId, status: 'retry', error };
 }
 
 function leftOut(

@@ -78,8 +78,8 @@ describe('RestSyncTransport against the reference server', () => {
 
   /** The record of an `applied` outcome; anything else fails the spec with the outcome's error. */
   function appliedRecord(outcome: PushOutcome | undefined): ServerChange {
-    if (outcome?.status === 'applied') return outcome.record;
-    const reason = outcome && 'error' in outcome ? `: ${outcome.error.message}` : '';
+    if (outcome?.status === 'applied' && outcome.record) return outcome.record;
+    const reason = outcome && 'error' in outcome ? `: ${outcome.error?.message}` : '';
     throw new Error(`expected an applied outcome, got ${outcome?.status}${reason}`);
   }
 

@@ -1,0 +1,89 @@
+import { OfflineSyncError } from '../model/sync-error';
+import { PushOutcome } from '../model/push-outcome';
+import { localWrite, plainSpec, testStorage } from '../../testing-support/test-storage';
+import { readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import { StoredMutation } from './sync-database';
+import { SyncStorage } from './sync-storage';
+
+const { update } = localWrite;
+
+/** `todo` "a" as the server holds it at `version`. */
+const live = (version: number, fields: Record<string, unknown>) => ({
+  id: 'a',
+  deleted: false as const,
+  version,
+  updatedAt: null,
+  data: { id: 'a', ...fields },
+});
+
+/**
+ * Applied push answers that give the kit no record to take: none it can use (the server took the
+ * change, its answer is garbled), or one older than the record already holds (a replayed answer
+ * that a pull overtook). Either way the change is done: the entry leaves the outbox and the
+ * record keeps what it holds, rather than becoming a dead letter or going back in time.
+ */
+describe('applyPushOutcomes with answers that bring no record to take', () => {
+  let db: ReturnType<typeof uniqueDatabase>;
+  let storage: SyncStorage;
+
+  beforeEach(async () => {
+    db = uniqueDatabase('unusable');
+    storage = testStorage(db.name, [plainSpec('todo')]);
+    await storage.applyServerChanges('todo', [live(2, { title: 'v2' })]);
+    await storage.write(update('todo', 'a', { title: 'mine' }));
+  });
+
+  afterEach(async () => {
+    storage.close();
+    await db.cleanup();
+  });
+
+  /** Sends the update (takes it), lets `meanwhile` happen, then applies `outcome` as its answer. */
+  async function answer(
+    outcome: (entry: StoredMutation) => PushOutcome,
+    meanwhile?: () => Promise<unknown>
+  ) {
+    const [entry] = await storage.takePushBatch(10);
+    await meanwhile?.();
+    return storage.applyPushOutcomes([{ mutation: entry!, outcome: outcome(entry!) }], 5);
+  }
+
+  it('no usable record: applied, the local data kept, the problem on the record and reported', async () => {
+    const error = new OfflineSyncError('invalid-response', 'no id in the answer', {
+      modelType: 'todo',
+      recordId: 'a',
+    });
+    const result = await answer((entry) => ({
+      mutationId: entry.mutationId,
+      status: 'applied',
+      record: null,
+      error,
+    }));
+
+    expect([result.applied, result.deadLettered]).toEqual([1, 0]);
+    expect(result.unusable).toEqual([{ modelType: 'todo', id: 'a', error, readBack: true }]);
+    const { records, outbox } = await readRaw(db.name);
+    expect(outbox).toEqual([]);
+    expect(records[0]?.data).toEqual({ id: 'a', title: 'mine' });
+    expect(records[0]?.meta).toEqual(
+      jasmine.objectContaining({ state: 'synced', version: 2, lastError: error.toInfo() })
+    );
+  });
+
+  it('an answer older than the version held: applied, the record stays at the newer version', async () => {
+    // While the update was in flight, a pull brought version 5 (the update, then another
+    // device's change); the answer that comes now is the replay of version 3.
+    const replay = live(3, { title: 'mine' });
+    const result = await answer(
+      (entry) => ({ mutationId: entry.mutationId, status: 'applied', record: replay }),
+      () => storage.applyServerChanges('todo', [live(5, { title: 'mine', done: true })])
+    );
+
+    expect(result.applied).toBe(1);
+    expect(result.unusable).toBeUndefined();
+    const { records, outbox } = await readRaw(db.name);
+    expect(outbox).toEqual([]);
+    expect(records[0]?.data).toEqual({ id: 'a', title: 'mine', done: true });
+    expect(records[0]?.meta).toEqual(jasmine.objectContaining({ state: 'synced', version: 5 }));
+  });
+});
