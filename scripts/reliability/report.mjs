@@ -18,6 +18,7 @@ const ORDER = [
   'browser-crash-writes',
   'browser-quota-exceeded',
   'server-hostile-requests',
+  'client-malformed-answers',
   'server-authorization-matrix',
   'server-websocket-limits',
   'server-reconnect-storm',

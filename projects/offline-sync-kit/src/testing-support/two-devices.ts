@@ -171,6 +171,36 @@ export async function serverRecord(endpoint: string, id: string): Promise<unknow
 }
 
 /**
+ * A collection's live records as the server has them now, by id, read through the change feed
+ * without the kit (and past the fault proxy).
+ *
+ * @example
+ * expect([...(await serverRecords('todos-1')).keys()]).toEqual(['t1']);
+ */
+export async function serverRecords(
+  endpoint: string
+): Promise<Map<string, Record<string, unknown>>> {
+  const records = new Map<string, Record<string, unknown>>();
+  let cursor = '';
+  for (;;) {
+    const url = `${syncServer().url}/${endpoint}?limit=1000&cursor=${encodeURIComponent(cursor)}`;
+    const answer = await fetch(url);
+    if (!answer.ok) throw new Error(`GET ${endpoint} answered ${answer.status}`);
+    const page = (await answer.json()) as {
+      items: (Record<string, unknown> & { id: string; deleted?: boolean })[];
+      cursor: string;
+      hasMore: boolean;
+    };
+    for (const item of page.items) {
+      if (item.deleted) records.delete(item.id);
+      else records.set(item.id, item);
+    }
+    if (!page.hasMore) return records;
+    cursor = page.cursor;
+  }
+}
+
+/**
  * Waits long enough that the later of two edits is later on every clock, the error of the
  * kit's server clock estimate (about half a second) included. Orders events; asserts no timing.
  *
