@@ -19,21 +19,9 @@ import {
   WebSocketMessage,
 } from '../transport/web-socket-messages';
 import { RealtimeChanges } from './realtime-changes';
+import { KIT_MESSAGES, unhandledMessage, unusableChange } from './realtime-problems';
 import { SyncEngine } from './sync-engine';
 import { SyncEntityRegistry } from './sync-entity-registry';
-
-/** The server's messages the kit reads itself (docs/protocol.md); others are the app's. */
-const KIT_MESSAGES: ReadonlySet<string> = new Set([
-  'auth_ok',
-  'auth_error',
-  'subscribed',
-  'subscribe_error',
-  'unsubscribed',
-  'pong',
-  'change',
-  'batch_result',
-  'error',
-]);
 
 /**
  * Handles app messages of one type (see `OfflineSyncService.registerMessageHandler`).
@@ -179,13 +167,7 @@ export class RealtimeSync {
   private handle(message: WebSocketMessage): void {
     const handlers = this.handlers.get(message.type);
     if (!KIT_MESSAGES.has(message.type) && !handlers?.size) {
-      this.problem({
-        kind: 'invalid-response',
-        message:
-          `A WebSocket message of type "${message.type}" came, and no handler is registered for ` +
-          `it; it was ignored. Register one with registerMessageHandler("${message.type}", …) if ` +
-          'the app expects it; the types the kit itself reads are in docs/protocol.md (WebSocket).',
-      });
+      this.problem(unhandledMessage(message.type));
     }
     if (message.type === 'change') this.receiveChange(message);
     else if (message.type === 'subscribed' && typeof message['channel'] === 'string') {
@@ -217,16 +199,7 @@ export class RealtimeSync {
       const modelType =
         this.changes.modelTypeOf(message['modelType']) ??
         this.changes.modelTypeOf(message['channel']);
-      const id = message['id'];
-      this.problem({
-        kind: 'invalid-response',
-        message:
-          `A WebSocket change event${modelType ? ` of ${modelType}` : ''} could not be used ` +
-          `(${change}); it was ignored, and a pull fetches the change instead. Change events ` +
-          'must have the fields docs/protocol.md (WebSocket) lists.',
-        ...(modelType === undefined ? {} : { modelType }),
-        ...(typeof id === 'string' && id !== '' ? { recordId: id } : {}),
-      });
+      this.problem(unusableChange(change, modelType, message['id']));
       // The change itself is not lost: the feed has it.
       void this.engine.sync();
       return;

@@ -1,12 +1,18 @@
 import { recordKey } from '../core/record-key';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
-import { ServerChange } from '../model/server-change';
 import { ConflictEvent, openOrSettleConflict } from './open-or-settle-conflict';
 import { ServerApplyContext } from './server-apply-context';
-import { HeldRecord, RowWrites, syncedVersion, takeServerVersion } from './server-version';
+import {
+  HeldRecord,
+  keepHeld,
+  overtaken,
+  RowWrites,
+  syncedVersion,
+  takeServerVersion,
+} from './server-version';
 import { readHeld, stateFromEntries, StoredChange } from './stored-change';
-import { StoredMutation, StoredRecord, SyncDatabase } from './sync-database';
+import { StoredMutation, SyncDatabase } from './sync-database';
 
 /** A pushed outbox entry with what the server said of it. */
 export interface PushedEntry {
@@ -163,34 +169,6 @@ export async function applyPushOutcomes(
     auth,
     ...(unusable.length > 0 ? { unusable } : {}),
   };
-}
-
-/** A live record older than the one held: applying it would take the record back in time. */
-function overtaken(record: ServerChange, existing: StoredRecord | undefined): boolean {
-  const held = existing?.meta.version;
-  return !record.deleted && record.version !== null && held != null && record.version < held;
-}
-
-/**
- * A confirmed entry whose answer gives no record to take: the record keeps its data and version,
- * its state follows the entries left, and `error` (why the answer was unusable) is its last error
- * until the server's version comes.
- */
-async function keepHeld(
-  db: SyncDatabase,
-  [modelType, id]: [string, string],
-  error: OfflineSyncError | null,
-  { existing, pending }: HeldRecord
-): Promise<StoredChange | null> {
-  if (!existing) return null;
-  const meta = {
-    ...existing.meta,
-    state: stateFromEntries(pending, existing.meta.state),
-    lastError: error?.toInfo() ?? null,
-    attempts: 0,
-  };
-  await db.records.put({ ...existing, meta });
-  return { modelType, id, data: existing.data, meta };
 }
 
 async function recordFailure(

@@ -1,4 +1,5 @@
 import { ServerChange } from '../model/server-change';
+import { OfflineSyncError } from '../model/sync-error';
 import { ServerApplyContext } from './server-apply-context';
 import {
   putRecord,
@@ -87,6 +88,43 @@ export function syncedVersion(
   };
   const row = recordRow(context.specFor(modelType), [modelType, id], server.data, meta);
   return { row, change: { modelType, id, data: server.data, meta } };
+}
+
+/**
+ * Whether a live record from the server is older than the one held: taking it would take the
+ * record back in time (an applied answer replayed after a pull brought a newer version).
+ *
+ * @example
+ * if (overtaken(outcome.record, existing)) return keepHeld(db, key, null, held);
+ */
+export function overtaken(record: ServerChange, existing: StoredRecord | undefined): boolean {
+  const held = existing?.meta.version;
+  return !record.deleted && record.version !== null && held != null && record.version < held;
+}
+
+/**
+ * A confirmed change whose answer gives no record to take: the record keeps its data and version,
+ * its state follows the entries `pending` after it, and `error` (why the answer was unusable, if
+ * it was) is its last error until the server's version comes.
+ *
+ * @example
+ * note(await keepHeld(db, key, outcome.error ?? null, { existing, pending }));
+ */
+export async function keepHeld(
+  db: SyncDatabase,
+  [modelType, id]: [string, string],
+  error: OfflineSyncError | null,
+  { existing, pending }: HeldRecord
+): Promise<StoredChange | null> {
+  if (!existing) return null;
+  const meta = {
+    ...existing.meta,
+    state: stateFromEntries(pending, existing.meta.state),
+    lastError: error?.toInfo() ?? null,
+    attempts: 0,
+  };
+  await db.records.put({ ...existing, meta });
+  return { modelType, id, data: existing.data, meta };
 }
 
 /**
