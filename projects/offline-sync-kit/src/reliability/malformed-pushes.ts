@@ -56,11 +56,11 @@ const resent = (recordId: string, mentions: RegExp[]): ExpectedError => ({
   recordId,
   mentions: [...mentions, /sent again/, FIX],
 });
-/** The server accepted it (2xx with JSON): counted applied, the record read back from it. */
+/** The server accepted it (2xx with JSON): confirmed by reading the record back. */
 const readBack = (recordId: string, mentions: RegExp[]): ExpectedError => ({
   kind: 'invalid-response',
   recordId,
-  mentions: [...mentions, /counts as applied/, /read back/, FIX],
+  mentions: [...mentions, /read back to confirm it/, FIX],
 });
 const server = (recordId: string, status: number): ExpectedError => ({
   kind: 'server',

@@ -2,7 +2,8 @@ import { recordKey } from '../core/record-key';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
 import { ConflictEvent } from '../storage/open-or-settle-conflict';
-import { PushEntry, SyncTransport, TransportContext } from '../transport/sync-transport';
+import { ServerChange } from '../model/server-change';
+import { PushEntry, TransportEntity } from '../transport/sync-transport';
 
 /** A record meeting this many conflicts in one push means the server keeps refusing its outcome. */
 const MAX_CONFLICTS_PER_RECORD = 3;
@@ -11,13 +12,14 @@ const MAX_CONFLICTS_PER_RECORD = 3;
  * Completes conflict answers that came without the server's current record (a bare 412, a 409
  * without a body) with a read of the record, so a conflict is never settled against a guess. A
  * record the server does not have reads as a tombstone; a failed read makes the entry retry.
+ * `read` fetches one record (the engine's runs under the type's read lock, like pulls).
  *
  * @example
- * const outcomes = await withCurrentRecords(transport, context, entries, await transport.push(context, entries));
+ * const read = (entity, id) => transport.fetchOne(context, entity, id);
+ * const outcomes = await withCurrentRecords(read, entries, await transport.push(context, entries));
  */
 export function withCurrentRecords(
-  transport: SyncTransport,
-  context: TransportContext,
+  read: (entity: TransportEntity, id: string) => Promise<ServerChange | null>,
   entries: readonly PushEntry[],
   outcomes: readonly PushOutcome[]
 ): Promise<PushOutcome[]> {
@@ -27,7 +29,7 @@ export function withCurrentRecords(
       if (outcome.status !== 'conflict' || outcome.current !== null || !entry) return outcome;
       const id = entry.mutation.recordId;
       try {
-        const current = await transport.fetchOne(context, entry.entity, id);
+        const current = await read(entry.entity, id);
         return {
           ...outcome,
           current: current ?? { id, deleted: true, version: null, updatedAt: null },

@@ -23,6 +23,7 @@ import {
   syncServer,
   uniqueCollection,
 } from '../../testing-support/sync-server-under-test';
+import { serverRecords } from '../../testing-support/two-devices';
 
 interface Task {
   id: string;
@@ -33,22 +34,9 @@ interface Task {
   version?: number;
 }
 
-/** Reads a collection's live records straight from the server (not through the proxy). */
-async function serverRecords(endpoint: string): Promise<Task[]> {
-  const items: (Task & { deleted?: boolean })[] = [];
-  let cursor = '';
-  for (;;) {
-    const answer = await fetch(`${syncServer().url}/${endpoint}?limit=1000&cursor=${cursor}`);
-    const page = (await answer.json()) as {
-      items: (Task & { deleted?: boolean })[];
-      cursor: string;
-      hasMore: boolean;
-    };
-    items.push(...page.items);
-    cursor = page.cursor;
-    if (!page.hasMore) break;
-  }
-  return items.filter((item) => !item.deleted);
+/** A collection's live records, read straight from the server (not through the proxy). */
+async function serverTasks(endpoint: string): Promise<Task[]> {
+  return [...(await serverRecords(endpoint)).values()] as unknown as Task[];
 }
 
 /** Writes a record on the server as another device would. */
@@ -129,7 +117,7 @@ describe('sync engine against the reference server', () => {
       'the sync',
       1000
     );
-    const onServer = await serverRecords(TaskSync.endpoint);
+    const onServer = await serverTasks(TaskSync.endpoint);
     expect(onServer.map((t) => t.id).sort()).toEqual(saved.map((t) => t.id).sort());
     expect((await readRaw(db.name)).outbox).toEqual([]);
     for (const task of saved) {
@@ -153,12 +141,59 @@ describe('sync engine against the reference server', () => {
 
     await sync.syncAll(); // any trigger retries at once
     expect(status().pendingChanges).toBe(0);
-    const onServer = await serverRecords(TaskSync.endpoint);
+    const onServer = await serverTasks(TaskSync.endpoint);
     expect(onServer.length).toBe(1);
     expect(onServer[0]).toEqual(jasmine.objectContaining({ id: task.id, version: 1 }));
     const posts = (await faultLog()).filter((entry) => entry.method === 'POST');
     expect(posts.length).toBe(2);
     expect(posts[1]?.status).toBe(201); // the replayed first answer
+  });
+
+  it('confirms a create answered without its record by reading the record back', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', { title: 'Answered {}', done: false });
+    // The server stores it; its answer reaches the device as an empty object.
+    await setFaults([
+      {
+        match: { method: 'POST', pathPrefix: `/${TaskSync.endpoint}` },
+        replaceAnswer: { status: 201, body: {} },
+      },
+    ]);
+    network.state.next(true);
+    await sync.syncAll();
+
+    const reads = (await faultLog()).filter((e) => e.method === 'GET' && e.path.includes(task.id));
+    expect(reads.length).toBe(1);
+    expect((await readRaw(db.name)).outbox).toEqual([]);
+    expect(meta(task.id)).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
+  });
+
+  it('keeps a create that something answered for without the server, and sends it again', async () => {
+    const { sync } = start();
+    await sync.whenHydrated();
+    const task = await sync.saveModel<Task>('task', { title: 'Never arrived', done: false });
+    // A captive portal or a misrouted proxy: 200 with JSON, and the server never saw the create.
+    await setFaults([
+      {
+        match: { method: 'POST', pathPrefix: `/${TaskSync.endpoint}` },
+        failWith: { status: 200, body: {} },
+      },
+    ]);
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'the push to stop for a retry');
+
+    // Read back: the server has no such record, so the create was not confirmed.
+    expect(local(task.id)).toEqual(task);
+    expect((await readRaw(db.name)).outbox.map((e) => [e.op, e.recordId])).toEqual([
+      ['create', task.id],
+    ]);
+    expect(await serverTasks(TaskSync.endpoint)).toEqual([]);
+
+    await sync.syncAll(); // the retry, now through to the server
+    expect((await serverTasks(TaskSync.endpoint)).map((t) => t.title)).toEqual(['Never arrived']);
+    expect((await readRaw(db.name)).outbox).toEqual([]);
+    expect(meta(task.id)?.state).toBe('synced');
   });
 
   it('retries 503s on the policy schedule (virtual time), then succeeds', async () => {
@@ -187,7 +222,7 @@ describe('sync engine against the reference server', () => {
     expect(scheduler.actions[0]?.delay).toBe(500 + 1500); // 0.25 × 6000, after the first 500
     scheduler.flush();
     await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the success');
-    expect((await serverRecords(TaskSync.endpoint)).map((t) => t.id)).toEqual(['r1']);
+    expect((await serverTasks(TaskSync.endpoint)).map((t) => t.id)).toEqual(['r1']);
     expect((await faultLog()).map((e) => e.status)).toContain(201);
   });
 
@@ -206,7 +241,7 @@ describe('sync engine against the reference server', () => {
       () => status().pendingChanges === 0 && status().failedChanges === 1 && !status().isSyncing,
       'the push'
     );
-    expect((await serverRecords(TaskSync.endpoint)).length).toBe(20);
+    expect((await serverTasks(TaskSync.endpoint)).length).toBe(20);
     const [failed] = await sync.failedChanges();
     expect(failed?.recordId.length).toBe(300);
     expect(failed?.lastError?.kind).toBe('rejected');
@@ -227,7 +262,7 @@ describe('sync engine against the reference server', () => {
       'both pushes',
       1000
     );
-    const [onServer] = await serverRecords(TaskSync.endpoint);
+    const [onServer] = await serverTasks(TaskSync.endpoint);
     expect(onServer).toEqual(
       jasmine.objectContaining({ id: task.id, done: true, note: 'edited in flight', version: 2 })
     );
@@ -259,7 +294,7 @@ describe('sync engine against the reference server', () => {
 
     network.state.next(true);
     await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the push');
-    const [onServer] = await serverRecords(TaskSync.endpoint);
+    const [onServer] = await serverTasks(TaskSync.endpoint);
     expect(onServer).toEqual(
       jasmine.objectContaining({ title: 'Renamed elsewhere', done: true, version: 3 })
     );
@@ -292,7 +327,7 @@ describe('sync engine against the reference server', () => {
       () => status().pendingChanges === 0 && status().lastSyncTime !== null,
       'the sync'
     );
-    const onServer = await serverRecords(TaskSync.endpoint);
+    const onServer = await serverTasks(TaskSync.endpoint);
     expect(onServer.map((t) => [t.id, t.version])).toEqual([[task.id, 1]]);
     expect(meta(task.id)).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
   });
@@ -309,7 +344,7 @@ describe('sync engine against the reference server', () => {
     await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the create');
     await sync.updateModel<Task>('task', task.id, { details: { colour: 'red', tags: ['a'] } });
     await eventually(() => status().pendingChanges === 0 && !status().isSyncing, 'the update');
-    const [onServer] = await serverRecords(TaskSync.endpoint);
+    const [onServer] = await serverTasks(TaskSync.endpoint);
     expect(onServer?.details).toEqual({ colour: 'red', tags: ['a'] });
     expect(local(task.id)?.details).toEqual({ colour: 'red', tags: ['a'] });
   });

@@ -9,15 +9,16 @@ import { SyncOptionsRef } from '../providers/sync-options-ref';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { PushOutcome } from '../model/push-outcome';
-import { PushedEntry, UnusableAnswer } from '../storage/apply-push-outcomes';
+import { PushApplyResult, PushedEntry, UnusableAnswer } from '../storage/apply-push-outcomes';
 import { StoredChange } from '../storage/stored-change';
 import { ConflictEvent } from '../storage/open-or-settle-conflict';
 import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
 import { ServerChange } from '../model/server-change';
-import { FetchQuery, SyncTransport } from '../transport/sync-transport';
+import { FetchQuery, SyncTransport, TransportEntity } from '../transport/sync-transport';
 import { ConflictRepeats, withCurrentRecords } from './push-conflicts';
+import { confirmations, unconfirmedOf } from './push-confirmations';
 import { toTransportEntity } from './transport-entity';
 import { reportOutboxCounts } from './report-outbox-counts';
 import { SyncEntityRegistry } from './sync-entity-registry';
@@ -302,8 +303,7 @@ export class SyncEngine {
         const sending = this.send(batch);
         // Entries of the batch in flight are `sending`: they and their records are left out. A
         // batch taken unmarked (the storage quota is used up) cannot be told from the next one.
-        const marked = batch.every((entry) => entry.status === 'sending');
-        next = marked ? take(true) : Promise.resolve([]);
+        next = this.storage.isUnmarked(batch) ? Promise.resolve([]) : take(true);
         prefetched = true;
         next.catch(() => undefined); // awaited by the next round, or put back before leaving
         const outcomes = await sending;
@@ -320,7 +320,8 @@ export class SyncEngine {
         );
         applied += result.applied;
         this.publish(result.changes, result.conflicts);
-        await this.readBack(result.unusable ?? []);
+        const unread = await this.confirmByReading(result.unusable ?? []);
+        applied += unread.applied;
         const looping = repeats.count(result.conflicts);
         if (looping) {
           this.unexpectedFailures++;
@@ -335,11 +336,12 @@ export class SyncEngine {
           await reportOutboxCounts(this.store, this.storage);
           return 'stopped';
         }
-        if (result.retry) {
+        const again = result.retry ?? unread.retry;
+        if (again) {
           const attempt = Math.max(...batch.map((m) => m.attempts + 1));
           this.scheduleRetry(
-            result.retry.error,
-            retryDelay(attempt, retry, this.random(), result.retry.retryAfterMs)
+            again.error,
+            retryDelay(attempt, retry, this.random(), again.retryAfterMs)
           );
           await this.putBack(next);
           await reportOutboxCounts(this.store, this.storage);
@@ -367,17 +369,37 @@ export class SyncEngine {
   }
 
   /**
-   * Reports push answers the kit could not use, and reads back the records of changes the server
-   * took without a usable record, before the next batch is sent (a later change of the record
-   * then goes out on the version read). A failed read is left to the next pull, which brings them.
+   * Reports push answers the kit could not use, and confirms the changes the server accepted
+   * without a usable record by reading their records back (under the type's read lock): a record
+   * that shows the change confirms it like an applied answer would (a later change of the record
+   * then goes out on the version read); one that does not, or a failed read, sends it again later
+   * (see `confirmations`). So an answer made up by a proxy for a write the server never saw loses
+   * nothing.
    */
-  private async readBack(unusable: readonly UnusableAnswer[]): Promise<void> {
-    const ids = new Map<string, string[]>();
-    for (const { modelType, id, error, readBack } of unusable) {
+  private async confirmByReading(
+    unusable: readonly UnusableAnswer[]
+  ): Promise<Pick<PushApplyResult, 'applied' | 'retry'>> {
+    for (const { error } of unusable) {
       this.store.dispatch(A.pushAnswerInvalid({ error: error.toInfo() }));
-      if (readBack) ids.set(modelType, [...(ids.get(modelType) ?? []), id]);
     }
-    for (const [modelType, some] of ids) await this.pullMany(modelType, some).catch(() => null);
+    const waiting = unconfirmedOf(unusable);
+    if (waiting.length === 0) return { applied: 0, retry: null };
+    const context = this.options.transportContext();
+    const records = await Promise.all(
+      waiting.map(({ modelType, id }) => {
+        const entity = toTransportEntity(this.registry.get(modelType));
+        return this.readingServer(modelType, () =>
+          this.transport.fetchOne(context, entity, id)
+        ).catch(() => undefined);
+      })
+    );
+    const { maxAttempts } = this.options.current().retry;
+    const result = await this.storage.applyPushOutcomes(
+      confirmations(waiting, records),
+      maxAttempts
+    );
+    this.publish(result.changes, result.conflicts);
+    return result;
   }
 
   /**
@@ -398,7 +420,10 @@ export class SyncEngine {
     }));
     const context = this.options.transportContext();
     const outcomes = await this.transport.push(context, entries);
-    return withCurrentRecords(this.transport, context, entries, outcomes);
+    // Under the type's read lock: a read overlapping a pull could store an older state after it.
+    const read = (entity: TransportEntity, id: string) =>
+      this.readingServer(entity.modelType, () => this.transport.fetchOne(context, entity, id));
+    return withCurrentRecords(read, entries, outcomes);
   }
 
   private scheduleRetry(error: OfflineSyncError, delay: number): void {

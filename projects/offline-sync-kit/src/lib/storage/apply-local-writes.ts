@@ -13,6 +13,11 @@ export interface LocalWriteContext {
   readonly now: number;
   readonly newMutationId: () => string;
   readonly specFor: (modelType: string) => EntityStorageSpec;
+  /**
+   * Whether a `queued` entry is being sent all the same (a push under a used-up storage quota,
+   * which cannot mark it `sending`): nothing folds into it, as into a `sending` one.
+   */
+  readonly beingSent?: (seq: number) => boolean;
 }
 
 /**
@@ -127,7 +132,8 @@ function applyOne(group: GroupState, write: LocalWrite, context: LocalWriteConte
   // goes after them all, keeping the record's changes in order.
   const entries = group.entries.get(id) ?? [];
   const newest = entries[entries.length - 1];
-  const foldable = newest?.status === 'queued' && !group.unreadable.has(id);
+  const sent = newest?.seq !== undefined && context.beingSent?.(newest.seq) === true;
+  const foldable = newest?.status === 'queued' && !sent && !group.unreadable.has(id);
   const queued = foldable ? newest : undefined;
   const step = coalesce(queued, {
     modelType: write.modelType,

@@ -18,9 +18,10 @@ const live = (version: number, fields: Record<string, unknown>) => ({
 
 /**
  * Applied push answers that give the kit no record to take: none it can use (the server took the
- * change, its answer is garbled), or one older than the record already holds (a replayed answer
- * that a pull overtook). Either way the change is done: the entry leaves the outbox and the
- * record keeps what it holds, rather than becoming a dead letter or going back in time.
+ * change, or something answered for it, garbled), or one older than the record already holds (a
+ * replayed answer that a pull overtook). Neither becomes a dead letter or takes the record back in
+ * time; without a usable record the change waits in the outbox until reading the record back
+ * confirms it (the engine's `confirmByReading`).
  */
 describe('applyPushOutcomes with answers that bring no record to take', () => {
   let db: ReturnType<typeof uniqueDatabase>;
@@ -48,26 +49,27 @@ describe('applyPushOutcomes with answers that bring no record to take', () => {
     return storage.applyPushOutcomes([{ mutation: entry!, outcome: outcome(entry!) }], 5);
   }
 
-  it('no usable record: applied, the local data kept, the problem on the record and reported', async () => {
+  it('no usable record: not confirmed yet, the entry and the local data kept, the problem reported', async () => {
     const error = new OfflineSyncError('invalid-response', 'no id in the answer', {
       modelType: 'todo',
       recordId: 'a',
     });
-    const result = await answer((entry) => ({
-      mutationId: entry.mutationId,
-      status: 'applied',
-      record: null,
-      error,
-    }));
+    let sent: StoredMutation | undefined;
+    const result = await answer((entry) => {
+      sent = entry;
+      return { mutationId: entry.mutationId, status: 'applied', record: null, error };
+    });
 
-    expect([result.applied, result.deadLettered]).toEqual([1, 0]);
-    expect(result.unusable).toEqual([{ modelType: 'todo', id: 'a', error, readBack: true }]);
+    expect([result.applied, result.deadLettered]).toEqual([0, 0]);
+    expect(result.unusable).toEqual([
+      { modelType: 'todo', id: 'a', error, unconfirmed: sent as StoredMutation },
+    ]);
     const { records, outbox } = await readRaw(db.name);
-    expect(outbox).toEqual([]);
+    expect(outbox.map((entry) => [entry.mutationId, entry.status])).toEqual([
+      [sent?.mutationId as string, 'sending'],
+    ]);
     expect(records[0]?.data).toEqual({ id: 'a', title: 'mine' });
-    expect(records[0]?.meta).toEqual(
-      jasmine.objectContaining({ state: 'synced', version: 2, lastError: error.toInfo() })
-    );
+    expect(records[0]?.meta).toEqual(jasmine.objectContaining({ state: 'pending', version: 2 }));
   });
 
   it('an answer older than the version held: applied, the record stays at the newer version', async () => {

@@ -35,9 +35,9 @@ export interface PushApplyResult {
   readonly retry: { readonly error: OfflineSyncError; readonly retryAfterMs?: number } | null;
   readonly auth: OfflineSyncError | null;
   /**
-   * Answers the kit could not use but worked around (absent: none): an applied change without a
-   * usable record (`readBack`: its record must be read from the server), a conflict without a
-   * usable current record (already read).
+   * Answers the kit could not use but worked around (absent: none): a change the server accepted
+   * without a usable record (`unconfirmed`: its entry stays until reading the record back shows
+   * the change), a conflict without a usable current record (already read).
    */
   readonly unusable?: readonly UnusableAnswer[];
 }
@@ -46,13 +46,14 @@ export interface PushApplyResult {
  * A push answer the kit could not use, with the `invalid-response` error saying why.
  *
  * @example
- * for (const { modelType, id } of result.unusable ?? []) await engine.pullMany(modelType, [id]);
+ * for (const { error } of result.unusable ?? []) console.warn(error.message);
  */
 export interface UnusableAnswer {
   readonly modelType: string;
   readonly id: string;
   readonly error: OfflineSyncError;
-  readonly readBack: boolean;
+  /** The pushed entry the server accepted without a usable record: still in the outbox. */
+  readonly unconfirmed?: StoredMutation;
 }
 
 /** What `applyPushOutcomes` needs from outside. */
@@ -66,9 +67,9 @@ export interface PushApplyContext extends ServerApplyContext {
  * in which the server's record replaces the local one.
  * - applied: the entry goes; the record takes the server's version and data, with the record's
  *   later pending changes re-applied on top (an edit made while the request was in flight stays
- *   pending and is pushed next). Without a usable record, or with an older version than the one
- *   held (a replayed answer overtaken by a pull), the record keeps what it holds: the server has
- *   the change, and a read (`unusable`) or a pull brings its version;
+ *   pending and is pushed next). With an older version than the one held (a replayed answer
+ *   overtaken by a pull) the record keeps what it holds: the server has the change, and a pull
+ *   brings its version. Without a usable record the entry stays (`unusable`, `unconfirmed`);
  * - conflict: handled by the type's conflict strategy (see `openOrSettleConflict`) against the server's
  *   current version (`null`: the server never had the record);
  * - rejected, or retry after the last allowed attempt: the entry becomes a dead letter (`failed`);
@@ -110,15 +111,20 @@ export async function applyPushOutcomes(
     const key: [string, string] = [mutation.modelType, mutation.recordId];
     switch (outcome.status) {
       case 'applied': {
+        if (outcome.record === null) {
+          // Accepted (2xx) with an answer that does not show the record, so it is not known what
+          // the server stored (a proxy may have answered): the entry stays until the record read
+          // back shows the change (`confirmByReading`), else it is sent again under its key.
+          const error = outcome.error ?? missingRecord(mutation);
+          unusable.push({ modelType: key[0], id: key[1], error, unconfirmed: mutation });
+          break;
+        }
         applied++;
         confirmed.push(mutation.seq as number);
         const { existing, pending: all } = heldAt(index);
         const pending = all.filter((e) => e.seq !== mutation.seq);
-        if (outcome.error) {
-          unusable.push({ modelType: key[0], id: key[1], error: outcome.error, readBack: true });
-        }
-        if (outcome.record === null || overtaken(outcome.record, existing)) {
-          note(await keepHeld(db, key, outcome.error ?? null, { existing, pending }));
+        if (overtaken(outcome.record, existing)) {
+          note(await keepHeld(db, key, { existing, pending }));
           break;
         }
         if (pending.length > 0) {
@@ -130,7 +136,7 @@ export async function applyPushOutcomes(
       }
       case 'conflict': {
         if (outcome.error) {
-          unusable.push({ modelType: key[0], id: key[1], error: outcome.error, readBack: false });
+          unusable.push({ modelType: key[0], id: key[1], error: outcome.error });
         }
         const met = await openOrSettleConflict(db, key, mutation.base, outcome.current, context);
         note(met.change ?? { modelType: key[0], id: key[1], data: null, meta: null });
@@ -209,5 +215,14 @@ function gaveUp(mutation: StoredMutation, error: OfflineSyncError, maxAttempts: 
       `${maxAttempts} attempts (last: ${error.message}). Call retryFailed() when the server is ` +
       `reachable again, or discardFailed().`,
     { modelType: mutation.modelType, recordId: mutation.recordId, cause: error }
+  );
+}
+
+function missingRecord(mutation: StoredMutation): OfflineSyncError {
+  return new OfflineSyncError(
+    'invalid-response',
+    `The server accepted the ${mutation.op} of ${mutation.modelType} "${mutation.recordId}" ` +
+      'without the record in its answer; the record is read back to confirm it.',
+    { modelType: mutation.modelType, recordId: mutation.recordId }
   );
 }

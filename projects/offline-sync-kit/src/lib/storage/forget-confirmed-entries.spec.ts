@@ -2,11 +2,12 @@ import { OfflineSyncError } from '../model/sync-error';
 import { PushOutcome } from '../model/push-outcome';
 import { localWrite, plainSpec, testStorage } from '../../testing-support/test-storage';
 import { rawDatabase, readRaw, uniqueDatabase } from '../../testing-support/test-database';
+import { applyLocalWrites } from './apply-local-writes';
 import { forgetConfirmedEntries } from './forget-confirmed-entries';
 import { StoredMutation } from './sync-database';
 import { SyncStorage } from './sync-storage';
 
-const { save, update } = localWrite;
+const { save, update, remove } = localWrite;
 
 /** The server's answer `applied` for a pushed create, with the record at version 1. */
 function applied(entry: StoredMutation): PushOutcome {
@@ -84,6 +85,34 @@ describe('forgetConfirmedEntries (a push round under a used-up storage quota)', 
       ['a', 'create'],
       ['b', 'create'],
       ['a', 'update'],
+    ]);
+  });
+
+  it('lets no local write fold into an entry being sent unmarked: a delete of its record queues after it', async () => {
+    await storage.write(save('todo', { id: 'a', title: 'A' }));
+    const [sent] = (await storage.takePushBatch(10)) as [StoredMutation];
+    await storage.write(save('todo', { id: 'b', title: 'B' }));
+    const raw = await rawDatabase(db.name);
+    try {
+      const context = {
+        now: 1,
+        newMutationId: () => 'm-delete',
+        specFor: () => plainSpec('todo'),
+        beingSent: (seq: number) => seq === sent.seq,
+      };
+      // A marked batch would say `sending`; this one is still `queued` as stored.
+      await raw.outbox.update(sent.seq as number, { status: 'queued' });
+      await raw.transaction('rw', [raw.records, raw.outbox, raw.conflicts], () =>
+        applyLocalWrites(raw, [remove('todo', 'a'), remove('todo', 'b')], context)
+      );
+    } finally {
+      raw.close();
+    }
+    // a: its create is out there, so its delete must follow it; b: never sent, both fold away.
+    const left = (await readRaw(db.name)).outbox.map((entry) => [entry.recordId, entry.op]);
+    expect(left).toEqual([
+      ['a', 'create'],
+      ['a', 'delete'],
     ]);
   });
 });

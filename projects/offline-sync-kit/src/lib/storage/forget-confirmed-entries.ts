@@ -1,7 +1,8 @@
+import { sameValue } from '../core/changed-fields';
 import { OfflineSyncError } from '../model/sync-error';
 import { PushApplyResult, PushedEntry } from './apply-push-outcomes';
 import { entriesForMany } from './stored-change';
-import { SyncDatabase } from './sync-database';
+import { StoredMutation, SyncDatabase } from './sync-database';
 
 /**
  * What a push round can still store when the site's storage quota is used up: IndexedDB then
@@ -12,9 +13,10 @@ import { SyncDatabase } from './sync-database';
  * there is room again. That is what lets the changes already stored reach the server while the
  * device is full.
  *
- * An entry is forgotten only when it is its record's only one: a later entry would be left on the
- * old version (rebasing it means a put), so the confirmed one stays and is sent again, with its
- * idempotency key, once there is room. Every outcome not recorded (such an entry, a conflict, a
+ * An entry is forgotten only when it is its record's only one, stored as it was sent: a later
+ * entry would be left on the old version (rebasing it means a put), and a change another tab
+ * folded into it meanwhile would be lost; the confirmed one then stays and is sent again, with
+ * its idempotency key, once there is room. Every outcome not recorded (such an entry, a conflict, a
  * refusal, a retry) makes the round stop with `quotaError`, to be tried again after a backoff.
  *
  * @example
@@ -30,9 +32,12 @@ export async function forgetConfirmedEntries(
     mutation.recordId,
   ]);
   const { entries } = await entriesForMany(db, keys);
-  const forget = pushed.flatMap(({ mutation, outcome }, i) =>
-    outcome.status === 'applied' && entries[i]?.length === 1 ? [mutation.seq as number] : []
-  );
+  // Only an entry stored as it was sent, alone: another tab may have folded a change into it.
+  const forget = pushed.flatMap(({ mutation, outcome }, i) => {
+    const [stored, ...later] = entries[i] ?? [];
+    const unchanged = stored !== undefined && later.length === 0 && sameEntry(stored, mutation);
+    return outcome.status === 'applied' && unchanged ? [mutation.seq as number] : [];
+  });
   if (forget.length > 0) await db.outbox.bulkDelete(forget);
   const auths = pushed.flatMap(({ outcome }) => (outcome.status === 'auth' ? [outcome.error] : []));
   // An auth answer records nothing anyway (it is not counted as an attempt).
@@ -45,4 +50,13 @@ export async function forgetConfirmedEntries(
     retry: unrecorded > 0 ? { error: quotaError } : null,
     auth: auths[0] ?? null,
   };
+}
+
+function sameEntry(stored: StoredMutation, sent: StoredMutation): boolean {
+  return (
+    stored.seq === sent.seq &&
+    stored.mutationId === sent.mutationId &&
+    stored.op === sent.op &&
+    sameValue(stored.patch, sent.patch)
+  );
 }

@@ -1,5 +1,4 @@
 import { ServerChange } from '../model/server-change';
-import { OfflineSyncError } from '../model/sync-error';
 import { ServerApplyContext } from './server-apply-context';
 import {
   putRecord,
@@ -95,7 +94,7 @@ export function syncedVersion(
  * record back in time (an applied answer replayed after a pull brought a newer version).
  *
  * @example
- * if (overtaken(outcome.record, existing)) return keepHeld(db, key, null, held);
+ * if (overtaken(outcome.record, existing)) return keepHeld(db, key, held);
  */
 export function overtaken(record: ServerChange, existing: StoredRecord | undefined): boolean {
   const held = existing?.meta.version;
@@ -103,24 +102,22 @@ export function overtaken(record: ServerChange, existing: StoredRecord | undefin
 }
 
 /**
- * A confirmed change whose answer gives no record to take: the record keeps its data and version,
- * its state follows the entries `pending` after it, and `error` (why the answer was unusable, if
- * it was) is its last error until the server's version comes.
+ * A confirmed change whose answer is older than the record held (overtaken by a pull): the record
+ * keeps its data and version, and its state follows the entries `pending` after it.
  *
  * @example
- * note(await keepHeld(db, key, outcome.error ?? null, { existing, pending }));
+ * note(await keepHeld(db, key, { existing, pending }));
  */
 export async function keepHeld(
   db: SyncDatabase,
   [modelType, id]: [string, string],
-  error: OfflineSyncError | null,
   { existing, pending }: HeldRecord
 ): Promise<StoredChange | null> {
   if (!existing) return null;
   const meta = {
     ...existing.meta,
     state: stateFromEntries(pending, existing.meta.state),
-    lastError: error?.toInfo() ?? null,
+    lastError: null,
     attempts: 0,
   };
   await db.records.put({ ...existing, meta });

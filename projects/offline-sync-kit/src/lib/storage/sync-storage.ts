@@ -74,6 +74,8 @@ export class SyncStorage {
     (error) => !affectsWholeDatabase(error)
   );
   /** Pending outbox entries counted in the last commit's own transaction (`null`: none yet). */
+  /** Entries of the batch sent unmarked (a push under a used-up quota), by `seq`. */
+  private readonly sentUnmarked = new Set<number>();
   private pendingAfterCommit: number | null = null;
 
   constructor(private readonly options: SyncStorageOptions) {
@@ -143,7 +145,8 @@ export class SyncStorage {
    * Picks the next entries to push and marks them `sending` (see `takePushBatch`). With the
    * storage quota used up (no put succeeds, marks included) it answers them unmarked, still
    * `queued`, so what is stored can be sent all the same: the push lock keeps other tabs' pushes
-   * out, and no local write fits meanwhile to fold into them. Not for a batch taken ahead.
+   * out, and this tab's local writes treat them as being sent until the next take. Not for a
+   * batch taken ahead (see `isUnmarked`).
    */
   takePushBatch(
     limit: number,
@@ -155,11 +158,26 @@ export class SyncStorage {
     const topPriority = Number.isFinite(highest) ? highest : undefined;
     const take = (db: SyncDatabase) =>
       takePushBatch(db, limit, modelTypes, topPriority, queuedOnly);
-    return this.connection.run('outbox read', ['outbox'], take).catch((error: unknown) => {
+    // A batch taken unmarked before this one has had its answers applied, or was given up.
+    if (!queuedOnly) this.sentUnmarked.clear();
+    return this.connection.run('outbox read', ['outbox'], take).catch(async (error: unknown) => {
       if (queuedOnly || !isQuotaError(error)) throw error;
       const select = (db: SyncDatabase) => selectPushBatch(db, limit, modelTypes, topPriority);
-      return this.connection.run('outbox read', ['outbox'], select, { mode: 'r' });
+      const batch = await this.connection.run('outbox read', ['outbox'], select, { mode: 'r' });
+      for (const entry of batch) this.sentUnmarked.add(entry.seq as number);
+      return batch;
     });
+  }
+
+  /**
+   * Whether a batch was taken unmarked (the storage quota is used up): a batch taken ahead could
+   * not be told from it, so none is.
+   *
+   * @example
+   * const next = storage.isUnmarked(batch) ? null : storage.takePushBatch(50, types, { queuedOnly: true });
+   */
+  isUnmarked(batch: readonly StoredMutation[]): boolean {
+    return batch.some((entry) => this.sentUnmarked.has(entry.seq as number));
   }
 
   /**
@@ -382,6 +400,7 @@ export class SyncStorage {
       now: this.options.clock(),
       newMutationId: this.options.newId,
       specFor: (t: string) => this.specFor(t),
+      beingSent: (seq: number) => this.sentUnmarked.has(seq),
     };
     const { outcomes, pending } = await this.connection.run(
       one ? first.kind : `${writes.length} writes`,

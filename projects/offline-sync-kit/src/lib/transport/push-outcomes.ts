@@ -40,9 +40,11 @@ export function pushFailureContext(
  * one, else one built from the id and the `ETag` (the reference server sends the tombstone's
  * version there with its 204). Any other write should answer with its record at a version above
  * the one the change was made on. When it does not (no record, no id, a garbled or lower version),
- * the write still happened: the outcome is `applied` without a record, with an `invalid-response`
- * error saying what was wrong, and the kit reads the record back. Neither a dead letter (the app
- * might discard a change the server has) nor a retry (the same answer would come back) would do.
+ * the write was accepted: the outcome is `applied` without a record, with an `invalid-response`
+ * error saying what was wrong, and the kit confirms it by reading the record back (if the record
+ * does not show the change, something else may have answered: it is sent again). Neither a dead
+ * letter (the app might discard a change the server has) nor a plain retry (an API that answers
+ * writes without the record would never get past it) would do.
  *
  * @example
  * appliedOutcome(entry, { id: 't1', title: 'Milk', version: 4 }, reading); // { status: 'applied', record: … }
@@ -60,7 +62,7 @@ export function appliedOutcome(
     const error = invalidResponse(
       reading,
       `${reading.where ? `${reading.where}: ` : ''}${problem}; the server accepted the change, ` +
-        'so it counts as applied, and the record is read back from the server'
+        'so the record is read back to confirm it (and the change sent again if it does not show)'
     );
     return { mutationId, status: 'applied', record: null, error };
   };

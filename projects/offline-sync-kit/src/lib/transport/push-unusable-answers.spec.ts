@@ -16,8 +16,8 @@ import {
 /**
  * Push answers the kit cannot use (docs/protocol.md, "Answers the kit cannot read"): a 2xx that is
  * not JSON may not come from the API at all, so the change is sent again; a 2xx with JSON is the
- * API saying it stored the change, so it counts as applied and the record is read back; neither
- * becomes a dead letter. A delete answered 404 or 410 is done.
+ * API saying it stored the change, so the kit confirms it by reading the record back; neither
+ * becomes a dead letter. A delete answered 410, or 404 `not_found`, is done.
  */
 describe('push answers the kit cannot use', () => {
   let transport: RestSyncTransport;
@@ -58,7 +58,7 @@ describe('push answers the kit cannot use', () => {
     });
   });
 
-  describe('a 2xx with JSON that is not the record: applied, to be read back', () => {
+  describe('a 2xx with JSON that is not the record: applied, to be confirmed by reading it back', () => {
     const cases: [string, unknown, string][] = [
       ['no id', { title: 'Milk', version: 4 }, '"id" must be a non-empty string'],
       ['another record', serverTodo('t2', 4), '"id" is "t2", but the request was about "t1"'],
@@ -81,7 +81,7 @@ describe('push answers the kit cannot use', () => {
           't1',
         ]);
         expect(error.message).toContain(problem);
-        expect(error.message).toContain('so it counts as applied, and the record is read back');
+        expect(error.message).toContain('so the record is read back to confirm it');
       });
     }
 
@@ -104,13 +104,24 @@ describe('push answers the kit cannot use', () => {
     );
   });
 
-  it('a delete answered 404 or 410 is done: the record is gone already', async () => {
-    const done = transport.push(CONTEXT, [deleteTodo('t1'), deleteTodo('t2'), deleteTodo('t3')]);
-    http.expectOne(`${SERVER}/todos/t1`).flush(null, { status: 404, statusText: 'Not Found' });
-    await nextRequestTurn();
-    http.expectOne(`${SERVER}/todos/t2`).flush(null, { status: 410, statusText: 'Gone' });
-    await nextRequestTurn();
-    http.expectOne(`${SERVER}/todos/t3`).flush(null, { status: 422, statusText: 'x' });
+  it('a delete answered 410, or 404 not_found, is done: the record is gone already', async () => {
+    const ids = ['t1', 't2', 't3', 't4', 't5'];
+    const done = transport.push(
+      CONTEXT,
+      ids.map((id) => deleteTodo(id))
+    );
+    const answers: [object | string | null, number][] = [
+      [{ error: { code: 'not_found', message: 'no such todo' } }, 404],
+      [null, 410],
+      // Not the record's absence: a collection the server does not know, a web server's page.
+      [{ error: { code: 'unknown_collection', message: 'no such collection' } }, 404],
+      ['<html>Not Found</html>', 404],
+      [null, 422],
+    ];
+    for (const [i, [body, status]] of answers.entries()) {
+      if (i > 0) await nextRequestTurn();
+      http.expectOne(`${SERVER}/todos/${ids[i]}`).flush(body, { status, statusText: 'x' });
+    }
     const outcomes = await done;
     expect(outcomes.slice(0, 2)).toEqual(
       ['t1', 't2'].map((id) => ({
@@ -119,7 +130,7 @@ describe('push answers the kit cannot use', () => {
         record: { id, deleted: true, version: null, updatedAt: null },
       }))
     );
-    expect(outcomes[2]?.status).toBe('rejected'); // other refusals stay refusals
+    expect(outcomes.slice(2).map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });
 
   describe('in a batch', () => {
@@ -150,7 +161,12 @@ describe('push answers the kit cannot use', () => {
       http.expectOne(`${SERVER}/sync/batch`).flush({
         results: [
           { mutationId: 'm-update-t1', status: 'conflict', httpStatus: 409, current: [] },
-          { mutationId: 'm-delete-t2', status: 'rejected', httpStatus: 404, error: {} },
+          {
+            mutationId: 'm-delete-t2',
+            status: 'rejected',
+            httpStatus: 404,
+            error: { code: 'not_found', message: 'no such todo' },
+          },
         ],
       });
       const [conflict, gone] = await done;
