@@ -16,6 +16,9 @@ export { OfflineSyncError, isOfflineSyncError, toSyncErrorInfo } from './lib/mod
 export type { SyncErrorInfo, SyncErrorKind } from './lib/model/sync-error';
 export type { SyncEvent, SyncEventType } from './lib/model/sync-event';
 export type { SyncMeta, SyncRecordState } from './lib/model/sync-meta';
+// What a custom SyncTransport answers.
+export type { PushOutcome } from './lib/model/push-outcome';
+export type { PullPage, ServerChange } from './lib/model/server-change';
 export type {
   SyncEventNames,
   WebSocketChannel,

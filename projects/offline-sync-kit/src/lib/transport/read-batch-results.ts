@@ -2,6 +2,7 @@ import { PushOutcome } from '../model/push-outcome';
 import { classifyAnswer } from './classify-http-error';
 import { describeValue } from './invalid-response';
 import { isJsonObject } from './json-body';
+import { recordGone } from './record-gone';
 import {
   appliedOutcome,
   conflictOutcome,
@@ -95,7 +96,7 @@ export function batchResultOutcome(
     case 'conflict':
       return conflictOutcome(entry, raw['current'], { ...reading, where: 'current' });
     case 'rejected': {
-      const gone = result.httpStatus === 404 || result.httpStatus === 410;
+      const gone = recordGone(result.httpStatus, raw);
       // A delete of a record the server no longer has did what it asked for.
       if (gone && entry.mutation.op === 'delete') return appliedOutcome(entry, undefined, reading);
       const about = pushFailureContext(entry, request, timeoutMs);

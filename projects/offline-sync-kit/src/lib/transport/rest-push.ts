@@ -4,6 +4,7 @@ import { classifyFailure } from './classify-http-error';
 import { invalidResponse } from './invalid-response';
 import { parseJsonText } from './json-body';
 import { appliedOutcome, failureOutcome, pushFailureContext } from './push-outcomes';
+import { recordGone } from './record-gone';
 import { pushRequest } from './push-request';
 import { RecordReading } from './read-server-record';
 import { resolveRestMapping } from './resolved-rest-mapping';
@@ -49,7 +50,8 @@ export async function pushOneByOne(
  *   such an answer may not come from the API at all (a captive portal, a login page, a proxy), so
  *   nobody knows whether the change was stored; it is sent again under the same
  *   `Idempotency-Key`, which applies it once either way;
- * - a delete answered 404 or 410 → `applied`: the record is already gone, which is what it asked;
+ * - a delete answered 410, or 404 `not_found` → `applied`: the record is already gone, which is
+ *   what it asked (see `recordGone`);
  * - anything else as `classifyFailure` sorts it.
  *
  * @example
@@ -77,7 +79,7 @@ export async function pushOne(
     return appliedOutcome(entry, parsed.value, { ...reading, etag });
   } catch (error) {
     const failure = classifyFailure(error, pushFailureContext(entry, described, context.timeoutMs));
-    if (entry.mutation.op === 'delete' && (failure.status === 404 || failure.status === 410)) {
+    if (entry.mutation.op === 'delete' && recordGone(failure.status, failure.body)) {
       return appliedOutcome(entry, undefined, reading);
     }
     return failureOutcome(entry, failure, reading);
