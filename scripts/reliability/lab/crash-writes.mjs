@@ -107,7 +107,7 @@ export async function crashWrites(tab, { writes, seed, serverUrl }) {
     figures[`restarts: ${fault}`]++;
     await inspect();
   }
-  await converge(tab, serverUrl, collection, model, violations);
+  await converge(tab, { serverUrl, collection, databaseName }, model, violations);
   return { figures, violations };
 }
 
@@ -147,16 +147,16 @@ function drawWrite(
 }
 
 /**
- * Syncs until nothing is pending, then compares the server's records with the database and the
- * store (each must hold exactly the records the model ends with).
+ * Syncs until nothing is pending, then compares the server's records, the database (read raw)
+ * and the store: each must hold exactly the records the model ends with, the outbox nothing.
  */
 async function converge(
   /** @type {LabTab} */ tab,
-  /** @type {string} */ serverUrl,
-  /** @type {string} */ collection,
+  /** @type {{ serverUrl: string, collection: string, databaseName: string }} */ where,
   /** @type {WriteModel} */ model,
   /** @type {string[]} */ violations
 ) {
+  const { serverUrl, collection, databaseName } = where;
   for (let round = 0; round < 20; round++) {
     await tab.syncAll();
     const { pending, failed } = await tab.counts();
@@ -174,9 +174,13 @@ async function converge(
     })
   );
   const stored = new Map((await tab.records()).map((item) => [item.id, show(item)]));
+  const raw = await tab.raw(databaseName);
+  const rows = new Map(raw.records.map((row) => [row.id, show(/** @type {any} */ (row.data))]));
+  if (raw.outbox.length > 0) violations.push(`${raw.outbox.length} outbox entries left`);
   for (const [where, actual] of [
     ['server', server],
     ['store', stored],
+    ['database', rows],
   ]) {
     for (const [id, value] of expected) {
       if (actual.get(id) !== value)

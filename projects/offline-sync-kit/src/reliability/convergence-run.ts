@@ -2,6 +2,7 @@ import { Dexie } from 'dexie';
 import { SEALED_FIELD } from '../lib/storage/encryption/sealed-row';
 import { rawRows, rawText } from '../testing-support/raw-storage';
 import { readRaw } from '../testing-support/test-database';
+import { serverRecords } from '../testing-support/two-devices';
 import {
   addFaults,
   clearFaults,
@@ -33,7 +34,8 @@ export interface ConvergenceReport {
   readonly wrongKeyReloads: number;
   /** Stored rows of encrypted clients checked for plaintext after the run. */
   readonly sealedRowsChecked: number;
-  readonly plaintextRows: number;
+  /** Rows stored in clear, and clients with a title readable on disk: each one a failure. */
+  readonly plaintextFindings: number;
   readonly violations: string[];
 }
 
@@ -120,7 +122,7 @@ async function run(
   progress: Progress,
   actions: number
 ): Promise<ConvergenceReport> {
-  const { proxyUrl, url } = syncServer();
+  const { proxyUrl } = syncServer();
   const plan = convergencePlan(seed, { clients: databases.length, actions, collection });
   const expected = new Map<string, Expected>();
   const tally: StepTally = {
@@ -151,7 +153,7 @@ async function run(
   const refusals = await heal(devices, progress);
   progress.at = 'checking';
   const sealed = await checkSealed(devices, databases, expected);
-  const violations = await check(devices, databases, `${url}/${collection}`, expected, refusals);
+  const violations = await check(devices, databases, collection, expected, refusals);
   violations.unshift(...tally.violations, ...sealed.violations);
   return report(seed, actions, stats, tally, sealed.checked, expected, violations);
 }
@@ -262,12 +264,12 @@ async function heal(
 async function check(
   devices: readonly HarnessClient[],
   databases: readonly string[],
-  feedUrl: string,
+  collection: string,
   expected: Map<string, Expected>,
   refusals: Map<string, string>
 ): Promise<string[]> {
   const violations: string[] = [];
-  const server = await serverRecords(feedUrl);
+  const server = (await serverRecords(collection)) as Map<string, unknown> as Map<string, Item>;
   for (const [i, device] of devices.entries()) {
     const { pending, failed } = device.counts();
     if (pending > 0 || failed > 0) {
@@ -352,27 +354,6 @@ async function checkSealed(
   return { checked, violations };
 }
 
-/** The collection's live records on the server, read past the proxy. */
-async function serverRecords(feedUrl: string): Promise<Map<string, Item>> {
-  const records = new Map<string, Item>();
-  let cursor = '';
-  for (;;) {
-    const response = await fetch(`${feedUrl}?limit=1000&cursor=${encodeURIComponent(cursor)}`);
-    if (!response.ok) throw new Error(`reading ${feedUrl}: HTTP ${response.status}`);
-    const page = (await response.json()) as {
-      items: (Item & { deleted?: boolean })[];
-      cursor: string;
-      hasMore: boolean;
-    };
-    for (const item of page.items) {
-      if (item.deleted) records.delete(item.id);
-      else records.set(item.id, item);
-    }
-    if (!page.hasMore) return records;
-    cursor = page.cursor;
-  }
-}
-
 function compare(
   where: string,
   actual: Map<string, Item>,
@@ -421,7 +402,7 @@ function report(
     encryptionChanges: tally.encryptionChanges,
     wrongKeyReloads: tally.wrongKeyReloads,
     sealedRowsChecked,
-    plaintextRows: count('plaintext'),
+    plaintextFindings: count('plaintext'),
     violations: [
       ...violations,
       ...(stats.duplicateApplied > 0

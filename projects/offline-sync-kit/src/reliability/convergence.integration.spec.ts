@@ -101,7 +101,9 @@ if (config.runs > 0) {
             'encryption turned on/off or key changed': sum((r) => r.encryptionChanges),
             'reloads with a wrong key (locked, nothing written)': sum((r) => r.wrongKeyReloads),
             'encrypted rows checked sealed': sum((r) => r.sealedRowsChecked),
-            'rows readable in clear': sum((r) => r.plaintextRows),
+            'plaintext found (rows in clear, titles readable on disk)': sum(
+              (r) => r.plaintextFindings
+            ),
           },
           passed: failedRuns === 0 && reports.length === config.runs,
         })}`
