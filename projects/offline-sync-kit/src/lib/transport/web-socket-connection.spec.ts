@@ -217,6 +217,21 @@ describe('WebSocketConnection', () => {
     expect(connection.state).toBe('connected');
   });
 
+  it('says why it stopped when a reconnect after an expiry is refused, not the earlier reason', async () => {
+    let error: OfflineSyncError | null = null;
+    connection.status$.subscribe((status) => (error = status.error));
+    connection.connect();
+    await accept();
+    socket().drop(4401, 'token expired');
+    advance(500);
+    socket().open();
+    await tick();
+    socket().drop(4401, 'unauthorized'); // the fresh token refused, without an auth_error first
+    expect(connection.state).toBe('disconnected');
+    expect((error as OfflineSyncError | null)?.message).toMatch(/code 4401 .*unauthorized/);
+    expect((error as OfflineSyncError | null)?.message).not.toMatch(/reconnecting/);
+  });
+
   it('backs off further while the provider keeps giving an expired token', async () => {
     connection.connect();
     const delays: number[] = [];

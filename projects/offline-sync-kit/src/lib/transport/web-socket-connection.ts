@@ -512,10 +512,14 @@ export class WebSocketConnection {
       return;
     }
     if (isAuthClose(code)) {
+      // Closed without an auth_error first (that one would have been handled already): the close
+      // says why; an error shown from an earlier connection says nothing about this one.
       this.authFailed(
-        this.status.value.error?.kind === 'auth'
-          ? this.status.value.error
-          : new OfflineSyncError('auth', closeProblem(code, reason))
+        new OfflineSyncError(
+          'auth',
+          `${closeProblem(code, reason)}. It will not reconnect by itself: sign in again, then ` +
+            'call connectWebSocket().'
+        )
       );
       return;
     }
