@@ -2,7 +2,7 @@ import { inject, Injectable, Injector } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { firstValueFrom, Subscription } from 'rxjs';
 import { retryDelay } from '../core/backoff';
-import { OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { isErrorKind, OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
 import { OFFLINE_SYNC_CONFIG, SYNC_CLOCK, SYNC_RANDOM, SYNC_SCHEDULER } from '../providers/tokens';
 import { SyncLock } from '../providers/sync-lock';
 import { SyncOptionsRef } from '../providers/sync-options-ref';
@@ -22,8 +22,7 @@ import { confirmations, unconfirmedOf } from './push-confirmations';
 import { toTransportEntity } from './transport-entity';
 import { reportOutboxCounts } from './report-outbox-counts';
 import { SyncEntityRegistry } from './sync-entity-registry';
-import { RecordPublisher } from './record-publisher';
-import { ConflictCoordinator } from './conflict-coordinator';
+import { ServerReads } from './server-reads';
 
 const A = OfflineSyncEngineActions;
 
@@ -53,8 +52,7 @@ export class SyncEngine {
   private readonly scheduler = inject(SYNC_SCHEDULER);
   private readonly clock = inject(SYNC_CLOCK);
   private readonly random = inject(SYNC_RANDOM);
-  private readonly publisher = inject(RecordPublisher);
-  private readonly conflicts = inject(ConflictCoordinator);
+  private readonly reads = inject(ServerReads);
 
   private running: Promise<void> | null = null;
   private queued: { modelTypes: Set<string> | 'all'; pull: boolean; done: Promise<void> } | null =
@@ -94,109 +92,26 @@ export class SyncEngine {
 
   /** Pulls one type's changes since its stored cursor; resolves with the number of changes. */
   async pull(modelType: string): Promise<number> {
-    const { count, settled } = await this.pullType(modelType);
+    const { count, settled } = await this.reads.pull(modelType);
     // A conflict settled by a strategy may have queued its outcome: push it (in a cycle after
     // this one when a cycle runs).
     if (settled) void this.sync([modelType]);
     return count;
   }
 
-  /**
-   * Reads of one type's server state (change-feed pulls and fetches by id) run one at a time, in
-   * every tab of the database: a fetch answered late could otherwise store a record after a pull
-   * had already passed its deletion, and nothing would ever remove it.
-   */
-  private readingServer<T>(modelType: string, work: () => Promise<T>): Promise<T> {
-    return this.lock.runExclusive(`offline-sync-kit:${this.databaseName}:pull:${modelType}`, work);
-  }
-
-  /** Pulls one type; `settled` tells whether a strategy settled a conflict (and queued its outcome). */
-  private pullType(modelType: string): Promise<{ count: number; settled: boolean }> {
-    return this.readingServer(modelType, () => this.pullFeed(modelType));
-  }
-
-  private async pullFeed(modelType: string): Promise<{ count: number; settled: boolean }> {
-    const def = this.registry.get(modelType);
-    this.store.dispatch(A.pullStarted({ modelType }));
-    try {
-      const { pullPageSize } = this.options.current();
-      let cursor = await this.storage.getCursor(modelType);
-      let count = 0;
-      let settled = false;
-      const fetchPage = (from: string | null) =>
-        this.transport.pull(
-          this.options.transportContext(),
-          toTransportEntity(def),
-          from,
-          pullPageSize
-        );
-      let nextPage = fetchPage(cursor);
-      for (;;) {
-        const page = await nextPage;
-        const moved = page.cursor !== cursor;
-        if (page.hasMore && moved) {
-          // Ask for the next page while this one is stored: server and database work overlap.
-          nextPage = fetchPage(page.cursor);
-          nextPage.catch(() => undefined); // awaited below; unless storing this page fails first
-        }
-        const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
-        this.publish(changes, conflicts);
-        settled ||= conflicts.some((event) => event.resolved !== null);
-        count += page.items.length;
-        if (page.hasMore && !moved) {
-          throw new OfflineSyncError(
-            'invalid-response',
-            `The server said more ${modelType} changes follow but gave the same cursor again; ` +
-              `pulling stopped instead of asking for the same page forever. Check the server's paging.`,
-            { modelType }
-          );
-        }
-        cursor = page.cursor;
-        if (!page.hasMore) break;
-      }
-      this.store.dispatch(A.pullCompleted({ modelType, count }));
-      return { count, settled };
-    } catch (error) {
-      this.store.dispatch(
-        A.pullFailed({
-          modelType,
-          error: toSyncErrorInfo(error, 'network', `Pulling ${modelType} failed`),
-        })
-      );
-      if (isKind(error, 'network', 'timeout')) void this.network.check();
-      throw error;
-    }
-  }
-
   /** Reads records from the server without storing them. */
   fetchItems(modelType: string, query: FetchQuery): Promise<ServerChange[]> {
-    const entity = toTransportEntity(this.registry.get(modelType));
-    return this.transport.fetchItems(this.options.transportContext(), entity, query);
+    return this.reads.fetchItems(modelType, query);
   }
 
   /**
-   * Fetches records by id (the requests at once) and stores them together like pulled ones
-   * (pending local changes stay on top; a record the server does not have is removed unless it
-   * was created here and not pushed yet); resolves with what changed in storage. Rejects, storing
-   * nothing, if any fetch fails. Waits while a pull of the type runs, in any tab.
+   * Fetches records by id and stores them like pulled ones (see `ServerReads.pullMany`).
    *
    * @example
    * await engine.pullMany('todo', ['t1', 't2']);
    */
   pullMany(modelType: string, ids: readonly string[]): Promise<StoredChange[]> {
-    const entity = toTransportEntity(this.registry.get(modelType));
-    const context = this.options.transportContext();
-    return this.readingServer(modelType, async () => {
-      const items = await Promise.all(
-        ids.map(async (id): Promise<ServerChange> => {
-          const item = await this.transport.fetchOne(context, entity, id);
-          return item ?? { id, deleted: true, version: null, updatedAt: null };
-        })
-      );
-      const { changes, conflicts } = await this.storage.applyServerChanges(modelType, items);
-      this.publish(changes, conflicts);
-      return changes;
-    });
+    return this.reads.pullMany(modelType, ids);
   }
 
   /** Stops the retry timer (the app is being destroyed). */
@@ -257,10 +172,10 @@ export class SyncEngine {
     if (allPulled) this.completed();
   }
 
-  /** A pull whose failure is reported (by `pullType`) and does not stop the other types. */
+  /** A pull whose failure is reported (by `ServerReads.pull`) and does not stop the other types. */
   private async pullSafely(modelType: string): Promise<{ settled: boolean } | null> {
     try {
-      return await this.pullType(modelType);
+      return await this.reads.pull(modelType);
     } catch {
       return null;
     }
@@ -388,9 +303,7 @@ export class SyncEngine {
     const records = await Promise.all(
       waiting.map(({ modelType, id }) => {
         const entity = toTransportEntity(this.registry.get(modelType));
-        return this.readingServer(modelType, () =>
-          this.transport.fetchOne(context, entity, id)
-        ).catch(() => undefined);
+        return this.reads.fetchOne(context, entity, id).catch(() => undefined);
       })
     );
     const { maxAttempts } = this.options.current().retry;
@@ -421,8 +334,7 @@ export class SyncEngine {
     const context = this.options.transportContext();
     const outcomes = await this.transport.push(context, entries);
     // Under the type's read lock: a read overlapping a pull could store an older state after it.
-    const read = (entity: TransportEntity, id: string) =>
-      this.readingServer(entity.modelType, () => this.transport.fetchOne(context, entity, id));
+    const read = (entity: TransportEntity, id: string) => this.reads.fetchOne(context, entity, id);
     return withCurrentRecords(read, entries, outcomes);
   }
 
@@ -430,7 +342,7 @@ export class SyncEngine {
     this.stop();
     const nextRetryAt = this.clock() + delay;
     this.store.dispatch(A.pushFailed({ error: error.toInfo(), nextRetryAt }));
-    if (isKind(error, 'network', 'timeout')) void this.network.check();
+    if (isErrorKind(error, 'network', 'timeout')) void this.network.check();
     this.retryTimer = this.scheduler.schedule(() => {
       this.retryTimer = null;
       void this.sync();
@@ -442,8 +354,7 @@ export class SyncEngine {
    * and reports the conflicts it met.
    */
   publish(changes: readonly StoredChange[], conflicts: readonly ConflictEvent[] = []): void {
-    this.publisher.publish(changes, { conflictsChanged: conflicts.length > 0 });
-    this.conflicts.report(conflicts);
+    this.reads.publish(changes, conflicts);
   }
 
   private isUnversioned(modelType: string): boolean {
@@ -481,8 +392,4 @@ function sentEntries(
     sent.push({ mutation, outcome });
   });
   return sent;
-}
-
-function isKind(error: unknown, ...kinds: string[]): boolean {
-  return error instanceof OfflineSyncError && kinds.includes(error.kind);
 }

@@ -91,6 +91,16 @@ export function isOfflineSyncError(value: unknown): value is OfflineSyncError {
 }
 
 /**
+ * Whether a thrown value is a kit error of one of `kinds`.
+ *
+ * @example
+ * if (isErrorKind(error, 'network', 'timeout')) void network.check();
+ */
+export function isErrorKind(value: unknown, ...kinds: SyncErrorKind[]): value is OfflineSyncError {
+  return value instanceof OfflineSyncError && kinds.includes(value.kind);
+}
+
+/**
  * The serializable form of any thrown value: an {@link OfflineSyncError} keeps its kind and
  * details; anything else becomes `fallbackKind` with `context` in front of its message.
  *

@@ -14,6 +14,7 @@ import { EncryptionReporting } from '../effects/encryption-reporting';
 import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { WriteReceipts } from '../effects/write-receipts';
 import { CrossTabChannel } from '../effects/cross-tab-channel';
+import { ServerReads } from '../effects/server-reads';
 import { SyncEngine } from '../effects/sync-engine';
 import { SyncTriggerEffects } from '../effects/sync-trigger.effects';
 import { ConflictCoordinator } from '../effects/conflict-coordinator';
@@ -98,6 +99,7 @@ export function _provideOfflineSync(
     PersistenceEffects,
     SyncOptionsRef,
     SyncEngine,
+    ServerReads,
     SyncTriggerEffects,
     CrossTabChannel,
     { provide: NetworkStatus, useClass: BrowserNetworkStatus },
