@@ -114,6 +114,7 @@ module.exports = function applySharedKarmaConfig(config, project) {
       // `npm run convergence`, 5,000 in `npm run soak`, none in a plain `ng test` (minutes).
       convergence: {
         runs: Number(process.env.CONVERGENCE_RUNS ?? 0),
+        total: Number(process.env.CONVERGENCE_TOTAL ?? process.env.CONVERGENCE_RUNS ?? 0),
         seed: process.env.CONVERGENCE_SEED ? Number(process.env.CONVERGENCE_SEED) : null,
         actions: Number(process.env.CONVERGENCE_ACTIONS ?? 50),
       },

@@ -1,8 +1,10 @@
 import { ConvergenceReport, runConvergence } from './convergence-run';
 
 interface ConvergenceConfig {
-  /** Runs in all (`npm test`, `npm run convergence`: 200; `npm run soak`: 5,000; `ng test`: none). */
+  /** Runs in this browser (scripts/reliability/convergence.mjs gives each browser a batch). */
   readonly runs: number;
+  /** Runs of the whole command the batch belongs to (200 for `npm test`, 5,000 for the soak). */
+  readonly total: number;
   /** First seed; random when null (printed, so a failure can be replayed). */
   readonly seed: number | null;
   readonly actions: number;
@@ -22,6 +24,7 @@ const RUNS_PER_SPEC = 3;
 const given = (globalThis as KarmaWindow).__karma__?.config?.convergence ?? {};
 const config: ConvergenceConfig = {
   runs: given.runs ?? 0,
+  total: given.total ?? given.runs ?? 0,
   seed: given.seed ?? null,
   actions: given.actions ?? 50,
 };
@@ -78,16 +81,15 @@ if (config.runs > 0) {
           faults[kind] = (faults[kind] ?? 0) + n;
       }
       const failedRuns = reports.filter((r) => r.violations.length > 0).length;
-      // Replays and small runs leave the report alone: it shows the CI size and the soak.
-      if (config.runs < 200) return;
-      const id = config.runs >= 1000 ? 'convergence-soak' : 'convergence';
+      // Replays and small runs leave the report alone: it shows the CI size and the soak. Each
+      // batch reports its part; scripts/reliability/convergence.mjs adds the parts up.
+      if (config.total < 200) return;
       console.log(
         `[reliability-figures] ${JSON.stringify({
-          id,
-          title:
-            'Randomized convergence with faults (proxy + reloads + offline + strategy changes + encryption)',
-          size: `${config.runs} runs × ${CLIENTS} clients × ${config.actions} actions, seeds ${firstSeed}–${firstSeed + config.runs - 1}`,
-          command: config.runs >= 1000 ? 'npm run soak' : 'npm test, npm run convergence',
+          id: `convergence-part-${firstSeed}`,
+          title: 'part of a convergence run',
+          size: `${config.runs} runs`,
+          command: 'scripts/reliability/convergence.mjs',
           figures: {
             runs: reports.length,
             'runs failed': failedRuns + (config.runs - reports.length),
