@@ -30,7 +30,7 @@ import {
   servePage,
 } from '../scripts/browser-harness.mjs';
 import { ensureChromium } from '../scripts/setup.mjs';
-import { prettierFormat } from './lib/prettier-format.mjs';
+import { prettierFormat } from '../scripts/prettier-format.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');

@@ -29,7 +29,7 @@ import { bundleForBrowser, forwardPageLogs } from '../scripts/browser-harness.mj
 import { ng } from '../scripts/setup.mjs';
 import { openBenchSession } from './lib/bench-session.mjs';
 import { benchTodos } from './app/src/bench-todo.ts';
-import { prettierFormat } from './lib/prettier-format.mjs';
+import { prettierFormat } from '../scripts/prettier-format.mjs';
 import { consoleTable, markdownTable, replaceLatest } from './lib/report.mjs';
 import { startCouchServer } from './peers/pouchdb-server.mjs';
 import { runScenarios, SEEDED } from './lib/scenarios.mjs';

@@ -93,6 +93,6 @@ for (const suite of suites) {
 }
 
 // docs/reliability.md from the figures the reliability tests wrote in this run.
-writeReliabilityReport();
+await writeReliabilityReport();
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);

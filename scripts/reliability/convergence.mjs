@@ -89,7 +89,7 @@ for (let done = 0; done < runs; done += BATCH) {
 }
 rmSync(work, { recursive: true, force: true });
 if (runs >= 200) mergeParts(runs, firstSeed);
-writeReliabilityReport();
+await writeReliabilityReport();
 reportTestSummary(totals, 'convergence');
 process.exit(totals.failed > 0 ? 1 : 0);
 

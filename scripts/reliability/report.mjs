@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prettierFormat } from '../prettier-format.mjs';
 import { FIGURES_DIR } from './figures.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,9 +30,9 @@ const ORDER = [
  * Does nothing when this run wrote no figures.
  *
  * @example
- * writeReliabilityReport(); // after `npm test`
+ * await writeReliabilityReport(); // after `npm test`
  */
-export function writeReliabilityReport() {
+export async function writeReliabilityReport() {
   if (!existsSync(FIGURES_DIR)) return;
   const fresh = readdirSync(FIGURES_DIR)
     .filter((name) => name.endsWith('.json'))
@@ -41,8 +42,9 @@ export function writeReliabilityReport() {
   for (const entry of fresh) stored[entry.id] = entry;
   const ids = Object.keys(stored).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const sorted = Object.fromEntries(ids.map((id) => [id, stored[id]]));
-  writeFileSync(STORE, `${JSON.stringify(sorted, null, 2)}\n`);
-  writeFileSync(REPORT, render(ids.map((id) => sorted[id])));
+  // Formatted as the repository's Prettier config wants, so format:check passes after a run.
+  writeFileSync(STORE, await prettierFormat(JSON.stringify(sorted, null, 2), STORE));
+  writeFileSync(REPORT, await prettierFormat(render(ids.map((id) => sorted[id])), REPORT));
 }
 
 function rank(id) {
@@ -86,4 +88,4 @@ function render(entries) {
   return lines.join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) writeReliabilityReport();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await writeReliabilityReport();

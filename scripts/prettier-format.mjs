@@ -1,6 +1,7 @@
 // @ts-check
-// Files the benchmarks write into the repository (results JSON, BENCHMARKS.md) are formatted as
-// the repository's Prettier config wants, so `npm run format:check` passes after a run.
+// Files the scripts write into the repository (benchmark results, BENCHMARKS.md, the reliability
+// report) are formatted as the repository's Prettier config wants, so `npm run format:check`
+// passes after a run.
 
 /**
  * `text` formatted for `filepath` (its parser and config are Prettier's choice); unchanged when
