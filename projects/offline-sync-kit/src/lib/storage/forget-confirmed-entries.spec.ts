@@ -88,6 +88,29 @@ describe('forgetConfirmedEntries (a push round under a used-up storage quota)', 
     ]);
   });
 
+  it('keeps an entry whose applied answer carried no usable record: it is sent again, not lost', async () => {
+    await storage.write(save('todo', { id: 'a', title: 'A' }));
+    await storage.write(save('todo', { id: 'b', title: 'B' }));
+    const [a, b] = (await storage.takePushBatch(10)) as [StoredMutation, StoredMutation];
+    // What the transport makes of a proxy's `200 {}`: accepted, but nothing shows the create.
+    const unusable: PushOutcome = {
+      mutationId: b.mutationId,
+      status: 'applied',
+      record: null,
+      error: new OfflineSyncError('invalid-response', 'The answer carried no record'),
+    };
+
+    const result = await forget([
+      { mutation: a, outcome: applied(a) },
+      { mutation: b, outcome: unusable },
+    ]);
+
+    expect(result.applied).toBe(1);
+    expect(result.retry?.error).toBe(quota);
+    const left = (await readRaw(db.name)).outbox.map((entry) => [entry.recordId, entry.op]);
+    expect(left).toEqual([['b', 'create']]);
+  });
+
   it('lets no local write fold into an entry being sent unmarked: a delete of its record queues after it', async () => {
     await storage.write(save('todo', { id: 'a', title: 'A' }));
     const [sent] = (await storage.takePushBatch(10)) as [StoredMutation];

@@ -16,8 +16,9 @@ import { StoredMutation, SyncDatabase } from './sync-database';
  * An entry is forgotten only when it is its record's only one, stored as it was sent: a later
  * entry would be left on the old version (rebasing it means a put), and a change another tab
  * folded into it meanwhile would be lost; the confirmed one then stays and is sent again, with
- * its idempotency key, once there is room. Every outcome not recorded (such an entry, a conflict, a
- * refusal, a retry) makes the round stop with `quotaError`, to be tried again after a backoff.
+ * its idempotency key, once there is room. So does an applied answer without a usable record
+ * (nothing can be read back into the store now). Every outcome not recorded (such an entry, a
+ * conflict, a refusal, a retry) makes the round stop with `quotaError`, to be tried again after a backoff.
  *
  * @example
  * const result = await db.transaction('rw', db.outbox, () => forgetConfirmedEntries(db, pushed, error));
@@ -36,7 +37,10 @@ export async function forgetConfirmedEntries(
   const forget = pushed.flatMap(({ mutation, outcome }, i) => {
     const [stored, ...later] = entries[i] ?? [];
     const unchanged = stored !== undefined && later.length === 0 && sameEntry(stored, mutation);
-    return outcome.status === 'applied' && unchanged ? [mutation.seq as number] : [];
+    // An applied answer without a usable record is not a confirmation (a proxy's `200 {}` for a
+    // create the server never saw): its entry stays, to be sent again under its key.
+    const confirmed = outcome.status === 'applied' && outcome.record !== null;
+    return confirmed && unchanged ? [mutation.seq as number] : [];
   });
   if (forget.length > 0) await db.outbox.bulkDelete(forget);
   const auths = pushed.flatMap(({ outcome }) => (outcome.status === 'auth' ? [outcome.error] : []));
