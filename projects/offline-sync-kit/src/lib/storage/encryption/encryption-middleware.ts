@@ -84,18 +84,31 @@ function stateFollower(meta: () => DBCoreTable, ring: KeyRing) {
   };
 }
 
-/** Values decrypted at a time: enough to keep WebCrypto busy, few enough not to flood memory. */
-const OPEN_CHUNK = 512;
+/** Values being decrypted at once: enough to keep WebCrypto busy, few enough not to flood memory. */
+const OPEN_AT_ONCE = 512;
 
 /**
- * `open` over every row, `OPEN_CHUNK` at a time: a whole table's rows decrypted at once (100,000
- * pending WebCrypto calls and their buffers) took far longer per row than chunks do.
+ * `open` over every row, at most `OPEN_AT_ONCE` pending at a time, each finished one making room
+ * for the next: a whole table's rows decrypted at once (100,000 pending WebCrypto calls and
+ * their buffers) took far longer per row, and chunks opened one after another left WebCrypto
+ * idle while each chunk's last values finished.
  */
-async function inChunks<R>(rows: readonly unknown[], open: (row: unknown) => Promise<R>) {
-  const opened: R[] = [];
-  for (let start = 0; start < rows.length; start += OPEN_CHUNK) {
-    opened.push(...(await Promise.all(rows.slice(start, start + OPEN_CHUNK).map(open))));
-  }
+async function openEach<R>(rows: readonly unknown[], open: (row: unknown) => Promise<R>) {
+  const opened = new Array<R>(rows.length);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (next < rows.length && !failed) {
+      const i = next++;
+      try {
+        opened[i] = await open(rows[i]);
+      } catch (error) {
+        failed = true; // the other lanes stop: the read fails as a whole
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_AT_ONCE, rows.length) }, lane));
   return opened;
 }
 
@@ -111,7 +124,7 @@ function sealedTable(
     return keptAlive(
       down,
       trans,
-      inChunks(rows, (row) => openOrSkip(name, row, ring))
+      openEach(rows, (row) => openOrSkip(name, row, ring))
     );
   };
   const readable = async (trans: DBCoreTransaction) => {

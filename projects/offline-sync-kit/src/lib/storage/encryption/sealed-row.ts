@@ -147,9 +147,11 @@ export async function openRow(
   try {
     if (!isSealedBytes(sealed) || !key) throw new Error('Unknown key or malformed value');
     const hidden = decodeValue(await openBytes(key, aadOf(table, stored), sealed)) as Row;
-    const row: Row = { ...stored, ...hidden };
-    delete row[SEALED_FIELD];
-    return row;
+    // Built without the sealed field rather than deleting it: an object that lost a property
+    // turns into a slower dictionary-mode object in V8, and these rows end up in the store.
+    const row: Row = {};
+    for (const field of Object.keys(stored)) if (field !== SEALED_FIELD) row[field] = stored[field];
+    return Object.assign(row, hidden);
   } catch (cause) {
     throw corruptRow(table, stored, cause);
   }
@@ -166,9 +168,11 @@ export function sealedWith(stored: Row): string | null {
   return isSealedBytes(sealed) ? sealed.kid : null;
 }
 
+const encoder = new TextEncoder();
+
 function aadOf(table: SealedTableName, row: Row): Uint8Array {
   const bound = SEALED_TABLES[table].bound.map((field) => row[field] ?? null);
-  return new TextEncoder().encode(JSON.stringify([table, ...bound]));
+  return encoder.encode(JSON.stringify([table, ...bound]));
 }
 
 function str(value: unknown): string | undefined {
