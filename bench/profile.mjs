@@ -9,7 +9,13 @@
  *   npm run bench:profile -- pull '{"variant":"kit","n":20000,"run":"p","endpoint":"todos","batchSize":1000}' --seed 20000
  *   npm run bench:profile -- push '{"variant":"kit","n":5000,"run":"p","endpoint":"push-p","batchSize":100}' --no-build
  *
- * `--seed N` first puts N records into the server's `todos` collection; `--top K` prints K rows.
+ *   npm run bench:profile -- coldStart '{"variant":"kitEncrypted","n":20000,"databaseName":"$before"}' --seed 20000 \
+ *     --before pull '{"variant":"kitEncrypted","n":20000,"run":"s","endpoint":"todos","batchSize":1000,"keep":true}' \
+ *     --before pulledDatabase '{"variant":"kitEncrypted","n":20000,"run":"s","endpoint":"todos","keep":true}'
+ *
+ * `--seed N` first puts N records into the server's `todos` collection; `--before F JSON` calls F
+ * first, unprofiled (repeatable, in order; an argument `"$before"` takes the last one's result);
+ * `--top K` prints K rows.
  * Builds the bench app (production, with source maps) into dist/bench-profile unless --no-build.
  */
 import { readFileSync } from 'node:fs';
@@ -27,13 +33,23 @@ function parseArgs(argv) {
   const [scenario, json = '{}', ...flags] = argv;
   if (!scenario)
     throw new Error(
-      'usage: npm run bench:profile -- <function> [json args] [--seed N] [--top K] [--no-build]'
+      'usage: npm run bench:profile -- <function> [json args] [--seed N] [--before F JSON] [--top K] [--no-build]'
     );
-  const options = { scenario, args: JSON.parse(json), seed: 0, top: 25, build: true };
+  const options = {
+    scenario,
+    args: JSON.parse(json),
+    seed: 0,
+    top: 25,
+    build: true,
+    /** @type {{ scenario: string, args: Record<string, unknown> }[]} */
+    before: [],
+  };
   for (let i = 0; i < flags.length; i++) {
     if (flags[i] === '--seed') options.seed = Number(flags[++i]);
     else if (flags[i] === '--top') options.top = Number(flags[++i]);
     else if (flags[i] === '--no-build') options.build = false;
+    else if (flags[i] === '--before')
+      options.before.push({ scenario: flags[++i] ?? '', args: JSON.parse(flags[++i] ?? '{}') });
     else throw new Error(`unknown option ${flags[i]}`);
   }
   return options;
@@ -73,11 +89,19 @@ async function main() {
   try {
     if (options.seed > 0)
       await session.call('seedServer', { endpoint: 'todos', n: options.seed, prefix: 'seed' });
+    let before;
+    for (const step of options.before) before = await session.call(step.scenario, step.args);
+    const args = Object.fromEntries(
+      Object.entries(options.args).map(([key, value]) => [
+        key,
+        value === '$before' ? before : value,
+      ])
+    );
     const cdp = await session.page.context().newCDPSession(session.page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
-    const result = await session.call(options.scenario, options.args);
+    const result = await session.call(options.scenario, args);
     const { profile } = await cdp.send('Profiler.stop');
     const times = selfTimes(profile, map);
     const total = [...times.values()].reduce((sum, us) => sum + us, 0);
