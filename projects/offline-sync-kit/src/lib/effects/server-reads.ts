@@ -1,6 +1,6 @@
 import { inject, Injectable, Injector } from '@angular/core';
 import { Store } from '@ngrx/store';
-import { isErrorKind, OfflineSyncError, toSyncErrorInfo } from '../model/sync-error';
+import { isErrorKind, toSyncErrorInfo } from '../model/sync-error';
 import { ServerChange } from '../model/server-change';
 import { OFFLINE_SYNC_CONFIG } from '../providers/tokens';
 import { SyncLock } from '../providers/sync-lock';
@@ -17,6 +17,7 @@ import {
   TransportEntity,
 } from '../transport/sync-transport';
 import { ConflictCoordinator } from './conflict-coordinator';
+import { pullPagesAhead } from './pull-pages-ahead';
 import { RecordPublisher } from './record-publisher';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { toTransportEntity } from './transport-entity';
@@ -71,9 +72,7 @@ export class ServerReads {
     this.store.dispatch(A.pullStarted({ modelType }));
     try {
       const { pullPageSize } = this.options.current();
-      let cursor = await this.storage.getCursor(modelType);
-      let count = 0;
-      let settled = false;
+      const cursor = await this.storage.getCursor(modelType);
       const fetchPage = (from: string | null) =>
         this.transport.pull(
           this.options.transportContext(),
@@ -81,29 +80,19 @@ export class ServerReads {
           from,
           pullPageSize
         );
-      let nextPage = fetchPage(cursor);
-      for (;;) {
-        const page = await nextPage;
-        const moved = page.cursor !== cursor;
-        if (page.hasMore && moved) {
-          // Ask for the next page while this one is stored: server and database work overlap.
-          nextPage = fetchPage(page.cursor);
-          nextPage.catch(() => undefined); // awaited below; unless storing this page fails first
+      // Server and database work overlap: pages are fetched while earlier ones are stored.
+      const pages = pullPagesAhead(modelType, fetchPage, cursor);
+      let count = 0;
+      let settled = false;
+      try {
+        for (let page = await pages.next(); page; page = await pages.next()) {
+          const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
+          this.publish(changes, conflicts);
+          settled ||= conflicts.some((event) => event.resolved !== null);
+          count += page.items.length;
         }
-        const { changes, conflicts } = await this.storage.applyPullPage(modelType, page);
-        this.publish(changes, conflicts);
-        settled ||= conflicts.some((event) => event.resolved !== null);
-        count += page.items.length;
-        if (page.hasMore && !moved) {
-          throw new OfflineSyncError(
-            'invalid-response',
-            `The server said more ${modelType} changes follow but gave the same cursor again; ` +
-              `pulling stopped instead of asking for the same page forever. Check the server's paging.`,
-            { modelType }
-          );
-        }
-        cursor = page.cursor;
-        if (!page.hasMore) break;
+      } finally {
+        pages.stop();
       }
       this.store.dispatch(A.pullCompleted({ modelType, count }));
       return { count, settled };
