@@ -10,6 +10,7 @@ import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncConflictActions } from '../state/offline-sync-conflict.actions';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
 import { NetworkStatus } from '../transport/network-status';
+import { SyncStorage } from '../storage/sync-storage';
 import { SyncTransport } from '../transport/sync-transport';
 import {
   eventually,
@@ -343,6 +344,42 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(sent.length).toBe(15);
     expect(new Set(sent.map((m) => m.mutationId)).size).toBe(15); // each change once
     expect(backend.records.size).toBe(15);
+  });
+
+  it('sends the next batch while the answers of the one before are stored; a round that then fails still stores the answers of the batch it sent', async () => {
+    network.state.next(false);
+    const { sync } = start(); // batches of 10
+    await sync.whenHydrated();
+    for (let i = 0; i < 15; i++)
+      await sync.saveModel<Todo>('todo', { id: `t${i}`, title: `#${i}`, done: false });
+    // What this tab knew of the first batch when the second request went out.
+    const firstBatchWhenSecondSent: (string | undefined)[] = [];
+    backend.beforeAnswer = async () => {
+      if (backend.pushes.length === 2) firstBatchWhenSecondSent.push(meta('t0')?.state);
+    };
+    // Storing the first batch's answers fails (a database error), after the second was sent.
+    const storage = TestBed.inject(SyncStorage);
+    const applyOutcomes = storage.applyPushOutcomes.bind(storage);
+    let applies = 0;
+    spyOn(storage, 'applyPushOutcomes').and.callFake((pushed, maxAttempts) =>
+      ++applies === 1
+        ? Promise.reject(new OfflineSyncError('storage', 'The disk failed'))
+        : applyOutcomes(pushed, maxAttempts)
+    );
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'the failed round');
+
+    expect(backend.pushes.map((batch) => batch.length)).toEqual([10, 5]);
+    expect(firstBatchWhenSecondSent).toEqual(['pending']); // its answers not stored yet
+    expect(backend.maxConcurrentPushes).toBe(1);
+    const { outbox, records } = await readRaw(db.name);
+    // The first batch stays `sending`, to go again under its idempotency keys; the second is done.
+    const firstBatch = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    expect(outbox.map((m) => [m.recordId, m.status])).toEqual(
+      firstBatch.map((id) => [id, 'sending'])
+    );
+    const synced = records.filter((row) => row.meta.state === 'synced').map((row) => row.id);
+    expect(synced.sort()).toEqual(['t10', 't11', 't12', 't13', 't14']);
   });
 
   it('settles a push conflict by the strategy in force, and reports both versions', async () => {

@@ -1,4 +1,4 @@
-import { inject, Injectable, Injector } from '@angular/core';
+import { inject, Injectable } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { firstValueFrom, Subscription } from 'rxjs';
 import { retryDelay } from '../core/backoff';
@@ -8,18 +8,14 @@ import { SyncLock } from '../providers/sync-lock';
 import { SyncOptionsRef } from '../providers/sync-options-ref';
 import { offlineSyncFeature } from '../state/offline-sync.feature';
 import { OfflineSyncEngineActions } from '../state/offline-sync-engine.actions';
-import { PushOutcome } from '../model/push-outcome';
-import { PushApplyResult, PushedEntry, UnusableAnswer } from '../storage/apply-push-outcomes';
 import { StoredChange } from '../storage/stored-change';
 import { ConflictEvent } from '../storage/open-or-settle-conflict';
-import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
 import { ServerChange } from '../model/server-change';
-import { FetchQuery, SyncTransport, TransportEntity } from '../transport/sync-transport';
-import { ConflictRepeats, withCurrentRecords } from './push-conflicts';
-import { confirmations, unconfirmedOf } from './push-confirmations';
-import { toTransportEntity } from './transport-entity';
+import { FetchQuery } from '../transport/sync-transport';
+import { ConflictRepeats } from './push-conflicts';
+import { cannotStopRound, PushBatches, SentBatch } from './push-batches';
 import { reportOutboxCounts } from './report-outbox-counts';
 import { SyncEntityRegistry } from './sync-entity-registry';
 import { ServerReads } from './server-reads';
@@ -40,11 +36,6 @@ export class SyncEngine {
   private readonly store = inject(Store);
   private readonly storage = inject(SyncStorage);
   private readonly registry = inject(SyncEntityRegistry);
-  private readonly injector = inject(Injector);
-  // Resolved on first use: an app without a serverUrl never needs HttpClient.
-  private get transport(): SyncTransport {
-    return this.injector.get(SyncTransport);
-  }
   private readonly network = inject(NetworkStatus);
   private readonly lock = inject(SyncLock);
   private readonly options = inject(SyncOptionsRef);
@@ -53,6 +44,7 @@ export class SyncEngine {
   private readonly clock = inject(SYNC_CLOCK);
   private readonly random = inject(SYNC_RANDOM);
   private readonly reads = inject(ServerReads);
+  private readonly batches = inject(PushBatches);
 
   private running: Promise<void> | null = null;
   private queued: { modelTypes: Set<string> | 'all'; pull: boolean; done: Promise<void> } | null =
@@ -194,10 +186,13 @@ export class SyncEngine {
 
   /**
    * Pushes batches until the outbox is drained; 'stopped' when a retry or new credentials are
-   * needed. The next batch is taken (marked `sending`) while the current one's request is in
-   * flight, so the database and the network work at once; it is sent once the current batch's
-   * answers are stored, so batches reach the server in order. A round that stops (retry,
-   * credentials, a failure) sends nothing more and puts the batch it took ahead back in line.
+   * needed. The database and the network work at once: the next batch is taken (marked
+   * `sending`) while the current one's request is in flight, and sent as soon as the current
+   * one's answers are in, while they are stored, unless an answer may stop the round (a retry,
+   * credentials, an answer to read back). One request at a time, so batches reach the server in
+   * order; a batch taken ahead never holds a record of the batch in flight. A round that stops
+   * (retry, credentials, a failure) stores the answers of a batch already sent, sends nothing
+   * more and puts the batch it took ahead back in line.
    */
   private async push(modelTypes: readonly string[]): Promise<'drained' | 'stopped'> {
     const { batchSize, retry } = this.options.current();
@@ -208,59 +203,52 @@ export class SyncEngine {
       this.storage.takePushBatch(batchSize, modelTypes, { queuedOnly });
     let next = take();
     let prefetched = false;
+    /** A batch sent while the answers of the one before it were being stored. */
+    let sent: SentBatch | null = null;
+    const stop = async () => {
+      await this.batches.storeLateAnswers(sent);
+      await this.batches.putBack(next);
+      await reportOutboxCounts(this.store, this.storage);
+      return 'stopped' as const;
+    };
     try {
       for (;;) {
-        let batch = await next;
+        let { batch, sending } = sent ?? { batch: await next, sending: null };
+        sent = null;
         // Taken during the last request: entries written meanwhile for its records, and entries a
         // closed tab left `sending`, were left out; a take of everything finds them.
-        if (batch.length === 0 && prefetched) batch = await take();
+        if (!sending && batch.length === 0 && prefetched) batch = await take();
         if (batch.length === 0) break;
-        const sending = this.send(batch);
+        sending ??= this.batches.send(batch);
         // Entries of the batch in flight are `sending`: they and their records are left out. A
         // batch taken unmarked (the storage quota is used up) cannot be told from the next one.
-        next = this.storage.isUnmarked(batch) ? Promise.resolve([]) : take(true);
+        const unmarked = this.storage.isUnmarked(batch);
+        next = unmarked ? Promise.resolve([]) : take(true);
         prefetched = true;
         next.catch(() => undefined); // awaited by the next round, or put back before leaving
         const outcomes = await sending;
-        if (outcomes.length !== batch.length) {
-          throw new OfflineSyncError(
-            'invalid-response',
-            `The transport answered ${outcomes.length} outcomes for ${batch.length} pushed changes; ` +
-              `a SyncTransport must answer one per change, in order.`
-          );
+        if (!unmarked && outcomes.every(cannotStopRound)) {
+          const upcoming = await next;
+          next = Promise.resolve([]);
+          if (upcoming.length > 0) sent = { batch: upcoming, sending: this.batches.send(upcoming) };
         }
-        const result = await this.storage.applyPushOutcomes(
-          sentEntries(batch, outcomes),
-          retry.maxAttempts
-        );
-        applied += result.applied;
-        this.publish(result.changes, result.conflicts);
-        const unread = await this.confirmByReading(result.unusable ?? []);
-        applied += unread.applied;
-        const looping = repeats.count(result.conflicts);
+        const stored = await this.batches.storeAnswers(batch, outcomes);
+        applied += stored.applied;
+        const looping = repeats.count(stored.conflicts);
         if (looping) {
           this.unexpectedFailures++;
           this.scheduleRetry(looping, retryDelay(this.unexpectedFailures, retry, this.random()));
-          await this.putBack(next);
-          await reportOutboxCounts(this.store, this.storage);
-          return 'stopped';
+          return await stop();
         }
-        if (result.auth) {
-          this.store.dispatch(A.syncAuthFailed({ error: result.auth.toInfo() }));
-          await this.putBack(next);
-          await reportOutboxCounts(this.store, this.storage);
-          return 'stopped';
+        if (stored.auth) {
+          this.store.dispatch(A.syncAuthFailed({ error: stored.auth.toInfo() }));
+          return await stop();
         }
-        const again = result.retry ?? unread.retry;
-        if (again) {
+        if (stored.retry) {
           const attempt = Math.max(...batch.map((m) => m.attempts + 1));
-          this.scheduleRetry(
-            again.error,
-            retryDelay(attempt, retry, this.random(), again.retryAfterMs)
-          );
-          await this.putBack(next);
-          await reportOutboxCounts(this.store, this.storage);
-          return 'stopped';
+          const { error, retryAfterMs } = stored.retry;
+          this.scheduleRetry(error, retryDelay(attempt, retry, this.random(), retryAfterMs));
+          return await stop();
         }
       }
       this.unexpectedFailures = 0;
@@ -270,7 +258,8 @@ export class SyncEngine {
       );
       return 'drained';
     } catch (error) {
-      await this.putBack(next);
+      await this.batches.storeLateAnswers(sent);
+      await this.batches.putBack(next);
       // Not an answer about one entry (the database, a transport that broke its contract): back
       // off like a retryable failure, growing with each one in a row.
       const info = toSyncErrorInfo(error, 'storage', 'Pushing local changes failed');
@@ -281,61 +270,6 @@ export class SyncEngine {
       );
       return 'stopped';
     }
-  }
-
-  /**
-   * Reports push answers the kit could not use, and confirms the changes the server accepted
-   * without a usable record by reading their records back (under the type's read lock): a record
-   * that shows the change confirms it like an applied answer would (a later change of the record
-   * then goes out on the version read); one that does not, or a failed read, sends it again later
-   * (see `confirmations`). So an answer made up by a proxy for a write the server never saw loses
-   * nothing.
-   */
-  private async confirmByReading(
-    unusable: readonly UnusableAnswer[]
-  ): Promise<Pick<PushApplyResult, 'applied' | 'retry'>> {
-    for (const { error } of unusable) {
-      this.store.dispatch(A.pushAnswerInvalid({ error: error.toInfo() }));
-    }
-    const waiting = unconfirmedOf(unusable);
-    if (waiting.length === 0) return { applied: 0, retry: null };
-    const context = this.options.transportContext();
-    const records = await Promise.all(
-      waiting.map(({ modelType, id }) => {
-        const entity = toTransportEntity(this.registry.get(modelType));
-        return this.reads.fetchOne(context, entity, id).catch(() => undefined);
-      })
-    );
-    const { maxAttempts } = this.options.current().retry;
-    const result = await this.storage.applyPushOutcomes(
-      confirmations(waiting, records),
-      maxAttempts
-    );
-    this.publish(result.changes, result.conflicts);
-    return result;
-  }
-
-  /**
-   * Puts a batch taken ahead and not sent back in line, once taking it has finished (a push
-   * leaves no transaction behind). If that fails its entries stay `sending`: the next push sends
-   * them with their idempotency keys, as after a closed tab.
-   */
-  private async putBack(taking: Promise<StoredMutation[]>): Promise<void> {
-    const taken = await taking.catch((): StoredMutation[] => []);
-    if (taken.length > 0) await this.storage.releasePushBatch(taken).catch(() => undefined);
-  }
-
-  /** Sends one batch; the outcomes, with the server's current records for conflicts. */
-  private async send(batch: readonly StoredMutation[]): Promise<PushOutcome[]> {
-    const entries = batch.map((mutation) => ({
-      entity: toTransportEntity(this.registry.get(mutation.modelType)),
-      mutation,
-    }));
-    const context = this.options.transportContext();
-    const outcomes = await this.transport.push(context, entries);
-    // Under the type's read lock: a read overlapping a pull could store an older state after it.
-    const read = (entity: TransportEntity, id: string) => this.reads.fetchOne(context, entity, id);
-    return withCurrentRecords(read, entries, outcomes);
   }
 
   private scheduleRetry(error: OfflineSyncError, delay: number): void {
@@ -370,26 +304,4 @@ export class SyncEngine {
     const online = await firstValueFrom(this.network.online$);
     return settled && online;
   }
-}
-
-/**
- * Pairs pushed entries with their outcomes, leaving out entries the transport never sent: after a
- * failure that stops the round, it answers the rest with the same error object. Those keep their
- * attempt count and stay in line, unchanged.
- */
-function sentEntries(
-  batch: readonly StoredMutation[],
-  outcomes: readonly PushOutcome[]
-): PushedEntry[] {
-  const stoppers = new Set<unknown>();
-  const sent: PushedEntry[] = [];
-  batch.forEach((mutation, i) => {
-    const outcome = outcomes[i];
-    if (!outcome) return;
-    const stops = outcome.status === 'retry' || outcome.status === 'auth';
-    if (stops && stoppers.has(outcome.error)) return;
-    if (stops) stoppers.add(outcome.error);
-    sent.push({ mutation, outcome });
-  });
-  return sent;
 }

@@ -15,6 +15,7 @@ import { SyncEntityRegistry } from '../effects/sync-entity-registry';
 import { WriteReceipts } from '../effects/write-receipts';
 import { CrossTabChannel } from '../effects/cross-tab-channel';
 import { ServerReads } from '../effects/server-reads';
+import { PushBatches } from '../effects/push-batches';
 import { SyncEngine } from '../effects/sync-engine';
 import { SyncTriggerEffects } from '../effects/sync-trigger.effects';
 import { ConflictCoordinator } from '../effects/conflict-coordinator';
@@ -100,6 +101,7 @@ export function _provideOfflineSync(
     SyncOptionsRef,
     SyncEngine,
     ServerReads,
+    PushBatches,
     SyncTriggerEffects,
     CrossTabChannel,
     { provide: NetworkStatus, useClass: BrowserNetworkStatus },
