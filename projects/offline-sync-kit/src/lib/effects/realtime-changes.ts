@@ -88,10 +88,27 @@ export class RealtimeChanges {
       for (const modelType of new Set(batch.map((item) => item.modelType))) {
         const items = batch.filter((item) => item.modelType === modelType);
         try {
-          const result = await this.storage.applyRealtimeChanges(
-            modelType,
-            items.map((item) => item.change)
+          // A record the store does not hold (nearly always one just created elsewhere) is
+          // fetched by id below whatever the database says, so it skips the transaction that
+          // would only find it unknown. The store is a hint here: if it lags (another tab stored
+          // the record a moment ago), the fetch stores the server's record like a pull would.
+          const held = this.store.selectSignal(
+            this.registry.get(modelType).selectors.selectEntities
+          )();
+          const unheld = new Set(
+            items
+              .filter(({ change }) => !change.deleted && held[change.id] === undefined)
+              .map(({ change }) => change.id)
           );
+          const known = items.filter(({ change }) => !unheld.has(change.id));
+          const result =
+            known.length > 0
+              ? await this.storage.applyRealtimeChanges(
+                  modelType,
+                  known.map((item) => item.change)
+                )
+              : { changes: [], conflicts: [], unknown: [] };
+          result.unknown.push(...unheld);
           this.engine.publish(result.changes, result.conflicts);
           // Records this device does not hold come from the server (see above): a few by id, at
           // once (the usual case, a record just created elsewhere), more through the change

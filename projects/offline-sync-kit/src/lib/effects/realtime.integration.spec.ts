@@ -23,6 +23,7 @@ import { OfflineSyncError } from '../model/sync-error';
 import { SyncEvent } from '../model/sync-event';
 import { RealtimeChanges } from './realtime-changes';
 import { SyncEngine } from './sync-engine';
+import { SyncStorage } from '../storage/sync-storage';
 
 /** Real-time sync through the reference server's real WebSocket, between separate apps. */
 describe('real-time sync over the WebSocket', () => {
@@ -278,10 +279,16 @@ describe('real-time sync over the WebSocket', () => {
     const engine = b.app.injector.get(SyncEngine);
     const pullMany = spyOn(engine, 'pullMany').and.resolveTo([]);
     const sync = spyOn(engine, 'sync').and.resolveTo();
+    const stored = spyOn(b.app.injector.get(SyncStorage), 'applyRealtimeChanges').and.callThrough();
     await changes.receive(event(5, 'from the event only', 'ghost'), mapper);
     expect(b.record('ghost')).toBeUndefined();
     expect(pullMany).toHaveBeenCalledOnceWith('todo', ['ghost']);
     expect(sync).not.toHaveBeenCalled();
+    // The store does not hold it: no transaction that would only find it unknown.
+    expect(stored).not.toHaveBeenCalled();
+    await changes.receive(event(3, 'held: stored from the event', 't1'), mapper);
+    expect(stored).toHaveBeenCalledTimes(1);
+    expect(b.record('t1')?.title).toBe('held: stored from the event');
 
     // The first event is stored alone; the 20 queued meanwhile go together, more than 10.
     const many = Array.from({ length: 21 }, (_, i) => event(5, 'many', `ghost-${i}`));
