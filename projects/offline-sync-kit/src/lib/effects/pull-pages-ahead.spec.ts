@@ -96,6 +96,18 @@ describe('pullPagesAhead (the pages of one pull, fetched while earlier ones are 
     expect(await pages.next()).toBeNull();
   });
 
+  it('keeps the higher version of a record met twice in merged pages, whatever their order', async () => {
+    const feed = new FakeFeed([[], [item('a', 3)], [item('a', 2), item('b', 1)]]);
+    const pages = pullPagesAhead('todo', feed.fetchPage, null);
+    const first = pages.next();
+    await feed.answer();
+    await first;
+    await feed.answer();
+    await feed.answer();
+
+    expect((await pages.next())?.items).toEqual([item('a', 3), item('b', 1)]);
+  });
+
   it('hands out the pages that arrived before a failed request, then rejects with its error', async () => {
     const feed = new FakeFeed([[item('a', 1)], [item('b', 1)], [item('c', 1)]]);
     const pages = pullPagesAhead('todo', feed.fetchPage, 'start');

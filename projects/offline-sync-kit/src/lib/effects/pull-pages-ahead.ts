@@ -75,21 +75,25 @@ export function pullPagesAhead(
 }
 
 /**
- * Pages in feed order as one: the last page's cursor, and each record once, as the latest page
- * has it (a record changed again while the pull ran shows up in two pages; its later entry is
- * the newer server state, all that applying the earlier one first would lead to).
+ * Pages in feed order as one: the last page's cursor, and each record once, in its newest state
+ * (a record changed again while the pull ran shows up in two pages). Newest is the higher version
+ * when both have one, as storing them one by one would keep (an older version than the one held
+ * is ignored), else the later entry of the feed.
  */
 function merged(pages: readonly PullPage[]): PullPage {
   const last = pages[pages.length - 1] as PullPage;
   if (pages.length === 1) return last;
-  const latest = new Map<string, ServerChange>();
+  const newest = new Map<string, ServerChange>();
   for (const page of pages) {
     for (const item of page.items) {
-      latest.delete(item.id); // keeps the feed order of the latest entries
-      latest.set(item.id, item);
+      const seen = newest.get(item.id);
+      const older = seen?.version != null && item.version !== null && item.version < seen.version;
+      if (older) continue;
+      newest.delete(item.id); // keeps the feed order of the entries kept
+      newest.set(item.id, item);
     }
   }
-  return { items: [...latest.values()], cursor: last.cursor, hasMore: last.hasMore };
+  return { items: [...newest.values()], cursor: last.cursor, hasMore: last.hasMore };
 }
 
 function sameCursorAgain(modelType: string): OfflineSyncError {

@@ -100,7 +100,8 @@ export class RealtimeChanges {
               .filter(({ change }) => !change.deleted && held[change.id] === undefined)
               .map(({ change }) => change.id)
           );
-          const known = items.filter(({ change }) => !unheld.has(change.id));
+          // A deletion is always stored: the database may hold what the store does not yet.
+          const known = items.filter(({ change }) => change.deleted || !unheld.has(change.id));
           const result =
             known.length > 0
               ? await this.storage.applyRealtimeChanges(

@@ -382,6 +382,30 @@ describe('SyncEngine (unit, fake backend)', () => {
     expect(synced.sort()).toEqual(['t10', 't11', 't12', 't13', 't14']);
   });
 
+  it('stores the answers of the batch in flight when taking the next one fails, before the round stops', async () => {
+    network.state.next(false);
+    const { sync } = start(); // batches of 10
+    await sync.whenHydrated();
+    for (let i = 0; i < 15; i++)
+      await sync.saveModel<Todo>('todo', { id: `t${i}`, title: `#${i}`, done: false });
+    const storage = TestBed.inject(SyncStorage);
+    const takePushBatch = storage.takePushBatch.bind(storage);
+    spyOn(storage, 'takePushBatch').and.callFake((limit, types, options) =>
+      options?.queuedOnly
+        ? Promise.reject(new OfflineSyncError('storage', 'The disk failed'))
+        : takePushBatch(limit, types, options)
+    );
+    network.state.next(true);
+    await eventually(() => status().nextRetryAt !== null, 'the failed round');
+
+    expect(backend.pushes.map((batch) => batch.length)).toEqual([10]);
+    // The server applied the first batch: its answers are stored, nothing of it is sent again.
+    const { outbox } = await readRaw(db.name);
+    expect(outbox.length).toBe(5);
+    expect(outbox.every((m) => m.status === 'queued')).toBeTrue();
+    expect(meta('t0')).toEqual(jasmine.objectContaining({ state: 'synced', version: 1 }));
+  });
+
   it('settles a push conflict by the strategy in force, and reports both versions', async () => {
     const { sync, store } = start();
     const conflict = firstValueFrom(

@@ -14,6 +14,8 @@ import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
 import { ServerChange } from '../model/server-change';
 import { FetchQuery } from '../transport/sync-transport';
+import { PushOutcome } from '../model/push-outcome';
+import { StoredMutation } from '../storage/sync-database';
 import { ConflictRepeats } from './push-conflicts';
 import { cannotStopRound, PushBatches, SentBatch } from './push-batches';
 import { reportOutboxCounts } from './report-outbox-counts';
@@ -205,32 +207,49 @@ export class SyncEngine {
     let prefetched = false;
     /** A batch sent while the answers of the one before it were being stored. */
     let sent: SentBatch | null = null;
-    const stop = async () => {
-      await this.batches.storeLateAnswers(sent);
+    /** Stores what was sent ahead (once), puts back what was taken ahead. */
+    const leave = async () => {
+      const late = sent;
+      sent = null;
+      await this.batches.storeLateAnswers(late);
       await this.batches.putBack(next);
+    };
+    const stop = async () => {
+      await leave();
       await reportOutboxCounts(this.store, this.storage);
       return 'stopped' as const;
     };
     try {
       for (;;) {
-        let { batch, sending } = sent ?? { batch: await next, sending: null };
-        sent = null;
-        // Taken during the last request: entries written meanwhile for its records, and entries a
-        // closed tab left `sending`, were left out; a take of everything finds them.
-        if (!sending && batch.length === 0 && prefetched) batch = await take();
-        if (batch.length === 0) break;
-        sending ??= this.batches.send(batch);
+        let batch: StoredMutation[];
+        let sending: Promise<PushOutcome[]>;
+        if (sent) {
+          ({ batch, sending } = sent);
+          sent = null;
+        } else {
+          batch = await next;
+          // Taken during the last request: entries written meanwhile for its records, and entries
+          // a closed tab left `sending`, were left out; a take of everything finds them.
+          if (batch.length === 0 && prefetched) batch = await take();
+          if (batch.length === 0) break;
+          sending = this.batches.send(batch);
+        }
         // Entries of the batch in flight are `sending`: they and their records are left out. A
         // batch taken unmarked (the storage quota is used up) cannot be told from the next one.
         const unmarked = this.storage.isUnmarked(batch);
         next = unmarked ? Promise.resolve([]) : take(true);
         prefetched = true;
         next.catch(() => undefined); // awaited by the next round, or put back before leaving
-        const outcomes = await sending;
-        if (!unmarked && outcomes.every(cannotStopRound)) {
-          const upcoming = await next;
+        const outcomes: PushOutcome[] = await sending;
+        // A failed take ahead is left in `next`: it fails the round once these answers are stored.
+        const upcoming: StoredMutation[] | null =
+          !unmarked && outcomes.every(cannotStopRound) ? await next.catch(() => null) : null;
+        if (upcoming) {
           next = Promise.resolve([]);
-          if (upcoming.length > 0) sent = { batch: upcoming, sending: this.batches.send(upcoming) };
+          if (upcoming.length > 0) {
+            sent = { batch: upcoming, sending: this.batches.send(upcoming) };
+            sent.sending.catch(() => undefined); // awaited by the next round, or when leaving
+          }
         }
         const stored = await this.batches.storeAnswers(batch, outcomes);
         applied += stored.applied;
@@ -258,8 +277,7 @@ export class SyncEngine {
       );
       return 'drained';
     } catch (error) {
-      await this.batches.storeLateAnswers(sent);
-      await this.batches.putBack(next);
+      await leave();
       // Not an answer about one entry (the database, a transport that broke its contract): back
       // off like a retryable failure, growing with each one in a row.
       const info = toSyncErrorInfo(error, 'storage', 'Pushing local changes failed');

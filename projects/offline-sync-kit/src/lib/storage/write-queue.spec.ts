@@ -81,6 +81,26 @@ describe('WriteQueue (group commit)', () => {
     expect(settled[0]?.failed.map((f) => f.writes)).toEqual([[2]]);
   });
 
+  it('finds one bad write in a large group by halves, not with a transaction per write', async () => {
+    const groups: number[][] = [];
+    const queue = new WriteQueue<number, number>(
+      async (writes) => {
+        groups.push([...writes]);
+        if (writes.includes(700)) throw new Error('bad write 700');
+        return [...writes];
+      },
+      () => undefined
+    );
+    const writes = Array.from({ length: 1000 }, (_, i) => i);
+    const outcomes = await Promise.allSettled(writes.map((w) => queue.enqueue(w)));
+    expect(outcomes.filter((o) => o.status === 'rejected').length).toBe(1);
+    expect(outcomes[700]?.status).toBe('rejected');
+    // 1 whole group + 2 per halving (1000 → 500 → 250 → … → 1): 21 commits, not 1,001.
+    expect(groups.length).toBe(21);
+    // Every good write committed exactly once, in order.
+    expect(groups.filter((g) => !g.includes(700)).flat()).toEqual(writes.filter((w) => w !== 700));
+  });
+
   it('does not retry one by one when the failure concerns the whole database', async () => {
     let calls = 0;
     const queue = new WriteQueue<number, number>(
