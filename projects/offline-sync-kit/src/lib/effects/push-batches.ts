@@ -1,4 +1,4 @@
-import { inject, Injectable, Injector } from '@angular/core';
+import { inject, Injectable } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { PushOutcome } from '../model/push-outcome';
 import { OfflineSyncError } from '../model/sync-error';
@@ -8,11 +8,12 @@ import { PushApplyResult, PushedEntry, UnusableAnswer } from '../storage/apply-p
 import { ConflictEvent } from '../storage/open-or-settle-conflict';
 import { StoredMutation } from '../storage/sync-database';
 import { SyncStorage } from '../storage/sync-storage';
-import { SyncTransport, TransportEntity } from '../transport/sync-transport';
+import { TransportEntity } from '../transport/sync-transport';
 import { withCurrentRecords } from './push-conflicts';
 import { confirmations, unconfirmedOf } from './push-confirmations';
 import { ServerReads } from './server-reads';
 import { SyncEntityRegistry } from './sync-entity-registry';
+import { lazyTransport } from './lazy-transport';
 import { toTransportEntity } from './transport-entity';
 
 const A = OfflineSyncEngineActions;
@@ -58,11 +59,7 @@ export class PushBatches {
   private readonly store = inject(Store);
   private readonly storage = inject(SyncStorage);
   private readonly registry = inject(SyncEntityRegistry);
-  private readonly injector = inject(Injector);
-  // Resolved on first use: an app without a serverUrl never needs HttpClient.
-  private get transport(): SyncTransport {
-    return this.injector.get(SyncTransport);
-  }
+  private readonly transport = lazyTransport();
   private readonly options = inject(SyncOptionsRef);
   private readonly reads = inject(ServerReads);
 
@@ -73,7 +70,7 @@ export class PushBatches {
       mutation,
     }));
     const context = this.options.transportContext();
-    const outcomes = await this.transport.push(context, entries);
+    const outcomes = await this.transport().push(context, entries);
     // Under the type's read lock: a read overlapping a pull could store an older state after it.
     const read = (entity: TransportEntity, id: string) => this.reads.fetchOne(context, entity, id);
     const answered = await withCurrentRecords(read, entries, outcomes);

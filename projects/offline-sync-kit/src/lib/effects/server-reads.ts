@@ -1,4 +1,4 @@
-import { inject, Injectable, Injector } from '@angular/core';
+import { inject, Injectable } from '@angular/core';
 import { Store } from '@ngrx/store';
 import { isErrorKind, toSyncErrorInfo } from '../model/sync-error';
 import { ServerChange } from '../model/server-change';
@@ -10,16 +10,12 @@ import { ConflictEvent } from '../storage/open-or-settle-conflict';
 import { StoredChange } from '../storage/stored-change';
 import { SyncStorage } from '../storage/sync-storage';
 import { NetworkStatus } from '../transport/network-status';
-import {
-  FetchQuery,
-  SyncTransport,
-  TransportContext,
-  TransportEntity,
-} from '../transport/sync-transport';
+import { FetchQuery, TransportContext, TransportEntity } from '../transport/sync-transport';
 import { ConflictCoordinator } from './conflict-coordinator';
 import { pullPagesAhead } from './pull-pages-ahead';
 import { RecordPublisher } from './record-publisher';
 import { SyncEntityRegistry } from './sync-entity-registry';
+import { lazyTransport } from './lazy-transport';
 import { toTransportEntity } from './transport-entity';
 
 const A = OfflineSyncEngineActions;
@@ -39,11 +35,7 @@ export class ServerReads {
   private readonly store = inject(Store);
   private readonly storage = inject(SyncStorage);
   private readonly registry = inject(SyncEntityRegistry);
-  private readonly injector = inject(Injector);
-  // Resolved on first use: an app without a serverUrl never needs HttpClient.
-  private get transport(): SyncTransport {
-    return this.injector.get(SyncTransport);
-  }
+  private readonly transport = lazyTransport();
   private readonly network = inject(NetworkStatus);
   private readonly lock = inject(SyncLock);
   private readonly options = inject(SyncOptionsRef);
@@ -74,7 +66,7 @@ export class ServerReads {
       const { pullPageSize } = this.options.current();
       const cursor = await this.storage.getCursor(modelType);
       const fetchPage = (from: string | null) =>
-        this.transport.pull(
+        this.transport().pull(
           this.options.transportContext(),
           toTransportEntity(def),
           from,
@@ -111,7 +103,7 @@ export class ServerReads {
   /** Reads records from the server without storing them. */
   fetchItems(modelType: string, query: FetchQuery): Promise<ServerChange[]> {
     const entity = toTransportEntity(this.registry.get(modelType));
-    return this.transport.fetchItems(this.options.transportContext(), entity, query);
+    return this.transport().fetchItems(this.options.transportContext(), entity, query);
   }
 
   /**
@@ -129,7 +121,7 @@ export class ServerReads {
     return this.exclusive(modelType, async () => {
       const items = await Promise.all(
         ids.map(async (id): Promise<ServerChange> => {
-          const item = await this.transport.fetchOne(context, entity, id);
+          const item = await this.transport().fetchOne(context, entity, id);
           return item ?? { id, deleted: true, version: null, updatedAt: null };
         })
       );
@@ -151,7 +143,7 @@ export class ServerReads {
     entity: TransportEntity,
     id: string
   ): Promise<ServerChange | null> {
-    return this.exclusive(entity.modelType, () => this.transport.fetchOne(context, entity, id));
+    return this.exclusive(entity.modelType, () => this.transport().fetchOne(context, entity, id));
   }
 
   /**
