@@ -15,12 +15,14 @@ export const tests = [
       await a.page.getByRole('button', { name: 'Add', exact: true }).click();
       const project = a.page.getByTestId('project').filter({ hasText: `${prefix} garden` });
       await until(async () => (await project.count()) === 1, 'the project listed');
+      // Listed before it is durable (the store shows a write at once), so the device may look
+      // settled before the write is even queued: wait for the server to have it.
+      const onServer = async () => {
+        const stored = await fetch(`${ctx.demoUrl}/api/projects?limit=1000`).then((r) => r.json());
+        return stored.items.some((item) => item.name === `${prefix} garden`);
+      };
+      await until(onServer, 'the server to have the project');
       await a.settled();
-      const stored = await fetch(`${ctx.demoUrl}/api/projects?limit=1000`).then((r) => r.json());
-      assert.ok(
-        stored.items.some((item) => item.name === `${prefix} garden`),
-        'the server has it'
-      );
 
       await a.page.reload();
       await a.waitUntilReady();
