@@ -269,7 +269,7 @@ async function check(
   refusals: Map<string, string>
 ): Promise<string[]> {
   const violations: string[] = [];
-  const server = (await serverRecords(collection)) as Map<string, unknown> as Map<string, Item>;
+  const server = await serverRecords<Item>(collection);
   for (const [i, device] of devices.entries()) {
     const { pending, failed } = device.counts();
     if (pending > 0 || failed > 0) {

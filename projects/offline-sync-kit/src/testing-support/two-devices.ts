@@ -177,17 +177,17 @@ export async function serverRecord(endpoint: string, id: string): Promise<unknow
  * @example
  * expect([...(await serverRecords('todos-1')).keys()]).toEqual(['t1']);
  */
-export async function serverRecords(
+export async function serverRecords<T extends object = Record<string, unknown>>(
   endpoint: string
-): Promise<Map<string, Record<string, unknown>>> {
-  const records = new Map<string, Record<string, unknown>>();
+): Promise<Map<string, T>> {
+  const records = new Map<string, T>();
   let cursor = '';
   for (;;) {
     const url = `${syncServer().url}/${endpoint}?limit=1000&cursor=${encodeURIComponent(cursor)}`;
     const answer = await fetch(url);
     if (!answer.ok) throw new Error(`GET ${endpoint} answered ${answer.status}`);
     const page = (await answer.json()) as {
-      items: (Record<string, unknown> & { id: string; deleted?: boolean })[];
+      items: (T & { id: string; deleted?: boolean })[];
       cursor: string;
       hasMore: boolean;
     };

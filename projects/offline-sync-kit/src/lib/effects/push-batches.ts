@@ -71,17 +71,16 @@ export class PushBatches {
     }));
     const context = this.options.transportContext();
     const outcomes = await this.transport().push(context, entries);
-    // Under the type's read lock: a read overlapping a pull could store an older state after it.
-    const read = (entity: TransportEntity, id: string) => this.reads.fetchOne(context, entity, id);
-    const answered = await withCurrentRecords(read, entries, outcomes);
-    if (answered.length !== batch.length) {
+    if (outcomes.length !== batch.length) {
       throw new OfflineSyncError(
         'invalid-response',
-        `The transport answered ${answered.length} outcomes for ${batch.length} pushed changes; ` +
+        `The transport answered ${outcomes.length} outcomes for ${batch.length} pushed changes; ` +
           `a SyncTransport must answer one per change, in order.`
       );
     }
-    return answered;
+    // Under the type's read lock: a read overlapping a pull could store an older state after it.
+    const read = (entity: TransportEntity, id: string) => this.reads.fetchOne(context, entity, id);
+    return withCurrentRecords(read, entries, outcomes);
   }
 
   /** Stores a batch's answers, publishes what they changed, and confirms the unusable ones. */

@@ -65,13 +65,9 @@ export class ServerReads {
     try {
       const { pullPageSize } = this.options.current();
       const cursor = await this.storage.getCursor(modelType);
+      const entity = toTransportEntity(def);
       const fetchPage = (from: string | null) =>
-        this.transport().pull(
-          this.options.transportContext(),
-          toTransportEntity(def),
-          from,
-          pullPageSize
-        );
+        this.transport().pull(this.options.transportContext(), entity, from, pullPageSize);
       // Server and database work overlap: pages are fetched while earlier ones are stored.
       const pages = pullPagesAhead(modelType, fetchPage, cursor);
       let count = 0;

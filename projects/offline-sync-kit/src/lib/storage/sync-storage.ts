@@ -73,9 +73,9 @@ export class SyncStorage {
     (result) => this.settled$.next({ ...result, pendingCount: this.pendingAfterCommit }),
     (error) => !affectsWholeDatabase(error)
   );
-  /** Pending outbox entries counted in the last commit's own transaction (`null`: none yet). */
   /** Entries of the batch sent unmarked (a push under a used-up quota), by `seq`. */
   private readonly sentUnmarked = new Set<number>();
+  /** Pending outbox entries counted in the last commit's own transaction (`null`: none yet). */
   private pendingAfterCommit: number | null = null;
 
   constructor(private readonly options: SyncStorageOptions) {

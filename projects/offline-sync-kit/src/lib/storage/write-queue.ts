@@ -86,49 +86,37 @@ export class WriteQueue<W, O> {
   private async commitGroup(
     writes: W[]
   ): Promise<WriteBatchResult<W, O> & { outcomeAt: Settled<O>[] }> {
-    try {
-      const committed = await this.commit(writes);
-      return { committed, failed: [], outcomeAt: committed.map((value) => ({ ok: true, value })) };
-    } catch (error) {
-      if (writes.length === 1 || !this.retryAlone(error)) {
-        return {
-          committed: [],
-          failed: [{ writes, error }],
-          outcomeAt: writes.map(() => ({ ok: false, error })),
-        };
-      }
-    }
-    const outcomeAt = await this.commitHalves(writes);
-    const committed: O[] = [];
+    const outcomeAt = await this.commitOrSplit(writes);
+    const committed = outcomeAt.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
+    // Writes that failed together (one error) are reported together: one read-back, one action.
     const failed: { writes: W[]; error: unknown }[] = [];
     outcomeAt.forEach((outcome, i) => {
-      if (outcome.ok) committed.push(outcome.value);
+      if (outcome.ok) return;
+      const last = failed[failed.length - 1];
+      if (last && last.error === outcome.error) last.writes.push(writes[i] as W);
       else failed.push({ writes: [writes[i] as W], error: outcome.error });
     });
     return { committed, failed, outcomeAt };
   }
 
   /**
-   * Commits each half of a group that failed, and the halves of a half that fails again the same
-   * way, down to single writes: one bad write in a large group costs about two transactions per
-   * halving instead of one per write, and the writes keep their order.
+   * Commits the writes together; when that fails in a way that may be one write's fault, commits
+   * each half the same way, down to single writes where needed: one bad write in a large group
+   * costs about two transactions per halving instead of one per write, and the writes keep their
+   * order.
    */
-  private async commitHalves(writes: readonly W[]): Promise<Settled<O>[]> {
-    const middle = Math.ceil(writes.length / 2);
-    const outcomes: Settled<O>[] = [];
-    for (const half of [writes.slice(0, middle), writes.slice(middle)]) {
-      try {
-        const committed = await this.commit(half);
-        outcomes.push(...committed.map((value): Settled<O> => ({ ok: true, value })));
-      } catch (error) {
-        if (half.length === 1 || !this.retryAlone(error)) {
-          outcomes.push(...half.map((): Settled<O> => ({ ok: false, error })));
-        } else {
-          outcomes.push(...(await this.commitHalves(half)));
-        }
+  private async commitOrSplit(writes: readonly W[]): Promise<Settled<O>[]> {
+    try {
+      const committed = await this.commit(writes);
+      return committed.map((value): Settled<O> => ({ ok: true, value }));
+    } catch (error) {
+      if (writes.length === 1 || !this.retryAlone(error)) {
+        return writes.map((): Settled<O> => ({ ok: false, error }));
       }
     }
-    return outcomes;
+    const middle = Math.ceil(writes.length / 2);
+    const first = await this.commitOrSplit(writes.slice(0, middle));
+    return [...first, ...(await this.commitOrSplit(writes.slice(middle)))];
   }
 }
 

@@ -1,3 +1,5 @@
+import { serverError } from './json-body';
+
 /**
  * Whether the answer to a delete says the record is already gone, which is what the delete asked
  * for: `410`, or `404` with the protocol's `not_found` code. A 404 that says anything else (an
@@ -8,12 +10,5 @@
  * if (op === 'delete' && recordGone(failure.status, failure.body)) return appliedOutcome(entry, undefined, reading);
  */
 export function recordGone(status: number | undefined, body: unknown): boolean {
-  if (status === 410) return true;
-  if (status !== 404 || typeof body !== 'object' || body === null) return false;
-  const error = (body as { error?: unknown }).error;
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { code?: unknown }).code === 'not_found'
-  );
+  return status === 410 || (status === 404 && serverError(body).code === 'not_found');
 }
