@@ -101,6 +101,29 @@ describe('WriteQueue (group commit)', () => {
     expect(groups.filter((g) => !g.includes(700)).flat()).toEqual(writes.filter((w) => w !== 700));
   });
 
+  it('reports the writes of a half that failed as a whole together: one failure, not one per write', async () => {
+    const settled: WriteBatchResult<number, number>[] = [];
+    const full = new Error('quota');
+    const queue = new WriteQueue<number, number>(
+      async (writes) => {
+        if (writes.length === 4) throw new Error('one bad write?');
+        if (writes.includes(1)) throw full; // the database, not a write: no further halving
+        return [...writes];
+      },
+      (result) => settled.push(result),
+      (error) => error !== full
+    );
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map((w) => queue.enqueue(w)));
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(settled[0]?.committed).toEqual([3, 4]);
+    expect(settled[0]?.failed).toEqual([{ writes: [1, 2], error: full }]);
+  });
+
   it('does not retry one by one when the failure concerns the whole database', async () => {
     let calls = 0;
     const queue = new WriteQueue<number, number>(
